@@ -42,6 +42,8 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: port.default(3000),
   HOST: optionalText,
+  /** Express "trust proxy": set behind a reverse proxy (e.g. "loopback" or a hop count) so client IPs and https are right. */
+  TRUST_PROXY: optionalText,
   APP_URL: urlWith(["http:", "https:"], "the console's public URL, like https://ledger.example.com"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATA_DIR: z.string().trim().min(1, "must not be empty").default("./data"),
@@ -77,6 +79,7 @@ export type Config = {
   logLevel: Env["LOG_LEVEL"];
   host: string;
   port: number;
+  trustProxy: boolean | number | string;
   appUrl: string;
   secureCookies: boolean;
   dataDir: string;
@@ -220,6 +223,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     logLevel: env.LOG_LEVEL,
     host,
     port,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     appUrl,
     secureCookies: appUrl.startsWith("https:"),
     dataDir,
@@ -255,6 +259,12 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     textRetentionDays: env.TEXT_RETENTION_DAYS,
     demoSecretsFile,
   };
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (!value || value === "false") return false;
+  if (value === "true") return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 function readOrCreateDemoSecrets(file: string): DemoSecrets {

@@ -1,0 +1,1178 @@
+/**
+ * The detectors. Each one is a pass over the text that finds *candidates* with a cheap literal
+ * prefilter (indexOf, or a global regex that is a plain alternation of literals / single character
+ * classes) and then confirms each candidate with a sticky regex anchored at that position, or a
+ * bounded hand-written scan. Every quantifier is bounded or runs over a single character class with
+ * nothing ambiguous after it, so each candidate costs O(bounded window) and the whole scan is linear
+ * in the text length, whatever the input. See README.md beside this file.
+ */
+import {
+  cardIssuerValid,
+  charClasses,
+  ibanLength,
+  ibanValid,
+  isBasicCredential,
+  isDigestOrUuid,
+  isPlaceholderValue,
+  isReferenceValue,
+  looksRandom,
+  luhnValid,
+  shannonEntropy,
+  ssnValid,
+} from "./validators";
+
+export type FindingKind = "secret" | "pii";
+
+export type Candidate = {
+  type: string;
+  kind: FindingKind;
+  start: number;
+  end: number;
+  /** Higher wins an overlap: specific formats beat generic heuristics, secrets beat personal data. */
+  priority: number;
+  /** How the value is normalised before fingerprinting (a PEM key is the same key however it is wrapped). */
+  normalize?: "pem";
+};
+
+export const PRIORITY = {
+  privateKey: 110,
+  token: 100,
+  jwt: 95,
+  azure: 90,
+  awsSecret: 88,
+  connection: 80,
+  bearer: 70,
+  assignment: 60,
+  card: 55,
+  iban: 54,
+  ssn: 53,
+  email: 45,
+  phone: 40,
+  ip: 30,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Character tests (char codes, no allocation)
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+/** Characters that continue a token: a token that starts right after one of these is part of something bigger. */
+function isTokenChar(c: number): boolean {
+  return isAlnum(c) || c === 95 /* _ */ || c === 45 /* - */;
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isIdentChar(c: number): boolean {
+  return isAlnum(c) || c === 95 || c === 45 || c === 46; // _ - .
+}
+function isSpaceOrTab(c: number): boolean {
+  return c === 32 || c === 9;
+}
+function isWhitespace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Well-known token formats, found by a literal prefix.
+
+type TokenRule = {
+  type: string;
+  /** Literal prefixes that trigger the rule (case-sensitive). */
+  prefixes: string[];
+  /** Matched (sticky) at the token start; must end with a right-boundary check. */
+  re: RegExp;
+  /** How many characters of the class may precede the prefix inside the token (e.g. Telegram's bot id). */
+  back?: { min: number; max: number; test: (c: number) => boolean };
+  /** Extra check on the matched token (placeholders, entropy, sub-type). Returns the type or null. */
+  check?: (token: string) => string | null;
+};
+
+const END = "(?![A-Za-z0-9_-])";
+const ENDA = "(?![A-Za-z0-9])";
+
+function sticky(source: string): RegExp {
+  return new RegExp(source, "y");
+}
+
+function randomBody(token: string, from: number, type: string): string | null {
+  const body = token.slice(from);
+  if (isPlaceholderValue(body)) return null;
+  if (body.length >= 16 && shannonEntropy(body) < 2.5) return null;
+  return type;
+}
+
+const hex = (c: number) => isDigit(c) || (c >= 97 && c <= 102);
+
+const TOKEN_RULES: TokenRule[] = [
+  {
+    type: "aws_access_key_id",
+    prefixes: ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"],
+    re: sticky(`(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}${ENDA}`),
+    check: (t) => randomBody(t, 4, "aws_access_key_id"),
+  },
+  { type: "google_api_key", prefixes: ["AIza"], re: sticky(`AIza[0-9A-Za-z_-]{35}${END}`), check: (t) => randomBody(t, 4, "google_api_key") },
+  {
+    type: "google_oauth_client_secret",
+    prefixes: ["GOCSPX-"],
+    re: sticky(`GOCSPX-[0-9A-Za-z_-]{28}${END}`),
+    check: (t) => randomBody(t, 7, "google_oauth_client_secret"),
+  },
+  {
+    type: "google_oauth_token",
+    prefixes: ["ya29.", "1//0"],
+    re: sticky(`(?:ya29\\.[0-9A-Za-z_-]{20,2048}|1//0[0-9A-Za-z_-]{35,512})${END}`),
+    check: (t) => randomBody(t, 4, "google_oauth_token"),
+  },
+  {
+    type: "github_token",
+    prefixes: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+    re: sticky(`(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{50,244})${ENDA}`),
+    check: (t) => randomBody(t, 4, "github_token"),
+  },
+  {
+    type: "gitlab_token",
+    prefixes: ["glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "glft-", "glimt-", "gloas-", "glsoat-", "glagent-", "glffct-", "GR1348941"],
+    re: sticky(`(?:gl(?:pat|ptt|dt|rt|cbt|ft|imt|oas|soat|agent|ffct)-|GR1348941)[0-9A-Za-z_.-]{20,255}(?<![.-])${END}`),
+    check: (t) => randomBody(t, t.indexOf("-") + 1 || 9, "gitlab_token"),
+  },
+  { type: "npm_token", prefixes: ["npm_"], re: sticky(`npm_[A-Za-z0-9]{36}${ENDA}`), check: (t) => randomBody(t, 4, "npm_token") },
+  {
+    // sk-… is shared by OpenAI (sk-, sk-proj-, sk-svcacct-, sk-admin-) and Anthropic (sk-ant-api03-…).
+    type: "openai_api_key",
+    prefixes: ["sk-"],
+    re: sticky(`sk-[A-Za-z0-9_-]{20,300}${END}`),
+    check: (t) => {
+      if (t.startsWith("sk-ant-")) return randomBody(t, 7, "anthropic_api_key");
+      const classes = charClasses(t.slice(3));
+      if (!t.includes("T3BlbkFJ") && !(classes.digit && classes.upper && classes.lower)) return null;
+      return randomBody(t, 3, "openai_api_key");
+    },
+  },
+  {
+    type: "slack_token",
+    prefixes: ["xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xoxe.", "xapp-"],
+    re: sticky(`(?:xox[bpaosre]|xoxe\\.xox[bp]|xapp)-[0-9A-Za-z-]{10,250}${END}`),
+    check: (t) => (/\d/.test(t) ? randomBody(t, 5, "slack_token") : null),
+  },
+  {
+    type: "slack_webhook_url",
+    prefixes: ["hooks.slack.com/"],
+    re: sticky(`hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/+-]{20,200}${END}`),
+  },
+  {
+    type: "discord_webhook_url",
+    prefixes: ["discord.com/api/webhooks/", "discordapp.com/api/webhooks/"],
+    re: sticky(`discord(?:app)?\\.com/api/webhooks/\\d{5,30}/[A-Za-z0-9_-]{30,100}${END}`),
+  },
+  {
+    type: "stripe_secret_key",
+    prefixes: ["sk_live_", "sk_test_", "rk_live_", "rk_test_"],
+    re: sticky(`[sr]k_(?:live|test)_[0-9A-Za-z]{10,247}${ENDA}`),
+    check: (t) => randomBody(t, 8, "stripe_secret_key"),
+  },
+  { type: "stripe_webhook_secret", prefixes: ["whsec_"], re: sticky(`whsec_[A-Za-z0-9+/=]{24,100}${ENDA}`), check: (t) => randomBody(t, 6, "stripe_webhook_secret") },
+  { type: "twilio_api_key", prefixes: ["SK"], re: sticky(`SK[0-9a-fA-F]{32}${ENDA}`), check: (t) => randomBody(t, 2, "twilio_api_key") },
+  {
+    type: "sendgrid_api_key",
+    prefixes: ["SG."],
+    re: sticky(`SG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{30,64}${END}`),
+    check: (t) => randomBody(t, 3, "sendgrid_api_key"),
+  },
+  { type: "mailgun_api_key", prefixes: ["key-"], re: sticky(`key-[0-9a-f]{32}${ENDA}`), check: (t) => randomBody(t, 4, "mailgun_api_key") },
+  {
+    type: "mailchimp_api_key",
+    prefixes: ["-us"],
+    back: { min: 32, max: 32, test: hex },
+    re: sticky(`[0-9a-f]{32}-us\\d{1,2}${ENDA}`),
+    check: (t) => randomBody(t.slice(0, 32), 0, "mailchimp_api_key"),
+  },
+  { type: "shopify_token", prefixes: ["shpat_", "shpca_", "shppa_", "shpss_"], re: sticky(`shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}${ENDA}`) },
+  { type: "huggingface_token", prefixes: ["hf_"], re: sticky(`hf_[A-Za-z0-9]{30,40}${ENDA}`), check: (t) => randomBody(t, 3, "huggingface_token") },
+  { type: "digitalocean_token", prefixes: ["dop_v1_", "doo_v1_", "dor_v1_"], re: sticky(`do[por]_v1_[a-f0-9]{64}${ENDA}`) },
+  { type: "pypi_token", prefixes: ["pypi-AgEIcHlwaS5vcmc"], re: sticky(`pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,300}${END}`) },
+  { type: "databricks_token", prefixes: ["dapi"], re: sticky(`dapi[a-f0-9]{32}(?:-\\d)?${ENDA}`), check: (t) => randomBody(t, 4, "databricks_token") },
+  {
+    type: "telegram_bot_token",
+    prefixes: [":AA"],
+    back: { min: 8, max: 10, test: isDigit },
+    re: sticky(`\\d{8,10}:AA[A-Za-z0-9_-]{33}${END}`),
+  },
+  { type: "square_token", prefixes: ["sq0atp-", "sq0csp-"], re: sticky(`sq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}${END}`) },
+  { type: "atlassian_api_token", prefixes: ["ATATT3"], re: sticky(`ATATT3[A-Za-z0-9_=-]{150,250}${END}`) },
+  { type: "linear_api_key", prefixes: ["lin_api_"], re: sticky(`lin_api_[A-Za-z0-9]{40}${ENDA}`) },
+  { type: "postman_api_key", prefixes: ["PMAK-"], re: sticky(`PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}${ENDA}`) },
+  { type: "age_secret_key", prefixes: ["AGE-SECRET-KEY-1"], re: sticky(`AGE-SECRET-KEY-1[0-9A-Z]{58}${ENDA}`) },
+  {
+    type: "grafana_token",
+    prefixes: ["glsa_", "glc_eyJ"],
+    re: sticky(`(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_eyJ[A-Za-z0-9+/]{30,400}={0,2})${ENDA}`),
+  },
+  {
+    type: "hashicorp_vault_token",
+    prefixes: ["hvs.", "hvb.", "hvr."],
+    re: sticky(`hv[sbr]\\.[A-Za-z0-9_-]{24,300}${END}`),
+    check: (t) => randomBody(t, 4, "hashicorp_vault_token"),
+  },
+  {
+    type: "terraform_cloud_token",
+    prefixes: [".atlasv1."],
+    back: { min: 14, max: 14, test: isAlnum },
+    re: sticky(`[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9=_-]{60,70}${END}`),
+  },
+  { type: "sentry_token", prefixes: ["sntrys_", "sntryu_"], re: sticky(`sntry[su]_[A-Za-z0-9+/=_-]{40,300}${END}`) },
+  { type: "newrelic_api_key", prefixes: ["NRAK-", "NRJS-", "NRII-"], re: sticky(`NR(?:AK|JS|II)-[A-Za-z0-9]{19,32}${ENDA}`) },
+  { type: "supabase_token", prefixes: ["sbp_"], re: sticky(`sbp_[a-f0-9]{40}${ENDA}`) },
+  { type: "alibaba_access_key_id", prefixes: ["LTAI"], re: sticky(`LTAI[A-Za-z0-9]{12,24}${ENDA}`), check: (t) => randomBody(t, 4, "alibaba_access_key_id") },
+  {
+    type: "notion_token",
+    prefixes: ["secret_", "ntn_"],
+    re: sticky(`(?:secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{40,50})${ENDA}`),
+    check: (t) => randomBody(t, 4, "notion_token"),
+  },
+  { type: "groq_api_key", prefixes: ["gsk_"], re: sticky(`gsk_[A-Za-z0-9]{48,56}${ENDA}`), check: (t) => randomBody(t, 4, "groq_api_key") },
+  { type: "replicate_api_token", prefixes: ["r8_"], re: sticky(`r8_[A-Za-z0-9]{37}${ENDA}`), check: (t) => randomBody(t, 3, "replicate_api_token") },
+  { type: "xai_api_key", prefixes: ["xai-"], re: sticky(`xai-[A-Za-z0-9]{60,100}${ENDA}`), check: (t) => randomBody(t, 4, "xai_api_key") },
+  { type: "perplexity_api_key", prefixes: ["pplx-"], re: sticky(`pplx-[A-Za-z0-9]{40,60}${ENDA}`), check: (t) => randomBody(t, 5, "perplexity_api_key") },
+  {
+    type: "azure_ad_client_secret",
+    prefixes: ["Q~"],
+    back: { min: 4, max: 4, test: (c) => isAlnum(c) || c === 95 || c === 126 || c === 46 },
+    re: sticky(`[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`),
+  },
+  { type: "doppler_token", prefixes: ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."], re: sticky(`dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,50}${ENDA}`) },
+  { type: "flyio_token", prefixes: ["fo1_"], re: sticky(`fo1_[A-Za-z0-9_-]{43}${END}`) },
+  { type: "pulumi_token", prefixes: ["pul-"], re: sticky(`pul-[a-f0-9]{40}${ENDA}`) },
+  { type: "dynatrace_token", prefixes: ["dt0c01."], re: sticky(`dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}${ENDA}`) },
+  { type: "heroku_api_key", prefixes: ["HRKU-"], re: sticky(`HRKU-[A-Za-z0-9_-]{60}${END}`) },
+  { type: "mapbox_token", prefixes: ["sk.eyJ"], re: sticky(`sk\\.eyJ[A-Za-z0-9_-]{20,400}\\.[A-Za-z0-9_-]{20,100}${END}`) },
+  { type: "onepassword_token", prefixes: ["ops_eyJ"], re: sticky(`ops_eyJ[A-Za-z0-9+/]{100,4000}={0,3}${ENDA}`) },
+  { type: "airtable_token", prefixes: ["pat"], re: sticky(`pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}${ENDA}`) },
+];
+
+const JWT_RE = sticky(`eyJ[A-Za-z0-9_-]{8,8192}\\.eyJ[A-Za-z0-9_-]{8,16384}\\.[A-Za-z0-9_-]{0,8192}(?:\\.[A-Za-z0-9_-]{0,16384}\\.[A-Za-z0-9_-]{0,8192})?${END}`);
+
+const RULES_BY_PREFIX = new Map<string, TokenRule[]>();
+for (const rule of TOKEN_RULES) {
+  for (const prefix of rule.prefixes) {
+    const list = RULES_BY_PREFIX.get(prefix) ?? [];
+    list.push(rule);
+    RULES_BY_PREFIX.set(prefix, list);
+  }
+}
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const PREFIXES = [...RULES_BY_PREFIX.keys(), "eyJ"].sort((a, b) => b.length - a.length);
+const PREFIX_RE = new RegExp(PREFIXES.map(escapeRe).join("|"), "g");
+
+export function scanTokens(text: string, out: Candidate[]): void {
+  PREFIX_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = PREFIX_RE.exec(text)) !== null) {
+    const pos = m.index;
+    const prefix = m[0];
+    if (prefix === "eyJ") {
+      if (pos > 0 && isTokenChar(text.charCodeAt(pos - 1))) continue;
+      JWT_RE.lastIndex = pos;
+      if (JWT_RE.test(text)) {
+        out.push({ type: "jwt", kind: "secret", start: pos, end: JWT_RE.lastIndex, priority: PRIORITY.jwt });
+        PREFIX_RE.lastIndex = JWT_RE.lastIndex;
+      }
+      continue;
+    }
+    for (const rule of RULES_BY_PREFIX.get(prefix) ?? []) {
+      let start = pos;
+      if (rule.back) {
+        let k = 0;
+        while (k <= rule.back.max && start - k - 1 >= 0 && rule.back.test(text.charCodeAt(start - k - 1))) k++;
+        if (k < rule.back.min) continue;
+        start -= Math.min(k, rule.back.max);
+      }
+      if (start > 0 && isTokenChar(text.charCodeAt(start - 1))) continue;
+      rule.re.lastIndex = start;
+      const match = rule.re.exec(text);
+      if (!match) continue;
+      const end = start + match[0].length;
+      const type = rule.check ? rule.check(match[0]) : rule.type;
+      if (!type) continue;
+      out.push({ type, kind: "secret", start, end, priority: PRIORITY.token });
+      if (type === "aws_access_key_id") findAwsSecretNear(text, end, out);
+      PREFIX_RE.lastIndex = Math.max(PREFIX_RE.lastIndex, end);
+      break;
+    }
+  }
+}
+
+const AWS_SECRET_NEAR_RE = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/;
+
+/** An AWS secret key is 40 base64 characters; next to an access key id (CSV exports, CLI output) it needs no label. */
+function findAwsSecretNear(text: string, from: number, out: Candidate[]): void {
+  const window = text.slice(from, from + 160);
+  const match = AWS_SECRET_NEAR_RE.exec(window);
+  if (!match) return;
+  const value = match[0];
+  const classes = charClasses(value);
+  if (!(classes.lower && classes.upper && classes.digit) || isPlaceholderValue(value)) return;
+  const start = from + match.index;
+  out.push({ type: "aws_secret_access_key", kind: "secret", start, end: start + 40, priority: PRIORITY.awsSecret });
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. PEM private keys (raw, CRLF, indented YAML, `\n`-escaped inside JSON strings, unterminated).
+
+const PEM_HEADER_RE = sticky(`BEGIN ((?:[A-Z0-9]{1,16} ){0,4})PRIVATE KEY(?: BLOCK)? ?-{3,5}`);
+const PEM_FOOTER_RE = sticky(`END (?:[A-Z0-9]{1,16} ){0,4}PRIVATE KEY(?: BLOCK)? ?-{3,5}`);
+const PEM_MAX = 64 * 1024;
+
+/** Skips separators inside a PEM body: whitespace, escaped newlines (`\n`, `\\r\\n`), quotes and string concatenation. */
+function skipPemSeparators(text: string, i: number, limit: number): number {
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (isWhitespace(c)) {
+      i++;
+    } else if (c === 92 /* \ */) {
+      let j = i;
+      while (j < limit && text.charCodeAt(j) === 92) j++;
+      const n = text.charCodeAt(j);
+      if (n === 110 || n === 114 || n === 116) i = j + 1; // n r t
+      else return i;
+    } else {
+      return i;
+    }
+  }
+  return i;
+}
+
+function isBase64Char(c: number): boolean {
+  return isAlnum(c) || c === 43 || c === 47 || c === 61; // + / =
+}
+
+/** The end of the base64 body that follows a BEGIN line whose END line is missing (truncated paste). */
+function walkPemBody(text: string, from: number, limit: number): number {
+  let end = from;
+  let i = from;
+  for (;;) {
+    i = skipPemSeparators(text, i, limit);
+    if (text.startsWith("Proc-Type:", i) || text.startsWith("DEK-Info:", i) || text.startsWith("Comment:", i) || text.startsWith("Version:", i)) {
+      while (i < limit && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 92) i++;
+      end = i;
+      continue;
+    }
+    const tokenStart = i;
+    while (i < limit && isBase64Char(text.charCodeAt(i))) i++;
+    const length = i - tokenStart;
+    if (length === 0) break;
+    const token = text.slice(tokenStart, i);
+    if (length >= 16 || /[0-9+/=]/.test(token)) {
+      end = i;
+    } else {
+      break;
+    }
+    if (token.endsWith("=")) break;
+  }
+  return end;
+}
+
+export function scanPrivateKeys(text: string, out: Candidate[]): void {
+  let footerAt = -2; // cached next "END " position, so many BEGINs without END stay linear
+  let pos = text.indexOf("BEGIN ");
+  while (pos !== -1) {
+    let next = pos + 6;
+    // at least three dashes (optionally a space) before BEGIN
+    let d = pos - 1;
+    if (d >= 0 && text.charCodeAt(d) === 32) d--;
+    let dashes = 0;
+    while (d >= 0 && dashes < 5 && text.charCodeAt(d) === 45) {
+      d--;
+      dashes++;
+    }
+    PEM_HEADER_RE.lastIndex = pos;
+    if (dashes >= 3 && PEM_HEADER_RE.test(text)) {
+      const start = d + 1;
+      const bodyStart = PEM_HEADER_RE.lastIndex;
+      const limit = Math.min(text.length, bodyStart + PEM_MAX);
+      if (footerAt !== -1 && footerAt < bodyStart) footerAt = findFooter(text, bodyStart);
+      const nextBegin = text.indexOf("BEGIN ", bodyStart);
+      let end = -1;
+      if (footerAt !== -1 && footerAt < limit && (nextBegin === -1 || nextBegin > footerAt)) {
+        PEM_FOOTER_RE.lastIndex = footerAt;
+        if (PEM_FOOTER_RE.test(text)) {
+          const body = text.slice(bodyStart, footerAt);
+          if (countBase64(body) >= 32) end = PEM_FOOTER_RE.lastIndex;
+          else next = PEM_FOOTER_RE.lastIndex; // `-----BEGIN … KEY-----\n...\n-----END … KEY-----`: a placeholder
+        }
+      }
+      if (end === -1 && next === pos + 6) {
+        const bodyEnd = walkPemBody(text, bodyStart, nextBegin === -1 ? limit : Math.min(limit, nextBegin));
+        if (countBase64(text.slice(bodyStart, bodyEnd)) >= 32) end = bodyEnd;
+      }
+      if (end !== -1) {
+        out.push({ type: "private_key", kind: "secret", start, end, priority: PRIORITY.privateKey, normalize: "pem" });
+        next = end;
+      }
+    }
+    pos = text.indexOf("BEGIN ", next);
+  }
+}
+
+function findFooter(text: string, from: number): number {
+  let i = text.indexOf("END ", from);
+  while (i !== -1) {
+    PEM_FOOTER_RE.lastIndex = i;
+    if (text.charCodeAt(i - 1) === 45 || text.charCodeAt(i - 1) === 32) {
+      if (PEM_FOOTER_RE.test(text)) return i;
+    }
+    i = text.indexOf("END ", i + 4);
+  }
+  return -1;
+}
+
+function countBase64(body: string): number {
+  let n = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (isBase64Char(c)) n++;
+  }
+  // escaped newlines contribute an 'n' each; discount them
+  let escapes = 0;
+  let j = body.indexOf("\\n");
+  while (j !== -1) {
+    escapes++;
+    j = body.indexOf("\\n", j + 2);
+  }
+  return n - escapes;
+}
+
+/** The key material of a PEM block without headers, line breaks, indentation or escapes. */
+export function normalizePem(value: string): string {
+  const header = /BEGIN ((?:[A-Z0-9]{1,16} ){0,4})PRIVATE KEY/.exec(value);
+  const label = header?.[1]?.trim() ?? "";
+  const bodyStart = header ? value.indexOf("-", header.index + header[0].length) : 0;
+  let afterHeader = bodyStart;
+  while (afterHeader < value.length && value.charCodeAt(afterHeader) === 45) afterHeader++;
+  const footer = value.indexOf("END ", afterHeader);
+  let bodyEnd = footer === -1 ? value.length : footer;
+  while (bodyEnd > afterHeader && (value.charCodeAt(bodyEnd - 1) === 45 || value.charCodeAt(bodyEnd - 1) === 32)) bodyEnd--;
+  let body = "";
+  const raw = value.slice(afterHeader, bodyEnd).replace(/\\+[nrt]/g, " ");
+  for (const line of raw.split(/\s+/)) {
+    if (/^(?:Proc-Type|DEK-Info|Comment|Version):/.test(line)) continue;
+    body += line.replace(/[^A-Za-z0-9+/=]/g, "");
+  }
+  return `${label}|${body}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Credentials in URIs: scheme://user:password@host (postgres, mysql, mongodb+srv, redis, amqp,
+//    JDBC, http basic-auth URLs…) and Oracle's jdbc:oracle:thin:user/password@host.
+
+function isUriStop(c: number): boolean {
+  return isWhitespace(c) || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 92; // " ' ` < > \
+}
+
+export function scanUriCredentials(text: string, out: Candidate[]): void {
+  let pos = text.indexOf("://");
+  while (pos !== -1) {
+    const a = pos + 3;
+    const limit = Math.min(text.length, a + 512);
+    let colon = -1;
+    let at = -1;
+    let i = a;
+    for (; i < limit; i++) {
+      const c = text.charCodeAt(i);
+      if (isUriStop(c)) break;
+      if (colon === -1) {
+        if (c === 58) colon = i;
+        else if (c === 47 || c === 63 || c === 35 || c === 64) break; // / ? # @ before any colon: no password
+      } else if (c === 64) {
+        at = i;
+      }
+    }
+    if (colon !== -1 && at > colon + 1 && colon - a <= 128) {
+      const password = text.slice(colon + 1, at);
+      if (!/^\d{1,5}(?:[/?#]|$)/.test(password) && password.length <= 256 && credentialValue(password)) {
+        out.push({ type: "connection_string_password", kind: "secret", start: colon + 1, end: at, priority: PRIORITY.connection });
+      }
+    }
+    pos = text.indexOf("://", Math.max(pos + 3, at + 1));
+  }
+  let thin = text.indexOf(":thin:");
+  while (thin !== -1) {
+    ORACLE_THIN_RE.lastIndex = thin + 6;
+    const m = ORACLE_THIN_RE.exec(text);
+    if (m && m[1] !== undefined && m[2] !== undefined && credentialValue(m[2])) {
+      const start = thin + 6 + m[1].length + 1;
+      out.push({ type: "connection_string_password", kind: "secret", start, end: start + m[2].length, priority: PRIORITY.connection });
+    }
+    thin = text.indexOf(":thin:", thin + 6);
+  }
+}
+
+const ORACLE_THIN_RE = sticky(`([A-Za-z0-9_$#.]{1,64})/([^\\s@"'/]{1,128})@`);
+
+function credentialValue(value: string): boolean {
+  if (value.length === 0) return false;
+  let decoded = value;
+  if (value.includes("%")) {
+    try {
+      decoded = decodeURIComponent(value);
+    } catch {
+      decoded = value;
+    }
+  }
+  return !isPlaceholderValue(decoded) && !isReferenceValue(decoded, true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Keyword assignments: password = "…", API_KEY=…, client_secret:, Authorization: Bearer …,
+//    ADO.NET / libpq / JDBC key=value pairs, curl -u user:password.
+
+const KEYWORD_RE = /pass|pwd|secret|token|key|credential|auth|bearer|basic|cred/gi;
+
+type KeyClass = "password" | "secret" | "token" | "key" | "bare" | "auth";
+
+const PASSWORD_WORDS = new Set(["password", "passwd", "pwd", "passphrase", "passcode", "pass", "pw", "passwort", "contrasena", "senha", "motdepasse"]);
+const SECRET_WORDS = new Set(["secret", "secrets", "credential", "credentials", "creds", "cred", "privatekey", "secretkey", "accesskey", "apikey", "apitoken", "authtoken", "accesstoken", "sessiontoken", "clientsecret"]);
+const TOKEN_WORDS = new Set(["token", "pat"]);
+const AUTH_WORDS = new Set(["auth", "authorization", "authentication"]);
+const TRAILING_OK = new Set([
+  "base", "value", "val", "b64", "base64", "hex", "raw", "str", "string", "prod", "production", "dev", "development",
+  "test", "staging", "stage", "live", "local", "old", "new", "current", "1", "2", "3", "v1", "v2", "enc", "plain", "plaintext",
+]);
+const PASSWORD_PREV_EXCLUDE = new Set(["show", "hide", "has", "is", "min", "max", "require", "requires", "required", "check", "validate", "forgot", "reset", "no", "skip", "by", "allow", "enable", "disable", "use", "compass", "first", "second", "single", "multi", "two", "one"]);
+const TOKEN_PREV_EXCLUDE = new Set([
+  "next", "page", "continuation", "pagination", "cursor", "sync", "max", "min", "num", "total", "input", "output", "prompt",
+  "completion", "cancel", "cancellation", "lexer", "parser", "eos", "bos", "pad", "unk", "sep", "cls", "mask", "special",
+  "end", "start", "stop", "type", "is", "has", "validate", "verify", "parse", "count", "limit", "reasoning", "cached", "embed",
+  "word", "sentence", "last", "first", "sync", "resume", "continue", "progress", "etag",
+]);
+const KEY_PREV_EXCLUDE = new Set([
+  "public", "pub", "primary", "foreign", "sort", "partition", "cache", "map", "dict", "hash", "row", "idempotency", "object",
+  "unique", "composite", "lookup", "registry", "range", "hot", "short", "react", "i18n", "translation", "message", "msg",
+  "query", "param", "header", "field", "column", "table", "index", "sequence", "group", "sharding", "shard", "routing", "dedup",
+  "dedupe", "natural", "surrogate", "compound", "order", "bucket", "s3", "file", "path", "event", "state", "store", "redis",
+  "memcache", "item", "entry", "node", "element", "list", "ssh", "gpg", "host", "known", "trusted", "lock", "mutex", "prefix",
+  "suffix", "id", "name", "type", "tab", "menu", "shortcut", "press", "up", "down", "enter", "escape", "esc", "mod", "meta",
+  "ctrl", "alt", "shift", "option", "kms", "cmk", "label", "locale", "lang", "sort", "cache", "dynamo", "hash", "range",
+  "cluster", "template", "component", "route", "storage_path", "config", "setting", "settings", "json", "yaml", "dict", "media",
+  "music", "piano", "answer", "license_plate", "api_gateway", "foreign_key", "next", "last", "first", "sub", "child", "parent",
+]);
+
+type KeyInfo = { cls: KeyClass; words: string[] };
+
+function splitWords(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
+function classifyKey(key: string): KeyInfo | null {
+  const words = splitWords(key);
+  let idx = words.length - 1;
+  let trailing = 0;
+  while (idx > 0 && trailing < 2 && TRAILING_OK.has(words[idx]!)) {
+    idx--;
+    trailing++;
+  }
+  const last = words[idx];
+  if (last === undefined) return null;
+  const prev = idx > 0 ? words[idx - 1] : undefined;
+  if (PASSWORD_WORDS.has(last)) {
+    if ((last === "pass" || last === "pw") && idx === 0 && words.length === 1 && key.length <= 2) return null;
+    if (prev && PASSWORD_PREV_EXCLUDE.has(prev)) return null;
+    return { cls: "password", words };
+  }
+  if (SECRET_WORDS.has(last)) {
+    if (prev && (prev === "is" || prev === "has" || prev === "use" || prev === "no" || prev === "show")) return null;
+    return { cls: "secret", words };
+  }
+  if (TOKEN_WORDS.has(last)) {
+    if (prev && TOKEN_PREV_EXCLUDE.has(prev)) return null;
+    if (last === "pat" && idx === 0) return null;
+    return { cls: "token", words };
+  }
+  if (last === "key") {
+    if (prev === undefined) return { cls: "bare", words };
+    if (KEY_PREV_EXCLUDE.has(prev)) return null;
+    return { cls: "key", words };
+  }
+  if (AUTH_WORDS.has(last)) {
+    if (prev === "basic" || prev === "use" || prev === "require" || prev === "no" || prev === "is") return null;
+    return { cls: "auth", words };
+  }
+  return null;
+}
+
+type ParsedValue = { start: number; end: number; quoted: boolean; op: string };
+
+const OPERATORS = [":=", "=>", "===", "==", "=", ":"];
+const SCHEMES = new Set(["token", "bearer", "basic", "digest", "apikey", "api-key", "key", "sso-key", "jwt", "splunk", "hmac", "dsn", "ghtoken"]);
+
+function parseQuoted(text: string, i: number, quote: number): ParsedValue | null {
+  const limit = Math.min(text.length, i + 1 + 2048);
+  let j = i + 1;
+  for (; j < limit; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 92) {
+      j++;
+      continue;
+    }
+    if (c === quote) return { start: i + 1, end: j, quoted: true, op: "" };
+    if (c === 10 && quote !== 96) return null;
+  }
+  return null;
+}
+
+function parseUnquoted(text: string, i: number): ParsedValue {
+  const limit = Math.min(text.length, i + 512);
+  let j = i;
+  for (; j < limit; j++) {
+    const c = text.charCodeAt(j);
+    // whitespace " ' ` , ; & < > ( ) [ ] { } |
+    if (isWhitespace(c) || c === 34 || c === 39 || c === 96 || c === 44 || c === 59 || c === 38 || c === 60 || c === 62 || c === 40 || c === 41 || c === 91 || c === 93 || c === 123 || c === 125 || c === 124) break;
+    if (c === 92 && (text.charCodeAt(j + 1) === 110 || text.charCodeAt(j + 1) === 114 || text.charCodeAt(j + 1) === 34)) break; // \n \r \" inside a JSON string
+  }
+  return { start: i, end: j, quoted: false, op: "" };
+}
+
+function skipSpaces(text: string, i: number, max: number): number {
+  const limit = Math.min(text.length, i + max);
+  while (i < limit && isSpaceOrTab(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function parseValueAt(text: string, i: number): ParsedValue | null {
+  let c = text.charCodeAt(i);
+  // Python/C# string prefixes: b"…", r'…', f"…", u"…", @"…"
+  if ((c === 98 || c === 114 || c === 102 || c === 117 || c === 64) && (text.charCodeAt(i + 1) === 34 || text.charCodeAt(i + 1) === 39)) {
+    i++;
+    c = text.charCodeAt(i);
+  }
+  if (c === 34 || c === 39 || c === 96) return parseQuoted(text, i, c) ?? parseUnquoted(text, i + 1);
+  if (c === 92 && text.charCodeAt(i + 1) === 34) {
+    // \"value\" inside a JSON-encoded string
+    const end = text.indexOf('\\"', i + 2);
+    if (end !== -1 && end - i < 1024) return { start: i + 2, end, quoted: true, op: "" };
+  }
+  return parseUnquoted(text, i);
+}
+
+/** Finds the operator and the value after a key that ends at `pos`. */
+function parseAssignment(text: string, keyStart: number, pos: number, isFlag: boolean): ParsedValue | null {
+  let i = pos;
+  // closing quote / bracket of the key: "password": , ['password'] = , password?: , os.environ["KEY"]
+  for (let k = 0; k < 3 && i < text.length; k++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39 || c === 96 || c === 93 || c === 63 || c === 33) i++;
+    else if (c === 92 && text.charCodeAt(i + 1) === 34) i += 2;
+    else break;
+  }
+  i = skipSpaces(text, i, 16);
+  let op = "";
+  // <password>value</password>
+  if (text.charCodeAt(keyStart - 1) === 60 && text.charCodeAt(pos) === 62) {
+    const close = text.indexOf("<", pos + 1);
+    if (close === -1 || close - pos > 512) return null;
+    return { start: pos + 1, end: close, quoted: true, op: ">" };
+  }
+  for (const candidate of OPERATORS) {
+    if (text.startsWith(candidate, i)) {
+      op = candidate;
+      break;
+    }
+  }
+  if (op === "" && text.startsWith("value=", i)) op = "value="; // <add key="ApiKey" value="…"/>
+  if (op === "" && (text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13)) {
+    // Kubernetes / compose: - name: DB_PASSWORD \n   value: "…"
+    let j = i;
+    while (j < text.length && j - i < 48 && isWhitespace(text.charCodeAt(j))) j++;
+    if (text.startsWith("value:", j)) {
+      op = "value:";
+      i = j;
+    }
+  }
+  if (op === "" && isFlag && i > pos) op = " "; // --password secret
+  if (op === "") return null;
+  if (op === ":" && text.charCodeAt(i + 1) === 58) return null; // C++ / Rust paths
+  i = skipSpaces(text, i + (op === " " ? 0 : op.length), 16);
+  let value = parseValueAt(text, i);
+  if (!value) return null;
+  // `password: str = "…"` (type annotation) → the value after the `=`
+  if (!value.quoted && op === ":" && /^[A-Za-z_][\w.[\]|]*$/.test(text.slice(value.start, value.end))) {
+    const after = skipSpaces(text, value.end, 8);
+    if (text.charCodeAt(after) === 61 && text.charCodeAt(after + 1) !== 61 && text.charCodeAt(after + 1) !== 62) {
+      value = parseValueAt(text, skipSpaces(text, after + 1, 16));
+      if (!value) return null;
+    }
+  }
+  value.op = op;
+  return value;
+}
+
+const CONNECTION_CONTEXT_RE = /(?:^|[\s;?&"'])(?:host|hostaddr|dbname|server|data source|datasource|user id|userid|uid|database|initial catalog|sslmode|port)=/i;
+
+function secretValueOk(value: string, info: KeyInfo, quoted: boolean): boolean {
+  if (value.length === 0 || value.length > 1024) return false;
+  if (value.startsWith("-----BEGIN")) return false; // the PEM detector handles it, with the right span
+  if (isPlaceholderValue(value) || isReferenceValue(value, quoted)) return false;
+  const classes = charClasses(value);
+  if (info.cls === "password") {
+    if (value.length < 4 || value.length > 256) return false;
+    if (classes.space) {
+      if (!quoted) return false;
+      let spaces = 0;
+      for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) === 32) spaces++;
+      if (spaces >= 2) return false; // a sentence (a label or an error message), not a password
+    }
+    if (/^[A-Z][a-z\u00C0-\u024F]+$/.test(value)) return false; // a translated label: "Passwort", "Contraseña"
+    if (/^\w+\.(?:txt|pem|key|json|ya?ml|env|cfg|conf|ini)$/i.test(value)) return false; // a file name
+    if (classes.digit || classes.symbol || classes.upper) return true;
+    return value.length >= 8;
+  }
+  if (/^(?:arn:|https?:|s3:|gs:|file:|\/|\.\/|~\/)/.test(value)) return false;
+  if (info.cls === "bare" || info.cls === "auth") {
+    if (isDigestOrUuid(value)) return false;
+    return looksRandom(value, 16);
+  }
+  return looksRandom(value, 8);
+}
+
+function assignmentType(key: string, info: KeyInfo, value: string, text: string, keyStart: number, valueEnd: number): { type: string; priority: number } {
+  const joined = info.words.join("");
+  if ((joined.includes("aws") || joined.includes("secretaccesskey")) && /^[A-Za-z0-9/+]{40}$/.test(value) && (joined.includes("secret") || info.cls === "secret")) {
+    return { type: "aws_secret_access_key", priority: PRIORITY.awsSecret };
+  }
+  if (joined === "accountkey" || joined.endsWith("storageaccountkey") || joined.endsWith("storagekey")) {
+    return { type: "azure_storage_key", priority: PRIORITY.azure };
+  }
+  if (joined === "sharedaccesskey") return { type: "azure_shared_access_key", priority: PRIORITY.azure };
+  if (info.cls === "password") {
+    const before = text.charCodeAt(keyStart - 1);
+    const after = text.charCodeAt(valueEnd);
+    const lineStart = Math.max(0, keyStart - 200);
+    if (before === 59 || before === 63 || before === 38 || after === 59 || after === 38 || CONNECTION_CONTEXT_RE.test(text.slice(lineStart, keyStart))) {
+      return { type: "connection_string_password", priority: PRIORITY.connection };
+    }
+  }
+  void key;
+  return { type: "generic_secret_assignment", priority: PRIORITY.assignment };
+}
+
+export function scanAssignments(text: string, out: Candidate[]): void {
+  KEYWORD_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = KEYWORD_RE.exec(text)) !== null) {
+    const pos = m.index;
+    const word = m[0].toLowerCase();
+    if (word === "bearer" || word === "basic") {
+      const end = scanScheme(text, pos, word, out);
+      if (end > KEYWORD_RE.lastIndex) KEYWORD_RE.lastIndex = end;
+      continue;
+    }
+    // expand to the whole identifier
+    let ks = pos;
+    const leftLimit = Math.max(0, pos - 80);
+    while (ks > leftLimit && isIdentChar(text.charCodeAt(ks - 1))) ks--;
+    let ke = pos + word.length;
+    const rightLimit = Math.min(text.length, ke + 80);
+    while (ke < rightLimit && isIdentChar(text.charCodeAt(ke))) ke++;
+    KEYWORD_RE.lastIndex = ke;
+    let isFlag = false;
+    while (ks < ke && text.charCodeAt(ks) === 45) {
+      ks++;
+      isFlag = true;
+    }
+    let keyEnd = ke;
+    while (keyEnd > ks && (text.charCodeAt(keyEnd - 1) === 46 || text.charCodeAt(keyEnd - 1) === 45)) keyEnd--;
+    if (keyEnd - ks > 80) continue;
+    // `$env:API_KEY`, `-e POSTGRES_PASSWORD=…`: fine. `a.password.length`: the last word decides.
+    const key = text.slice(ks, keyEnd);
+    const info = classifyKey(key);
+    if (!info) continue;
+    const parsed = parseAssignment(text, ks, keyEnd, isFlag && (ks - 2 >= 0 ? text.charCodeAt(ks - 2) === 45 || text.charCodeAt(ks - 1) === 45 : true));
+    if (!parsed) continue;
+    if (parsed.op === " " && parsed.start === parsed.end) continue;
+    let { start, end } = parsed;
+    let value = text.slice(start, end);
+    if (info.cls === "auth" || info.cls === "token") {
+      // Authorization: Token abc…, Authorization: Bearer … (the scheme scanner also sees Bearer/Basic)
+      const lower = value.toLowerCase();
+      if (SCHEMES.has(lower)) {
+        if (lower === "bearer" || lower === "basic") continue;
+        const tokenStart = skipSpaces(text, end, 4);
+        if (tokenStart === end) continue;
+        const tokenValue = parseUnquoted(text, tokenStart);
+        start = tokenValue.start;
+        end = tokenValue.end;
+        value = text.slice(start, end);
+        if (!looksRandom(value, 8) || isPlaceholderValue(value) || isReferenceValue(value, true)) continue;
+        out.push({ type: "bearer_token", kind: "secret", start, end, priority: PRIORITY.bearer });
+        KEYWORD_RE.lastIndex = Math.max(KEYWORD_RE.lastIndex, end);
+        continue;
+      }
+      if (parsed.quoted && value.includes(" ")) {
+        const space = value.indexOf(" ");
+        if (SCHEMES.has(value.slice(0, space).toLowerCase())) continue; // handled by the scheme scanner or not a secret
+      }
+    }
+    if (!secretValueOk(value, info, parsed.quoted)) continue;
+    const { type, priority } = assignmentType(key, info, value, text, ks, end);
+    out.push({ type, kind: "secret", start, end, priority });
+    KEYWORD_RE.lastIndex = Math.max(KEYWORD_RE.lastIndex, end);
+  }
+}
+
+const BEARER_VALUE_RE = sticky(`[A-Za-z0-9._~+/-]{8,4096}=*(?![A-Za-z0-9._~+/=-])`);
+const BASIC_VALUE_RE = sticky(`[A-Za-z0-9+/]{6,1024}={0,2}(?![A-Za-z0-9+/=])`);
+
+/** `Bearer <token>` and `Basic <base64 user:password>` wherever they appear (headers, curl -H, code strings). */
+function scanScheme(text: string, pos: number, word: string, out: Candidate[]): number {
+  if (pos > 0 && isAlnum(text.charCodeAt(pos - 1))) return pos + word.length;
+  const after = pos + word.length;
+  if (text.charCodeAt(after) !== 32 && text.charCodeAt(after) !== 9) return after;
+  const valueStart = skipSpaces(text, after, 4);
+  const re = word === "bearer" ? BEARER_VALUE_RE : BASIC_VALUE_RE;
+  re.lastIndex = valueStart;
+  const match = re.exec(text);
+  if (!match) return after;
+  const value = match[0];
+  const end = valueStart + value.length;
+  if (word === "basic") {
+    if (!isBasicCredential(value)) return after;
+    out.push({ type: "basic_auth_credentials", kind: "secret", start: valueStart, end, priority: PRIORITY.bearer });
+    return end;
+  }
+  if (isPlaceholderValue(value) || isReferenceValue(value, false) || /^[A-Z][A-Z0-9_]*$/.test(value)) return after;
+  const classes = charClasses(value);
+  if (!(value.length >= 16 ? classes.count >= 2 || shannonEntropy(value) >= 3.5 : classes.digit && classes.count >= 2)) return after;
+  out.push({ type: "bearer_token", kind: "secret", start: valueStart, end, priority: PRIORITY.bearer });
+  return end;
+}
+
+const CURL_USER_RE = /(?:^|\s)(?:-u|--user)[ =]?(["']?)([^\s:"'@]{0,128}):([^\s"']{1,256})\1/g;
+
+/** curl -u user:password / --user user:password */
+export function scanCurlUser(text: string, out: Candidate[]): void {
+  let pos = text.indexOf("-u");
+  while (pos !== -1) {
+    const lineStart = text.lastIndexOf("\n", pos) + 1;
+    const context = text.slice(Math.max(lineStart, pos - 300), pos);
+    if (/\b(?:curl|wget|http|httpie)\b/.test(context)) {
+      CURL_USER_RE.lastIndex = Math.max(0, pos - 1);
+      const m = CURL_USER_RE.exec(text);
+      if (m && m.index <= pos && m[3] !== undefined && credentialValue(m[3])) {
+        const end = m.index + m[0].length - (m[1] ?? "").length;
+        const start = end - m[3].length;
+        out.push({ type: "basic_auth_credentials", kind: "secret", start, end, priority: PRIORITY.bearer });
+      }
+    }
+    pos = text.indexOf("-u", pos + 2);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Personal data.
+
+function isEmailLocalChar(c: number): boolean {
+  return isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45; // . _ % + -
+}
+function isDomainChar(c: number): boolean {
+  return isAlnum(c) || c === 46 || c === 45;
+}
+
+const FILE_TLDS = new Set(["png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js", "mjs", "cjs", "ts", "tsx", "jsx", "css", "scss", "json", "map", "lock", "yaml", "yml", "html", "xml", "txt", "vue", "wasm"]);
+
+export function scanEmails(text: string, out: Candidate[]): void {
+  let at = text.indexOf("@");
+  while (at !== -1) {
+    let ls = at;
+    const leftLimit = Math.max(0, at - 64);
+    while (ls > leftLimit && isEmailLocalChar(text.charCodeAt(ls - 1))) ls--;
+    while (ls < at && (text.charCodeAt(ls) === 46 || text.charCodeAt(ls) === 45 || text.charCodeAt(ls) === 43)) ls++;
+    let de = at + 1;
+    const rightLimit = Math.min(text.length, at + 1 + 253);
+    while (de < rightLimit && isDomainChar(text.charCodeAt(de))) de++;
+    while (de > at + 1 && (text.charCodeAt(de - 1) === 46 || text.charCodeAt(de - 1) === 45)) de--;
+    let next = at + 1;
+    if (ls < at && de > at + 3 && !(ls > 0 && isAlnum(text.charCodeAt(ls - 1)) && ls === leftLimit)) {
+      const local = text.slice(ls, at);
+      const domain = text.slice(at + 1, de);
+      const lastDot = domain.lastIndexOf(".");
+      const tld = domain.slice(lastDot + 1).toLowerCase();
+      if (
+        lastDot > 0 &&
+        /^[a-z]{2,24}$/.test(tld) &&
+        !domain.includes("..") &&
+        !local.endsWith(".") &&
+        local !== "git" &&
+        !FILE_TLDS.has(tld) &&
+        !isUriUserinfo(text, ls)
+      ) {
+        out.push({ type: "email", kind: "pii", start: ls, end: de, priority: PRIORITY.email });
+        next = de;
+      }
+    }
+    at = text.indexOf("@", next);
+  }
+}
+
+/** `scheme://user:password@host`: the part before @ is a password, not a mailbox. */
+function isUriUserinfo(text: string, ls: number): boolean {
+  if (text.charCodeAt(ls - 1) !== 58) return false;
+  const from = Math.max(0, ls - 160);
+  const scheme = text.lastIndexOf("://", ls);
+  if (scheme < from) return false;
+  for (let i = scheme; i < ls; i++) if (isWhitespace(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * Numeric candidates: digits with single separators (space . - parentheses), at least 7 digits,
+ * optionally starting with + or (. Every alternative of the repeated group starts with a different
+ * character class, so the regex cannot backtrack into alternatives (linear).
+ */
+const NUMERIC_RE = /(?<![0-9A-Za-z_+\-/.,])(?:\+|\(\+?)?\d(?:\d|[ .-]\(?\d|\(\d|\)[ .-]?\d){6,40}/g;
+
+const PHONE_CONTEXT_RE = /(?:phone|tel|mobile|mob|cell|fax|call|contact|whatsapp|sms|telefon|tél|téléphone|teléfono|telefone|telefono|numero|número|nummer|handy|电话|電話|手机|携帯|연락처|전화|телефон|тел)[^\n]{0,24}$/i;
+const SSN_CONTEXT_RE = /(?:ssn|social security|soc\. sec|sozialversicherung|tax id|taxpayer)[^\n]{0,24}$/i;
+
+type Group = { start: number; end: number };
+
+export function scanNumbers(text: string, out: Candidate[]): void {
+  NUMERIC_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = NUMERIC_RE.exec(text)) !== null) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const after = text.charCodeAt(end);
+    if (isAlnum(after) || after === 95) continue;
+    analyseNumber(text, start, end, out);
+  }
+}
+
+function analyseNumber(text: string, start: number, end: number, out: Candidate[]): void {
+  const span = text.slice(start, end);
+  const plus = span.charCodeAt(0) === 43 || span.startsWith("(+");
+  // digit groups and the separator before each
+  const groups: Group[] = [];
+  const seps: string[] = [];
+  let i = 0;
+  let sep = "";
+  while (i < span.length) {
+    const c = span.charCodeAt(i);
+    if (isDigit(c)) {
+      const gs = i;
+      while (i < span.length && isDigit(span.charCodeAt(i))) i++;
+      groups.push({ start: start + gs, end: start + i });
+      seps.push(sep);
+      sep = "";
+    } else {
+      sep += span[i];
+      i++;
+    }
+  }
+  const digitsOf = (a: number, b: number) => {
+    let s = "";
+    for (let k = a; k <= b; k++) s += text.slice(groups[k]!.start, groups[k]!.end);
+    return s;
+  };
+  const before = text.slice(Math.max(0, start - 40), start);
+
+  if (plus) {
+    // E.164: + country code and 7–14 more digits; take the longest prefix of groups within 15 digits
+    let best = -1;
+    let count = 0;
+    for (let k = 0; k < groups.length; k++) {
+      count += groups[k]!.end - groups[k]!.start;
+      if (count > 15) break;
+      if (count >= 8) best = k;
+    }
+    if (best >= 0 && span[1] !== "0" && !(span[1] === "(" && span[2] === "0")) {
+      const s = span.charCodeAt(0) === 40 ? start : start;
+      let e = groups[best]!.end;
+      if (text.charCodeAt(e) === 41) e++; // (+44) keeps its parenthesis balanced
+      out.push({ type: "phone_number", kind: "pii", start: s, end: e, priority: PRIORITY.phone });
+    }
+    return;
+  }
+
+  let k = 0;
+  while (k < groups.length) {
+    const found = matchAt(text, groups, seps, digitsOf, k, before, k === 0 ? start : groups[k]!.start, out);
+    k = found > k ? found : k + 1;
+  }
+}
+
+/** Tries card, SSN and phone shapes starting at group k; returns the index after the groups used, or k. */
+function matchAt(
+  text: string,
+  groups: Group[],
+  seps: string[],
+  digitsOf: (a: number, b: number) => string,
+  k: number,
+  before: string,
+  spanStart: number,
+  out: Candidate[],
+): number {
+  const first = groups[k]!;
+  const len = (g: number) => groups[g]!.end - groups[g]!.start;
+  // A group that continues a previous one is not a start (e.g. the tail of a longer number).
+  if (k > 0 && seps[k] !== " " && seps[k] !== "-" && seps[k] !== ") " && seps[k] !== ")") return k;
+  const openParen = text.charCodeAt(first.start - 1) === 40;
+
+  // payment card: 13–19 digits, one group or groups of 4 (4-6-5 / 4-6-4 for Amex/Diners), one separator kind
+  let digits = "";
+  let bestCard = -1;
+  for (let g = k; g < groups.length; g++) {
+    if (g > k && seps[g] !== seps[k + 1]) break;
+    if (g > k && seps[g] !== " " && seps[g] !== "-") break;
+    digits += digitsOf(g, g);
+    if (digits.length > 19) break;
+    if (digits.length >= 13 && luhnValid(digits) && cardIssuerValid(digits) && cardGrouping(groups, k, g)) bestCard = g;
+  }
+  if (bestCard >= 0) {
+    out.push({ type: "payment_card", kind: "pii", start: first.start, end: groups[bestCard]!.end, priority: PRIORITY.card });
+    return bestCard + 1;
+  }
+
+  // US SSN: 123-45-6789 (or with spaces / bare 9 digits next to an SSN label)
+  if (k + 2 < groups.length && len(k) === 3 && len(k + 1) === 2 && len(k + 2) === 4 && seps[k + 1] === seps[k + 2]) {
+    const s = seps[k + 1];
+    if ((s === "-" || (s === " " && SSN_CONTEXT_RE.test(before))) && ssnValid(digitsOf(k, k + 2))) {
+      out.push({ type: "us_ssn", kind: "pii", start: first.start, end: groups[k + 2]!.end, priority: PRIORITY.ssn });
+      return k + 3;
+    }
+  }
+  if (len(k) === 9 && SSN_CONTEXT_RE.test(before) && ssnValid(digitsOf(k, k))) {
+    out.push({ type: "us_ssn", kind: "pii", start: first.start, end: first.end, priority: PRIORITY.ssn });
+    return k + 1;
+  }
+
+  // NANP: (415) 555-0132, 415-555-0132, 415.555.0132, 1-415-555-0132
+  let n = k;
+  if (len(n) === 1 && groups[n]!.start === spanStart && text[groups[n]!.start] === "1" && n + 1 < groups.length) n++;
+  if (n + 2 < groups.length && len(n) === 3 && len(n + 1) === 3 && len(n + 2) === 4) {
+    const area = text.charCodeAt(groups[n]!.start);
+    const exch = text.charCodeAt(groups[n + 1]!.start);
+    const parenArea = text.charCodeAt(groups[n]!.start - 1) === 40 && (seps[n + 1] === ") " || seps[n + 1] === ")" || seps[n + 1] === ")-");
+    const same = (seps[n + 1] === "-" || seps[n + 1] === "." || seps[n + 1] === " ") && seps[n + 2] === seps[n + 1];
+    const afterParen = parenArea && (seps[n + 2] === "-" || seps[n + 2] === " " || seps[n + 2] === ".");
+    if (area >= 50 && exch >= 50 && (same || afterParen) && (same ? seps[n + 1] !== " " || PHONE_CONTEXT_RE.test(before) || n > k : true)) {
+      const s = parenArea ? groups[n]!.start - 1 : n > k ? first.start : groups[n]!.start;
+      out.push({ type: "phone_number", kind: "pii", start: openParen && n === k ? first.start - 1 : s, end: groups[n + 2]!.end, priority: PRIORITY.phone });
+      return n + 3;
+    }
+  }
+
+  // national formats next to a phone label: 030 1234567, 06 12 34 56 78, 090-1234-5678
+  if (PHONE_CONTEXT_RE.test(before) || (k > 0 && PHONE_CONTEXT_RE.test(before))) {
+    let count = 0;
+    let best = -1;
+    for (let g = k; g < groups.length; g++) {
+      if (g > k && seps[g] === ".") break;
+      count += len(g);
+      if (count > 15) break;
+      if (count >= 8) best = g;
+    }
+    if (best >= 0 && !(len(k) === 4 && /^(?:19|20)/.test(text.slice(first.start, first.start + 2)) && best > k && len(k + 1) <= 2)) {
+      out.push({ type: "phone_number", kind: "pii", start: openParen ? first.start - 1 : first.start, end: groups[best]!.end, priority: PRIORITY.phone });
+      return best + 1;
+    }
+  }
+  return k;
+}
+
+function cardGrouping(groups: Group[], a: number, b: number): boolean {
+  if (a === b) return true;
+  const lens: number[] = [];
+  for (let g = a; g <= b; g++) lens.push(groups[g]!.end - groups[g]!.start);
+  const shape = lens.join("-");
+  if (shape === "4-6-5" || shape === "4-6-4") return true;
+  for (let g = 0; g < lens.length - 1; g++) if (lens[g] !== 4) return false;
+  const last = lens[lens.length - 1]!;
+  return last >= 1 && last <= 4 || last === 7 && lens.length === 4;
+}
+
+const IBAN_START_RE = /\b[A-Z]{2}\d{2}(?= ?[A-Z0-9])/g;
+
+export function scanIbans(text: string, out: Candidate[]): void {
+  IBAN_START_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = IBAN_START_RE.exec(text)) !== null) {
+    const start = m.index;
+    const expected = ibanLength(m[0].slice(0, 2));
+    if (expected === undefined) continue;
+    let compact = "";
+    let i = start;
+    let lastSpace = -1;
+    while (i < text.length && compact.length < expected) {
+      const c = text.charCodeAt(i);
+      if ((c >= 65 && c <= 90) || isDigit(c)) {
+        compact += text[i];
+        i++;
+      } else if (c === 32 && lastSpace !== i - 1 && compact.length >= 4) {
+        lastSpace = i;
+        i++;
+      } else {
+        break;
+      }
+    }
+    if (compact.length !== expected) continue;
+    const next = text.charCodeAt(i);
+    if (isAlnum(next)) continue;
+    if (!ibanValid(compact)) continue;
+    out.push({ type: "iban", kind: "pii", start, end: i, priority: PRIORITY.iban });
+    IBAN_START_RE.lastIndex = i;
+  }
+}
+
+const IPV4_RE = /(?<![0-9A-Za-z_.:\-/])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z_]|\.\d)/g;
+const IPV6_RE = /(?<![0-9A-Za-z_:.])(?:[0-9A-Fa-f]{1,4}:|::)[0-9A-Fa-f:]{2,37}(?![0-9A-Za-z_:])/g;
+const VERSION_CONTEXT_RE = /(?:version|ver\.?|release|build|v|@|==|>=|<=|~|\^|python|node|java|sdk|api)\s*[:=]?\s*["']?$/i;
+
+export function scanIpAddresses(text: string, out: Candidate[]): void {
+  IPV4_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = IPV4_RE.exec(text)) !== null) {
+    const octets = m[0].split(".").map(Number);
+    if (octets.some((o) => o > 255)) continue;
+    if (m[0].split(".").some((o) => o.length > 1 && o[0] === "0")) continue;
+    const [a] = octets as [number];
+    if (a === 0 || a === 127 || a === 255) continue;
+    if (octets.every((o) => o <= 9)) continue; // 1.2.3.4 is a version far more often than an address
+    if (VERSION_CONTEXT_RE.test(text.slice(Math.max(0, m.index - 16), m.index))) continue;
+    out.push({ type: "ip_address", kind: "pii", start: m.index, end: m.index + m[0].length, priority: PRIORITY.ip });
+  }
+  IPV6_RE.lastIndex = 0;
+  while ((m = IPV6_RE.exec(text)) !== null) {
+    const value = m[0];
+    const parts = value.split(":");
+    const compressed = value.indexOf("::");
+    if (compressed !== -1 && value.indexOf("::", compressed + 1) !== -1) continue;
+    if (compressed === -1 && parts.length !== 8) continue;
+    if (compressed !== -1 && parts.length > 9) continue;
+    if (parts.some((p) => p.length > 4)) continue;
+    const nonEmpty = parts.filter((p) => p.length > 0);
+    if (nonEmpty.length < 2 || !/\d/.test(value) || !/[0-9a-fA-F]{2}/.test(value)) continue;
+    if (value === "::1" || /^0*:0*:/.test(value)) continue;
+    out.push({ type: "ip_address", kind: "pii", start: m.index, end: m.index + value.length, priority: PRIORITY.ip });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Skip regions: base64 image data (data:image/png;base64,…) contains anything by chance.
+
+export function dataUriRanges(text: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  let pos = text.indexOf(";base64,");
+  while (pos !== -1) {
+    const start = pos + 8;
+    let end = start;
+    while (end < text.length && isBase64Char(text.charCodeAt(end))) end++;
+    if (end - start >= 64) ranges.push([start, end]);
+    pos = text.indexOf(";base64,", end);
+  }
+  return ranges;
+}

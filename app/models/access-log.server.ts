@@ -1,0 +1,40 @@
+import { desc } from "drizzle-orm";
+import type { Database } from "../../db/client.server";
+import { accessLog } from "../../db/schema";
+
+export type AccessAction =
+  | "sign_in"
+  | "sign_out"
+  | "session_revoked"
+  | "sessions_listed";
+
+export type AccessLogWrite = {
+  actorPersonId: string | null;
+  actorEmail: string | null;
+  action: AccessAction;
+  subjectPersonId?: string | null;
+  details?: Record<string, unknown>;
+  ip?: string | null;
+  userAgent?: string | null;
+};
+
+/**
+ * Appends to the access log. Pass the transaction of the change being recorded, so that
+ * the record and the change commit together or not at all.
+ */
+export async function recordAccess({ db, entry }: { db: Database; entry: AccessLogWrite }) {
+  await db.insert(accessLog).values({
+    actorPersonId: entry.actorPersonId,
+    actorEmail: entry.actorEmail,
+    action: entry.action,
+    subjectPersonId: entry.subjectPersonId ?? null,
+    details: entry.details ?? {},
+    ip: entry.ip ?? null,
+    userAgent: entry.userAgent?.slice(0, 300) ?? null,
+  });
+}
+
+/** Only auditors and admins may call this; the guard lives in the route. */
+export async function listRecentAccess({ db, limit }: { db: Database; limit: number }) {
+  return db.select().from(accessLog).orderBy(desc(accessLog.at), desc(accessLog.id)).limit(limit);
+}

@@ -1,0 +1,88 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type DatabaseTarget = { kind: "pglite"; dataDir: string | null } | { kind: "postgres"; url: string };
+
+export type DatabaseHandle = {
+  db: Database;
+  kind: DatabaseTarget["kind"];
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export { schema };
+
+/**
+ * The migrations folder, found from this file so that scripts, tests and the start script
+ * agree wherever they are launched from.
+ */
+export const MIGRATIONS_FOLDER = findMigrationsFolder();
+
+function findMigrationsFolder() {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    for (const candidate of [path.join(dir, "migrations"), path.join(dir, "db", "migrations")]) {
+      if (fs.existsSync(path.join(candidate, "meta", "_journal.json"))) return candidate;
+    }
+    dir = path.dirname(dir);
+  }
+  return path.resolve("db/migrations");
+}
+
+// Held during migration so that several workers starting at once migrate one at a time.
+const MIGRATION_LOCK_ID = 7_441_021;
+
+/** Opens PGlite (a data folder, or memory when dataDir is null) or PostgreSQL through postgres.js. */
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if (target.kind === "pglite") {
+    if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
+    const client = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+    await client.waitReady;
+    const db = drizzlePglite({ client, schema });
+    return {
+      db: db as unknown as Database,
+      kind: "pglite",
+      migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+      close: () => client.close(),
+    };
+  }
+  const client = postgres(target.url, {
+    max: 10,
+    onnotice: () => {},
+    connection: { application_name: "codex-ledger" },
+  });
+  const db = drizzlePostgres({ client, schema });
+  return {
+    db: db as unknown as Database,
+    kind: "postgres",
+    async migrate() {
+      await client.begin(async (tx) => {
+        await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`;
+        await migratePostgres(drizzlePostgres({ client: tx as unknown as postgres.Sql, schema }), {
+          migrationsFolder: MIGRATIONS_FOLDER,
+        });
+      });
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+export async function isDatabaseReachable(db: Database) {
+  try {
+    await db.execute(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
+}
