@@ -40,7 +40,7 @@ function findMigrationsFolder() {
   return path.resolve("db/migrations");
 }
 
-// Held during migration so that several workers starting at once migrate one at a time.
+// Several workers starting at once migrate one at a time.
 const MIGRATION_LOCK_ID = 7_441_021;
 
 /** Opens PGlite (a data folder, or memory when dataDir is null) or PostgreSQL through postgres.js. */
@@ -67,12 +67,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     db: db as unknown as Database,
     kind: "postgres",
     async migrate() {
-      await client.begin(async (tx) => {
-        await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`;
-        await migratePostgres(drizzlePostgres({ client: tx as unknown as postgres.Sql, schema }), {
-          migrationsFolder: MIGRATIONS_FOLDER,
-        });
-      });
+      // A session-level lock on a reserved connection, held while the migrator runs on the pool.
+      const lockHolder = await client.reserve();
+      try {
+        await lockHolder`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+        await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await lockHolder`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.catch(() => {});
+        lockHolder.release();
+      }
     },
     close: () => client.end({ timeout: 5 }),
   };

@@ -63,7 +63,7 @@ export async function clearAuthTransaction() {
 export function safeReturnTo(value: string | null | undefined, fallback = "/") {
   if (!value || typeof value !== "string" || value.length > 2000) return fallback;
   if (!value.startsWith("/") || value.startsWith("//") || value.includes("\\")) return fallback;
-  if (/[\u0000-\u001f\u007f]/.test(value)) return fallback;
+  if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return fallback;
   try {
     const base = new URL("http://ledger.invalid");
     const resolved = new URL(value, base);

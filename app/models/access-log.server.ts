@@ -1,6 +1,7 @@
 import { desc } from "drizzle-orm";
 import type { Database } from "../../db/client.server";
 import { accessLog } from "../../db/schema";
+import { assertViewerHasRole, type Viewer } from "./viewer";
 
 export type AccessAction =
   | "sign_in"
@@ -34,7 +35,8 @@ export async function recordAccess({ db, entry }: { db: Database; entry: AccessL
   });
 }
 
-/** Only auditors and admins may call this; the guard lives in the route. */
-export async function listRecentAccess({ db, limit }: { db: Database; limit: number }) {
+/** Audit the auditors: readable by auditors and admins only. */
+export async function listRecentAccess({ db, viewer, limit }: { db: Database; viewer: Viewer; limit: number }) {
+  assertViewerHasRole(viewer, ["auditor", "admin"]);
   return db.select().from(accessLog).orderBy(desc(accessLog.at), desc(accessLog.id)).limit(limit);
 }

@@ -1,8 +1,12 @@
+import { prepareTemplateDatabase } from "./test-database";
+
 /**
  * Runs once before the vitest suite. With TEST_DATABASE_URL (set by scripts/test.sh to a
- * throwaway PostgreSQL cluster) the suite runs against PostgreSQL; without it, on PGlite.
+ * throwaway PostgreSQL cluster) database tests run on PostgreSQL, each file in its own
+ * database cloned from a migrated template; without it, each file gets an in-memory PGlite.
  */
 export default async function setup() {
-  const target = process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite";
-  process.stdout.write(`vitest: database tests run on ${target}\n`);
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  process.stdout.write(`vitest: database tests run on ${adminUrl ? "PostgreSQL" : "PGlite"}\n`);
+  if (adminUrl) await prepareTemplateDatabase(adminUrl);
 }
