@@ -248,7 +248,6 @@ const TOKEN_RULES: TokenRule[] = [
   { type: "heroku_api_key", prefixes: ["HRKU-"], re: sticky(`HRKU-[A-Za-z0-9_-]{60}${END}`) },
   { type: "mapbox_token", prefixes: ["sk.eyJ"], re: sticky(`sk\\.eyJ[A-Za-z0-9_-]{20,400}\\.[A-Za-z0-9_-]{20,100}${END}`) },
   { type: "onepassword_token", prefixes: ["ops_eyJ"], re: sticky(`ops_eyJ[A-Za-z0-9+/]{100,4000}={0,3}${ENDA}`) },
-  { type: "airtable_token", prefixes: ["pat"], re: sticky(`pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}${ENDA}`) },
 ];
 
 const JWT_RE = sticky(`eyJ[A-Za-z0-9_-]{8,8192}\\.eyJ[A-Za-z0-9_-]{8,16384}\\.[A-Za-z0-9_-]{0,8192}(?:\\.[A-Za-z0-9_-]{0,16384}\\.[A-Za-z0-9_-]{0,8192})?${END}`);
@@ -262,43 +261,72 @@ for (const rule of TOKEN_RULES) {
   }
 }
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-const PREFIXES = [...RULES_BY_PREFIX.keys(), "eyJ"].sort((a, b) => b.length - a.length);
-const PREFIX_RE = new RegExp(PREFIXES.map(escapeRe).join("|"), "g");
+/** Prefixes that sit inside a token (found by indexOf, then the token start is found backwards). */
+const INNER_PREFIXES = TOKEN_RULES.filter((r) => r.back).flatMap((r) => r.prefixes);
+const START_PREFIXES = [...RULES_BY_PREFIX.keys(), "eyJ"].filter((p) => !INNER_PREFIXES.includes(p)).sort((a, b) => b.length - a.length);
+const PREFIX_ALTERNATION = START_PREFIXES.map(escapeRe).join("|");
+/**
+ * A token starts after a character that cannot be part of it (or after a `\n`-style escape inside a
+ * JSON string). Requiring that boundary character first lets the regex engine reject most positions
+ * with one class test, which is several times faster than trying every alternative everywhere.
+ */
+const PREFIX_RE = new RegExp(`(?:[^A-Za-z0-9_\\-]|\\\\[nrt])(?:${PREFIX_ALTERNATION})`, "g");
+const PREFIX_AT_START_RE = new RegExp(`(?:${PREFIX_ALTERNATION})`, "y");
+
+function tryRulesAt(text: string, start: number, prefix: string, out: Candidate[]): number {
+  if (prefix === "eyJ") {
+    JWT_RE.lastIndex = start;
+    if (!JWT_RE.test(text)) return -1;
+    out.push({ type: "jwt", kind: "secret", start, end: JWT_RE.lastIndex, priority: PRIORITY.jwt });
+    return JWT_RE.lastIndex;
+  }
+  for (const rule of RULES_BY_PREFIX.get(prefix) ?? []) {
+    rule.re.lastIndex = start;
+    const match = rule.re.exec(text);
+    if (!match) continue;
+    const end = start + match[0].length;
+    const type = rule.check ? rule.check(match[0]) : rule.type;
+    if (!type) continue;
+    out.push({ type, kind: "secret", start, end, priority: PRIORITY.token });
+    if (type === "aws_access_key_id") findAwsSecretNear(text, end, out);
+    return end;
+  }
+  return -1;
+}
 
 export function scanTokens(text: string, out: Candidate[]): void {
+  PREFIX_AT_START_RE.lastIndex = 0;
+  const first = PREFIX_AT_START_RE.exec(text);
+  if (first) tryRulesAt(text, 0, first[0], out);
   PREFIX_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = PREFIX_RE.exec(text)) !== null) {
-    const pos = m.index;
-    const prefix = m[0];
-    if (prefix === "eyJ") {
-      if (pos > 0 && isTokenChar(text.charCodeAt(pos - 1))) continue;
-      JWT_RE.lastIndex = pos;
-      if (JWT_RE.test(text)) {
-        out.push({ type: "jwt", kind: "secret", start: pos, end: JWT_RE.lastIndex, priority: PRIORITY.jwt });
-        PREFIX_RE.lastIndex = JWT_RE.lastIndex;
-      }
-      continue;
-    }
-    for (const rule of RULES_BY_PREFIX.get(prefix) ?? []) {
-      let start = pos;
-      if (rule.back) {
+    const boundary = text.charCodeAt(m.index) === 92 ? 2 : 1;
+    const start = m.index + boundary;
+    const end = tryRulesAt(text, start, m[0].slice(boundary), out);
+    if (end > PREFIX_RE.lastIndex) PREFIX_RE.lastIndex = end;
+  }
+  for (const prefix of INNER_PREFIXES) {
+    let pos = text.indexOf(prefix);
+    while (pos !== -1) {
+      let next = pos + prefix.length;
+      for (const rule of RULES_BY_PREFIX.get(prefix) ?? []) {
+        const back = rule.back!;
         let k = 0;
-        while (k <= rule.back.max && start - k - 1 >= 0 && rule.back.test(text.charCodeAt(start - k - 1))) k++;
-        if (k < rule.back.min) continue;
-        start -= Math.min(k, rule.back.max);
+        while (k <= back.max && pos - k - 1 >= 0 && back.test(text.charCodeAt(pos - k - 1))) k++;
+        if (k < back.min || k > back.max) continue;
+        const start = pos - k;
+        if (start > 0 && isTokenChar(text.charCodeAt(start - 1))) continue;
+        rule.re.lastIndex = start;
+        const match = rule.re.exec(text);
+        if (!match) continue;
+        const type = rule.check ? rule.check(match[0]) : rule.type;
+        if (!type) continue;
+        out.push({ type, kind: "secret", start, end: start + match[0].length, priority: PRIORITY.token });
+        next = start + match[0].length;
+        break;
       }
-      if (start > 0 && isTokenChar(text.charCodeAt(start - 1))) continue;
-      rule.re.lastIndex = start;
-      const match = rule.re.exec(text);
-      if (!match) continue;
-      const end = start + match[0].length;
-      const type = rule.check ? rule.check(match[0]) : rule.type;
-      if (!type) continue;
-      out.push({ type, kind: "secret", start, end, priority: PRIORITY.token });
-      if (type === "aws_access_key_id") findAwsSecretNear(text, end, out);
-      PREFIX_RE.lastIndex = Math.max(PREFIX_RE.lastIndex, end);
-      break;
+      pos = text.indexOf(prefix, next);
     }
   }
 }
@@ -739,7 +767,7 @@ function secretValueOk(value: string, info: KeyInfo, quoted: boolean): boolean {
   return looksRandom(value, 8);
 }
 
-function assignmentType(key: string, info: KeyInfo, value: string, text: string, keyStart: number, valueEnd: number): { type: string; priority: number } {
+function assignmentType(info: KeyInfo, value: string, text: string, keyStart: number, valueEnd: number): { type: string; priority: number } {
   const joined = info.words.join("");
   if ((joined.includes("aws") || joined.includes("secretaccesskey")) && /^[A-Za-z0-9/+]{40}$/.test(value) && (joined.includes("secret") || info.cls === "secret")) {
     return { type: "aws_secret_access_key", priority: PRIORITY.awsSecret };
@@ -756,8 +784,36 @@ function assignmentType(key: string, info: KeyInfo, value: string, text: string,
       return { type: "connection_string_password", priority: PRIORITY.connection };
     }
   }
-  void key;
   return { type: "generic_secret_assignment", priority: PRIORITY.assignment };
+}
+
+const keyClassCache = new Map<string, KeyInfo | null>();
+
+function classifyKeyCached(key: string): KeyInfo | null {
+  let info = keyClassCache.get(key);
+  if (info === undefined) {
+    info = classifyKey(key);
+    if (keyClassCache.size > 4096) keyClassCache.clear();
+    keyClassCache.set(key, info);
+  }
+  return info;
+}
+
+/** Cheap test: can an operator follow the key that ends at `i`? (most keyword hits are plain code) */
+function operatorFollows(text: string, keyStart: number, i: number, isFlag: boolean): boolean {
+  for (let k = 0; k < 3 && i < text.length; k++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39 || c === 96 || c === 93 || c === 63 || c === 33 || c === 92) i++;
+    else break;
+  }
+  const afterKey = i;
+  while (i < text.length && i - afterKey < 16 && isSpaceOrTab(text.charCodeAt(i))) i++;
+  const c = text.charCodeAt(i);
+  if (c === 61 || c === 58) return true; // = :
+  if (c === 62) return text.charCodeAt(keyStart - 1) === 60; // <password>…
+  if (c === 10 || c === 13) return true; // k8s name/value pairs
+  if (c === 118) return text.startsWith("value=", i); // <add key="…" value="…">
+  return isFlag && i > afterKey;
 }
 
 export function scanAssignments(text: string, out: Candidate[]): void {
@@ -765,17 +821,21 @@ export function scanAssignments(text: string, out: Candidate[]): void {
   let m: RegExpExecArray | null;
   while ((m = KEYWORD_RE.exec(text)) !== null) {
     const pos = m.index;
-    const word = m[0].toLowerCase();
-    if (word === "bearer" || word === "basic") {
-      const end = scanScheme(text, pos, word, out);
-      if (end > KEYWORD_RE.lastIndex) KEYWORD_RE.lastIndex = end;
-      continue;
+    const wordLength = m[0].length;
+    const w = text.charCodeAt(pos) | 32;
+    if ((w === 98 /* b */ && wordLength === 6) || (w === 98 && wordLength === 5)) {
+      const word = m[0].toLowerCase();
+      if (word === "bearer" || word === "basic") {
+        const end = scanScheme(text, pos, word, out);
+        if (end > KEYWORD_RE.lastIndex) KEYWORD_RE.lastIndex = end;
+        continue;
+      }
     }
     // expand to the whole identifier
     let ks = pos;
     const leftLimit = Math.max(0, pos - 80);
     while (ks > leftLimit && isIdentChar(text.charCodeAt(ks - 1))) ks--;
-    let ke = pos + word.length;
+    let ke = pos + wordLength;
     const rightLimit = Math.min(text.length, ke + 80);
     while (ke < rightLimit && isIdentChar(text.charCodeAt(ke))) ke++;
     KEYWORD_RE.lastIndex = ke;
@@ -786,12 +846,11 @@ export function scanAssignments(text: string, out: Candidate[]): void {
     }
     let keyEnd = ke;
     while (keyEnd > ks && (text.charCodeAt(keyEnd - 1) === 46 || text.charCodeAt(keyEnd - 1) === 45)) keyEnd--;
-    if (keyEnd - ks > 80) continue;
-    // `$env:API_KEY`, `-e POSTGRES_PASSWORD=…`: fine. `a.password.length`: the last word decides.
+    if (keyEnd - ks > 80 || !operatorFollows(text, ks, keyEnd, isFlag)) continue;
     const key = text.slice(ks, keyEnd);
-    const info = classifyKey(key);
+    const info = classifyKeyCached(key);
     if (!info) continue;
-    const parsed = parseAssignment(text, ks, keyEnd, isFlag && (ks - 2 >= 0 ? text.charCodeAt(ks - 2) === 45 || text.charCodeAt(ks - 1) === 45 : true));
+    const parsed = parseAssignment(text, ks, keyEnd, isFlag);
     if (!parsed) continue;
     if (parsed.op === " " && parsed.start === parsed.end) continue;
     let { start, end } = parsed;
@@ -818,7 +877,7 @@ export function scanAssignments(text: string, out: Candidate[]): void {
       }
     }
     if (!secretValueOk(value, info, parsed.quoted)) continue;
-    const { type, priority } = assignmentType(key, info, value, text, ks, end);
+    const { type, priority } = assignmentType(info, value, text, ks, end);
     out.push({ type, kind: "secret", start, end, priority });
     KEYWORD_RE.lastIndex = Math.max(KEYWORD_RE.lastIndex, end);
   }
@@ -935,8 +994,9 @@ function isUriUserinfo(text: string, ls: number): boolean {
  */
 const NUMERIC_RE = /(?<![0-9A-Za-z_+\-/.,])(?:\+|\(\+?)?\d(?:\d|[ .-]\(?\d|\(\d|\)[ .-]?\d){6,40}/g;
 
-const PHONE_CONTEXT_RE = /(?:phone|tel|mobile|mob|cell|fax|call|contact|whatsapp|sms|telefon|tél|téléphone|teléfono|telefone|telefono|numero|número|nummer|handy|电话|電話|手机|携帯|연락처|전화|телефон|тел)[^\n]{0,24}$/i;
-const SSN_CONTEXT_RE = /(?:ssn|social security|soc\. sec|sozialversicherung|tax id|taxpayer)[^\n]{0,24}$/i;
+/** Tested against the (up to 32) characters before a number, on its line. */
+const PHONE_CONTEXT_RE = /phone|tel|mobile|mob\b|cell|fax|call|contact|whatsapp|sms|n[uú]mero|nummer|handy|电话|電話|手机|携帯|연락처|전화|телефон|тел/i;
+const SSN_CONTEXT_RE = /ssn|social security|soc\. sec|sozialversicherung|tax id|taxpayer/i;
 
 type Group = { start: number; end: number };
 
@@ -952,134 +1012,154 @@ export function scanNumbers(text: string, out: Candidate[]): void {
   }
 }
 
+/** Digit groups of a numeric span, and the separator text before each group. */
+type Groups = { groups: Group[]; seps: string[]; text: string };
+
+function digitsOf(g: Groups, a: number, b: number): string {
+  let s = "";
+  for (let k = a; k <= b; k++) s += g.text.slice(g.groups[k]!.start, g.groups[k]!.end);
+  return s;
+}
+
+function groupLength(g: Groups, k: number): number {
+  return g.groups[k]!.end - g.groups[k]!.start;
+}
+
 function analyseNumber(text: string, start: number, end: number, out: Candidate[]): void {
-  const span = text.slice(start, end);
-  const plus = span.charCodeAt(0) === 43 || span.startsWith("(+");
-  // digit groups and the separator before each
-  const groups: Group[] = [];
-  const seps: string[] = [];
-  let i = 0;
-  let sep = "";
-  while (i < span.length) {
-    const c = span.charCodeAt(i);
-    if (isDigit(c)) {
+  const first = text.charCodeAt(start);
+  const plus = first === 43 || (first === 40 && text.charCodeAt(start + 1) === 43);
+  const g: Groups = { groups: [], seps: [], text };
+  let i = start;
+  let sepStart = start;
+  let totalDigits = 0;
+  while (i < end) {
+    if (isDigit(text.charCodeAt(i))) {
       const gs = i;
-      while (i < span.length && isDigit(span.charCodeAt(i))) i++;
-      groups.push({ start: start + gs, end: start + i });
-      seps.push(sep);
-      sep = "";
+      while (i < end && isDigit(text.charCodeAt(i))) i++;
+      g.groups.push({ start: gs, end: i });
+      g.seps.push(text.slice(sepStart, gs));
+      totalDigits += i - gs;
+      sepStart = i;
     } else {
-      sep += span[i];
       i++;
     }
   }
-  const digitsOf = (a: number, b: number) => {
-    let s = "";
-    for (let k = a; k <= b; k++) s += text.slice(groups[k]!.start, groups[k]!.end);
-    return s;
+  if (totalDigits < 8 && !plus) return;
+  let before: string | undefined;
+  const context = () => {
+    if (before === undefined) {
+      const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+      before = text.slice(Math.max(lineStart, start - 32), start);
+    }
+    return before;
   };
-  const before = text.slice(Math.max(0, start - 40), start);
 
   if (plus) {
-    // E.164: + country code and 7–14 more digits; take the longest prefix of groups within 15 digits
+    // E.164: + country code and 7–14 more digits; the longest prefix of groups within 15 digits
     let best = -1;
     let count = 0;
-    for (let k = 0; k < groups.length; k++) {
-      count += groups[k]!.end - groups[k]!.start;
+    for (let k = 0; k < g.groups.length; k++) {
+      count += groupLength(g, k);
       if (count > 15) break;
       if (count >= 8) best = k;
     }
-    if (best >= 0 && span[1] !== "0" && !(span[1] === "(" && span[2] === "0")) {
-      const s = span.charCodeAt(0) === 40 ? start : start;
-      let e = groups[best]!.end;
-      if (text.charCodeAt(e) === 41) e++; // (+44) keeps its parenthesis balanced
-      out.push({ type: "phone_number", kind: "pii", start: s, end: e, priority: PRIORITY.phone });
+    const cc = text.charCodeAt(g.groups[0]!.start);
+    if (best >= 0 && cc !== 48) {
+      let e = g.groups[best]!.end;
+      if (first === 40 && text.charCodeAt(e) === 41) e++;
+      out.push({ type: "phone_number", kind: "pii", start, end: e, priority: PRIORITY.phone });
     }
     return;
   }
 
   let k = 0;
-  while (k < groups.length) {
-    const found = matchAt(text, groups, seps, digitsOf, k, before, k === 0 ? start : groups[k]!.start, out);
+  while (k < g.groups.length) {
+    // dates and times: 2024-01-15, 2024/01/15, 15.01.2024 are never cards or phones
+    if (k + 2 < g.groups.length && isDatePart(g, k)) {
+      k += 3;
+      continue;
+    }
+    const found = matchAt(g, k, context, k === 0 ? start : g.groups[k]!.start, out);
     k = found > k ? found : k + 1;
   }
 }
 
+function isDatePart(g: Groups, k: number): boolean {
+  const a = groupLength(g, k);
+  const b = groupLength(g, k + 1);
+  const c = groupLength(g, k + 2);
+  const s1 = g.seps[k + 1];
+  const s2 = g.seps[k + 2];
+  if (s1 !== s2 || (s1 !== "-" && s1 !== "/" && s1 !== ".")) return false;
+  return (a === 4 && b <= 2 && c <= 2) || (a <= 2 && b <= 2 && c === 4);
+}
+
 /** Tries card, SSN and phone shapes starting at group k; returns the index after the groups used, or k. */
-function matchAt(
-  text: string,
-  groups: Group[],
-  seps: string[],
-  digitsOf: (a: number, b: number) => string,
-  k: number,
-  before: string,
-  spanStart: number,
-  out: Candidate[],
-): number {
+function matchAt(g: Groups, k: number, context: () => string, spanStart: number, out: Candidate[]): number {
+  const { groups, seps, text } = g;
   const first = groups[k]!;
-  const len = (g: number) => groups[g]!.end - groups[g]!.start;
-  // A group that continues a previous one is not a start (e.g. the tail of a longer number).
-  if (k > 0 && seps[k] !== " " && seps[k] !== "-" && seps[k] !== ") " && seps[k] !== ")") return k;
+  // A group that continues a previous one with "." is not a start (the tail of a decimal or a version).
+  if (k > 0 && seps[k] === ".") return k;
   const openParen = text.charCodeAt(first.start - 1) === 40;
 
   // payment card: 13–19 digits, one group or groups of 4 (4-6-5 / 4-6-4 for Amex/Diners), one separator kind
   let digits = "";
   let bestCard = -1;
-  for (let g = k; g < groups.length; g++) {
-    if (g > k && seps[g] !== seps[k + 1]) break;
-    if (g > k && seps[g] !== " " && seps[g] !== "-") break;
-    digits += digitsOf(g, g);
+  for (let j = k; j < groups.length; j++) {
+    if (j > k && (seps[j] !== seps[k + 1] || (seps[j] !== " " && seps[j] !== "-"))) break;
+    digits += text.slice(groups[j]!.start, groups[j]!.end);
     if (digits.length > 19) break;
-    if (digits.length >= 13 && luhnValid(digits) && cardIssuerValid(digits) && cardGrouping(groups, k, g)) bestCard = g;
+    if (digits.length >= 13 && luhnValid(digits) && cardIssuerValid(digits) && cardGrouping(groups, k, j)) bestCard = j;
   }
   if (bestCard >= 0) {
     out.push({ type: "payment_card", kind: "pii", start: first.start, end: groups[bestCard]!.end, priority: PRIORITY.card });
     return bestCard + 1;
   }
 
-  // US SSN: 123-45-6789 (or with spaces / bare 9 digits next to an SSN label)
-  if (k + 2 < groups.length && len(k) === 3 && len(k + 1) === 2 && len(k + 2) === 4 && seps[k + 1] === seps[k + 2]) {
+  // US SSN: 123-45-6789 (with spaces, or 9 bare digits, only next to an SSN label)
+  if (k + 2 < groups.length && groupLength(g, k) === 3 && groupLength(g, k + 1) === 2 && groupLength(g, k + 2) === 4 && seps[k + 1] === seps[k + 2]) {
     const s = seps[k + 1];
-    if ((s === "-" || (s === " " && SSN_CONTEXT_RE.test(before))) && ssnValid(digitsOf(k, k + 2))) {
+    if ((s === "-" || (s === " " && SSN_CONTEXT_RE.test(context()))) && ssnValid(digitsOf(g, k, k + 2))) {
       out.push({ type: "us_ssn", kind: "pii", start: first.start, end: groups[k + 2]!.end, priority: PRIORITY.ssn });
       return k + 3;
     }
   }
-  if (len(k) === 9 && SSN_CONTEXT_RE.test(before) && ssnValid(digitsOf(k, k))) {
+  if (groupLength(g, k) === 9 && SSN_CONTEXT_RE.test(context()) && ssnValid(digitsOf(g, k, k))) {
     out.push({ type: "us_ssn", kind: "pii", start: first.start, end: first.end, priority: PRIORITY.ssn });
     return k + 1;
   }
 
   // NANP: (415) 555-0132, 415-555-0132, 415.555.0132, 1-415-555-0132
   let n = k;
-  if (len(n) === 1 && groups[n]!.start === spanStart && text[groups[n]!.start] === "1" && n + 1 < groups.length) n++;
-  if (n + 2 < groups.length && len(n) === 3 && len(n + 1) === 3 && len(n + 2) === 4) {
+  if (groupLength(g, n) === 1 && groups[n]!.start === spanStart && text.charCodeAt(groups[n]!.start) === 49 && n + 1 < groups.length) n++;
+  if (n + 2 < groups.length && groupLength(g, n) === 3 && groupLength(g, n + 1) === 3 && groupLength(g, n + 2) === 4) {
     const area = text.charCodeAt(groups[n]!.start);
     const exch = text.charCodeAt(groups[n + 1]!.start);
-    const parenArea = text.charCodeAt(groups[n]!.start - 1) === 40 && (seps[n + 1] === ") " || seps[n + 1] === ")" || seps[n + 1] === ")-");
-    const same = (seps[n + 1] === "-" || seps[n + 1] === "." || seps[n + 1] === " ") && seps[n + 2] === seps[n + 1];
-    const afterParen = parenArea && (seps[n + 2] === "-" || seps[n + 2] === " " || seps[n + 2] === ".");
-    if (area >= 50 && exch >= 50 && (same || afterParen) && (same ? seps[n + 1] !== " " || PHONE_CONTEXT_RE.test(before) || n > k : true)) {
+    const s1 = seps[n + 1]!;
+    const s2 = seps[n + 2]!;
+    const parenArea = text.charCodeAt(groups[n]!.start - 1) === 40 && (s1 === ") " || s1 === ")" || s1 === ")-");
+    const same = (s1 === "-" || s1 === ".") && s2 === s1;
+    const spaced = s1 === " " && s2 === " " && PHONE_CONTEXT_RE.test(context());
+    const afterParen = parenArea && (s2 === "-" || s2 === " " || s2 === ".");
+    if (area >= 50 && exch >= 50 && (same || spaced || afterParen)) {
       const s = parenArea ? groups[n]!.start - 1 : n > k ? first.start : groups[n]!.start;
-      out.push({ type: "phone_number", kind: "pii", start: openParen && n === k ? first.start - 1 : s, end: groups[n + 2]!.end, priority: PRIORITY.phone });
+      out.push({ type: "phone_number", kind: "pii", start: openParen && n === k && !parenArea ? first.start - 1 : s, end: groups[n + 2]!.end, priority: PRIORITY.phone });
       return n + 3;
     }
   }
 
   // national formats next to a phone label: 030 1234567, 06 12 34 56 78, 090-1234-5678
-  if (PHONE_CONTEXT_RE.test(before) || (k > 0 && PHONE_CONTEXT_RE.test(before))) {
-    let count = 0;
-    let best = -1;
-    for (let g = k; g < groups.length; g++) {
-      if (g > k && seps[g] === ".") break;
-      count += len(g);
-      if (count > 15) break;
-      if (count >= 8) best = g;
-    }
-    if (best >= 0 && !(len(k) === 4 && /^(?:19|20)/.test(text.slice(first.start, first.start + 2)) && best > k && len(k + 1) <= 2)) {
-      out.push({ type: "phone_number", kind: "pii", start: openParen ? first.start - 1 : first.start, end: groups[best]!.end, priority: PRIORITY.phone });
-      return best + 1;
-    }
+  let count = 0;
+  let best = -1;
+  for (let j = k; j < groups.length; j++) {
+    if (j > k && seps[j] === ".") break;
+    count += groupLength(g, j);
+    if (count > 15) break;
+    if (count >= 8) best = j;
+  }
+  if (best >= 0 && PHONE_CONTEXT_RE.test(context())) {
+    out.push({ type: "phone_number", kind: "pii", start: openParen ? first.start - 1 : first.start, end: groups[best]!.end, priority: PRIORITY.phone });
+    return best + 1;
   }
   return k;
 }
@@ -1087,12 +1167,12 @@ function matchAt(
 function cardGrouping(groups: Group[], a: number, b: number): boolean {
   if (a === b) return true;
   const lens: number[] = [];
-  for (let g = a; g <= b; g++) lens.push(groups[g]!.end - groups[g]!.start);
+  for (let j = a; j <= b; j++) lens.push(groups[j]!.end - groups[j]!.start);
   const shape = lens.join("-");
   if (shape === "4-6-5" || shape === "4-6-4") return true;
-  for (let g = 0; g < lens.length - 1; g++) if (lens[g] !== 4) return false;
+  for (let j = 0; j < lens.length - 1; j++) if (lens[j] !== 4) return false;
   const last = lens[lens.length - 1]!;
-  return last >= 1 && last <= 4 || last === 7 && lens.length === 4;
+  return (last >= 1 && last <= 4) || (last === 7 && lens.length === 4);
 }
 
 const IBAN_START_RE = /\b[A-Z]{2}\d{2}(?= ?[A-Z0-9])/g;
@@ -1128,37 +1208,75 @@ export function scanIbans(text: string, out: Candidate[]): void {
   }
 }
 
-const IPV4_RE = /(?<![0-9A-Za-z_.:\-/])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z_]|\.\d)/g;
-const IPV6_RE = /(?<![0-9A-Za-z_:.])(?:[0-9A-Fa-f]{1,4}:|::)[0-9A-Fa-f:]{2,37}(?![0-9A-Za-z_:])/g;
+const IPV4_RE = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
+/** IPv6 trigger: a `::` or three colon-separated hex groups; the address is then expanded both ways. */
+const IPV6_TRIGGER_RE = /::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:/g;
 const VERSION_CONTEXT_RE = /(?:version|ver\.?|release|build|v|@|==|>=|<=|~|\^|python|node|java|sdk|api)\s*[:=]?\s*["']?$/i;
+
+function isHexOrColon(c: number): boolean {
+  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 58;
+}
 
 export function scanIpAddresses(text: string, out: Candidate[]): void {
   IPV4_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = IPV4_RE.exec(text)) !== null) {
-    const octets = m[0].split(".").map(Number);
-    if (octets.some((o) => o > 255)) continue;
-    if (m[0].split(".").some((o) => o.length > 1 && o[0] === "0")) continue;
-    const [a] = octets as [number];
+    const start = m.index;
+    const end = start + m[0].length;
+    const before = text.charCodeAt(start - 1);
+    if (isDigit(before)) {
+      IPV4_RE.lastIndex = end; // inside a longer dotted number (an OID, a version)
+      continue;
+    }
+    if (isAlnum(before) || before === 95 || before === 46 || before === 45 || before === 47 || before === 58) continue;
+    const after = text.charCodeAt(end);
+    if (isAlnum(after) || after === 95 || (after === 46 && isDigit(text.charCodeAt(end + 1)))) continue;
+    const parts = m[0].split(".");
+    let small = true;
+    let ok = true;
+    for (const part of parts) {
+      const n = Number(part);
+      if (n > 255 || (part.length > 1 && part[0] === "0")) ok = false;
+      if (n > 9) small = false;
+    }
+    if (!ok || small) continue; // 1.2.3.4 is a version far more often than an address
+    const a = Number(parts[0]);
     if (a === 0 || a === 127 || a === 255) continue;
-    if (octets.every((o) => o <= 9)) continue; // 1.2.3.4 is a version far more often than an address
-    if (VERSION_CONTEXT_RE.test(text.slice(Math.max(0, m.index - 16), m.index))) continue;
-    out.push({ type: "ip_address", kind: "pii", start: m.index, end: m.index + m[0].length, priority: PRIORITY.ip });
+    if (VERSION_CONTEXT_RE.test(text.slice(Math.max(0, start - 16), start))) continue;
+    out.push({ type: "ip_address", kind: "pii", start, end, priority: PRIORITY.ip });
   }
-  IPV6_RE.lastIndex = 0;
-  while ((m = IPV6_RE.exec(text)) !== null) {
-    const value = m[0];
-    const parts = value.split(":");
-    const compressed = value.indexOf("::");
-    if (compressed !== -1 && value.indexOf("::", compressed + 1) !== -1) continue;
-    if (compressed === -1 && parts.length !== 8) continue;
-    if (compressed !== -1 && parts.length > 9) continue;
-    if (parts.some((p) => p.length > 4)) continue;
-    const nonEmpty = parts.filter((p) => p.length > 0);
-    if (nonEmpty.length < 2 || !/\d/.test(value) || !/[0-9a-fA-F]{2}/.test(value)) continue;
-    if (value === "::1" || /^0*:0*:/.test(value)) continue;
-    out.push({ type: "ip_address", kind: "pii", start: m.index, end: m.index + value.length, priority: PRIORITY.ip });
+  IPV6_TRIGGER_RE.lastIndex = 0;
+  while ((m = IPV6_TRIGGER_RE.exec(text)) !== null) {
+    let start = m.index;
+    const leftLimit = Math.max(0, start - 40);
+    while (start > leftLimit && isHexOrColon(text.charCodeAt(start - 1))) start--;
+    let end = m.index + m[0].length;
+    const rightLimit = Math.min(text.length, end + 40);
+    while (end < rightLimit && isHexOrColon(text.charCodeAt(end))) end++;
+    IPV6_TRIGGER_RE.lastIndex = end;
+    const before = text.charCodeAt(start - 1);
+    const after = text.charCodeAt(end);
+    if (isAlnum(before) || before === 95 || before === 46 || isAlnum(after) || after === 95) continue;
+    if (after === 46 && isDigit(text.charCodeAt(end + 1))) continue; // ::ffff:192.0.2.1 — left to IPv4
+    const value = text.slice(start, end);
+    if (validIpv6(value)) out.push({ type: "ip_address", kind: "pii", start, end, priority: PRIORITY.ip });
   }
+}
+
+function validIpv6(value: string): boolean {
+  if (value.length < 6 || value.length > 39) return false;
+  const compressed = value.indexOf("::");
+  if (compressed !== -1 && value.indexOf("::", compressed + 1) !== -1) return false;
+  const parts = value.split(":");
+  if (compressed === -1 && parts.length !== 8) return false;
+  if (compressed !== -1 && parts.length > 9) return false;
+  let nonEmpty = 0;
+  for (const p of parts) {
+    if (p.length > 4) return false;
+    if (p.length > 0) nonEmpty++;
+  }
+  if (nonEmpty < 2 || !/\d/.test(value)) return false;
+  return !/^(?:0*:)*:?0*1?$/.test(value); // ::, ::1 and zero runs
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,152 @@
+import { createHmac } from "node:crypto";
+import {
+  dataUriRanges,
+  normalizePem,
+  scanAssignments,
+  scanCurlUser,
+  scanEmails,
+  scanIbans,
+  scanIpAddresses,
+  scanNumbers,
+  scanPrivateKeys,
+  scanTokens,
+  scanUriCredentials,
+  type Candidate,
+  type FindingKind,
+} from "./detectors";
+
+export type { FindingKind };
+
+export type Finding = {
+  /** Stable snake_case name, e.g. github_token, private_key, email. */
+  type: string;
+  kind: FindingKind;
+  /** JavaScript string (UTF-16) indices into the original text; end is exclusive. */
+  start: number;
+  end: number;
+  /** First 16 hex characters (64 bits) of HMAC-SHA256(key, value); the placeholder shows the first 8. */
+  fingerprint: string;
+};
+
+export type RedactionResult = {
+  /** The text with every finding replaced by `[SECRET:type:xxxxxxxx]` or `[PII:type:xxxxxxxx]`. */
+  redacted: string;
+  /** In text order, never overlapping. */
+  findings: Finding[];
+  /** Full HMAC-SHA256(key, original text), hex: "was this exact text sent?" without keeping the text. */
+  textFingerprint: string;
+  /** Length of the original text (UTF-16 code units, like String.prototype.length). */
+  length: number;
+};
+
+export type Redactor = {
+  redact(text: string): RedactionResult;
+  /** The fingerprint a finding of this exact value carries (PEM keys are normalised first). */
+  fingerprintValue(value: string): string;
+};
+
+export type RedactorOptions = {
+  /** The HMAC key (REDACTION_KEY). Never stored next to the data it fingerprints. */
+  key: Buffer;
+  /** IP addresses are personal data in many jurisdictions, noise in others. Default true. */
+  detectIpAddresses?: boolean;
+};
+
+/** Length of `Finding.fingerprint` in hex characters. */
+export const FINGERPRINT_HEX_LENGTH = 16;
+/** Length of the suffix shown in placeholders. */
+export const PLACEHOLDER_HEX_LENGTH = 8;
+
+export function renderPlaceholder(finding: Pick<Finding, "type" | "kind" | "fingerprint">): string {
+  return `[${finding.kind === "secret" ? "SECRET" : "PII"}:${finding.type}:${finding.fingerprint.slice(0, PLACEHOLDER_HEX_LENGTH)}]`;
+}
+
+export function createRedactor({ key, detectIpAddresses = true }: RedactorOptions): Redactor {
+  if (!Buffer.isBuffer(key) || key.length < 16) {
+    throw new Error("createRedactor: key must be a Buffer of at least 16 bytes");
+  }
+  const hmacHex = (value: string) => createHmac("sha256", key).update(value, "utf8").digest("hex");
+  const fingerprint = (value: string) => hmacHex(value).slice(0, FINGERPRINT_HEX_LENGTH);
+
+  function fingerprintValue(value: string): string {
+    if (value.includes("PRIVATE KEY")) return fingerprint(normalizePem(value));
+    return fingerprint(value);
+  }
+
+  function redact(text: string): RedactionResult {
+    if (typeof text !== "string") throw new TypeError("redact: text must be a string");
+    const candidates: Candidate[] = [];
+    scanPrivateKeys(text, candidates);
+    scanTokens(text, candidates);
+    if (text.includes("://") || text.includes(":thin:")) scanUriCredentials(text, candidates);
+    scanAssignments(text, candidates);
+    if (text.includes("-u")) scanCurlUser(text, candidates);
+    if (text.includes("@")) scanEmails(text, candidates);
+    scanNumbers(text, candidates);
+    scanIbans(text, candidates);
+    if (detectIpAddresses) scanIpAddresses(text, candidates);
+
+    const resolved = resolveOverlaps(dropInsideDataUris(text, candidates));
+    const findings: Finding[] = [];
+    let redacted = "";
+    let cursor = 0;
+    for (const c of resolved) {
+      const value = text.slice(c.start, c.end);
+      const fp = fingerprint(c.normalize === "pem" ? normalizePem(value) : value);
+      const finding: Finding = { type: c.type, kind: c.kind, start: c.start, end: c.end, fingerprint: fp };
+      findings.push(finding);
+      redacted += text.slice(cursor, c.start) + renderPlaceholder(finding);
+      cursor = c.end;
+    }
+    redacted = findings.length === 0 ? text : redacted + text.slice(cursor);
+    return { redacted, findings, textFingerprint: hmacHex(text), length: text.length };
+  }
+
+  return { redact, fingerprintValue };
+}
+
+function dropInsideDataUris(text: string, candidates: Candidate[]): Candidate[] {
+  if (candidates.length === 0 || !text.includes(";base64,")) return candidates;
+  const ranges = dataUriRanges(text);
+  if (ranges.length === 0) return candidates;
+  return candidates.filter((c) => !ranges.some(([s, e]) => c.start >= s && c.end <= e));
+}
+
+/**
+ * Deterministic overlap resolution: walk in start order; when two candidates overlap, the higher
+ * priority wins (then the longer, then the earlier). A losing *secret* that reaches beyond the winner
+ * widens it, so no part of a secret survives; a losing personal-data match is simply dropped.
+ */
+export function resolveOverlaps(candidates: Candidate[]): Candidate[] {
+  if (candidates.length <= 1) return candidates.slice();
+  const sorted = candidates
+    .slice()
+    .sort((a, b) => a.start - b.start || b.priority - a.priority || b.end - a.end || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  const kept: Candidate[] = [];
+  for (const c of sorted) {
+    const last = kept[kept.length - 1];
+    if (!last || c.start >= last.end) {
+      kept.push({ ...c });
+      continue;
+    }
+    const cWins = c.priority > last.priority || (c.priority === last.priority && c.end - c.start > last.end - last.start);
+    const winner = cWins ? { ...c } : last;
+    const loser = cWins ? last : c;
+    if (loser.kind === "secret" || winner.kind === "pii") {
+      winner.start = Math.min(winner.start, loser.start);
+      winner.end = Math.max(winner.end, loser.end);
+    }
+    if (cWins) kept[kept.length - 1] = winner;
+    // A widened winner may now reach into the previous kept finding: merge backwards.
+    while (kept.length >= 2 && kept[kept.length - 2]!.end > kept[kept.length - 1]!.start) {
+      const top = kept.pop()!;
+      const prev = kept[kept.length - 1]!;
+      const topWins = top.priority > prev.priority;
+      const merged = topWins ? top : prev;
+      merged.start = Math.min(prev.start, top.start);
+      merged.end = Math.max(prev.end, top.end);
+      kept[kept.length - 1] = merged;
+    }
+  }
+  return kept;
+}
