@@ -42,7 +42,7 @@ export async function createConsoleSession({
       userAgent: meta.userAgent?.slice(0, 300) ?? null,
     });
     await recordAccess({
-      db: tx as unknown as Database,
+      db: tx,
       entry: { actorPersonId: person.id, actorEmail: person.email, action: "sign_in", details: { roles }, ...meta },
     });
   });
@@ -106,7 +106,7 @@ export async function revokeOwnSession({ db, viewer, tokenHash, meta }: { db: Da
       .set({ revokedAt: sql`now()`, revokedReason: "signed out" })
       .where(and(eq(consoleSessions.tokenHash, tokenHash), eq(consoleSessions.personId, viewer.personId), isNull(consoleSessions.revokedAt)));
     await recordAccess({
-      db: tx as unknown as Database,
+      db: tx,
       entry: { actorPersonId: viewer.personId, actorEmail: viewer.email, action: "sign_out", ...meta },
     });
   });
@@ -145,7 +145,7 @@ export async function revokeSessionAsAdmin({ db, viewer, sessionId, meta }: { db
       .returning({ personId: consoleSessions.personId });
     if (!revoked) return false;
     await recordAccess({
-      db: tx as unknown as Database,
+      db: tx,
       entry: {
         actorPersonId: viewer.personId,
         actorEmail: viewer.email,
