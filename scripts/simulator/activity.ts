@@ -195,7 +195,12 @@ export function buildDayPlan(person: Person, localDay: number, opt: PlanOptions)
       }
       let secrets: Secret[] = [];
       if (person.isEngineer && !weekend && canaryN < 3) {
-        secrets = [CANARY_SECRETS[(localDay + canaryN) % CANARY_SECRETS.length]!];
+        // Every canary, every working day: three pastes of three canaries each, rotated by day.
+        const per = Math.ceil(CANARY_SECRETS.length / 3);
+        for (let c = 0; c < per; c++) {
+          const i = canaryN * per + c;
+          if (i < CANARY_SECRETS.length) secrets.push(CANARY_SECRETS[(i + localDay) % CANARY_SECRETS.length]!);
+        }
         canaryN++;
       } else if (rng.chance(SECRET_RATE)) {
         const n = rng.chance(0.1) ? 2 : 1;
