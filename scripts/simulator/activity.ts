@@ -193,7 +193,7 @@ export function buildDayPlan(person: Person, localDay: number, opt: PlanOptions)
           break;
         }
       }
-      let secrets: Secret[] = [];
+      const secrets: Secret[] = [];
       if (person.isEngineer && !weekend && canaryN < 3) {
         // Every canary, every working day: three pastes of three canaries each, rotated by day.
         const per = Math.ceil(CANARY_SECRETS.length / 3);
