@@ -122,7 +122,7 @@ export class ConfigError extends Error {
   }
 }
 
-const DEMO_ROLE_MAP = "admin:ledger-admins;auditor:ledger-auditors;finance:ledger-finance;viewer:ledger-viewers";
+export const DEMO_ROLE_MAP = "admin:ledger-admins;auditor:ledger-auditors;finance:ledger-finance;viewer:ledger-viewers";
 export const DEMO_OIDC_CLIENT_ID = "codex-ledger-demo";
 
 type DemoSecrets = {

@@ -13,9 +13,10 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { username: "finance", name: "Fran Finance", email: `finance@${DEMO_EMAIL_DOMAIN}`, groups: ["ledger-finance"], holds: "finance" },
   { username: "viewer", name: "Vic Viewer", email: `viewer@${DEMO_EMAIL_DOMAIN}`, groups: ["ledger-viewers"], holds: "viewer" },
   {
+    // One of the simulated people (scripts/simulator ENGINEER_EMAIL), so "My activity" has data.
     username: "engineer",
-    name: "Eli Engineer",
-    email: `engineer@${DEMO_EMAIL_DOMAIN}`,
+    name: "Robin Engineer",
+    email: "engineer@northwind-labs.example",
     groups: ["engineering"],
     holds: "no role: their own activity only",
   },

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { findDemoAccount } from "../../app/lib/demo-accounts";
 import { csrfToken, DEMO_ROLES, signIn, type DemoUser } from "./fixtures";
 
 test.describe("sign-in through the demo identity provider", () => {
@@ -6,7 +7,7 @@ test.describe("sign-in through the demo identity provider", () => {
     test(`${user} signs in and sees their roles`, async ({ page }) => {
       await signIn(page, user);
       await expect(page).toHaveURL(/\/$/);
-      await expect(page.getByText(`${user}@demo.codex-ledger.test`).first()).toBeVisible();
+      await expect(page.getByText(findDemoAccount(user)!.email).first()).toBeVisible();
       const roles = DEMO_ROLES[user];
       if (roles.length === 0) {
         await expect(page.getByTestId("no-roles")).toBeVisible();
