@@ -61,6 +61,13 @@ function isAlnum(c: number): boolean {
 function isTokenChar(c: number): boolean {
   return isAlnum(c) || c === 95 /* _ */ || c === 45 /* - */;
 }
+/** A token may start here: at the text start, after a non-token character, or after a `\n`-style escape. */
+function tokenBoundary(text: string, start: number): boolean {
+  if (start === 0) return true;
+  const c = text.charCodeAt(start - 1);
+  if (!isTokenChar(c)) return true;
+  return (c === 110 || c === 114 || c === 116) && text.charCodeAt(start - 2) === 92;
+}
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -134,7 +141,7 @@ const TOKEN_RULES: TokenRule[] = [
   {
     type: "gitlab_token",
     prefixes: ["glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "glft-", "glimt-", "gloas-", "glsoat-", "glagent-", "glffct-", "GR1348941"],
-    re: sticky(`(?:gl(?:pat|ptt|dt|rt|cbt|ft|imt|oas|soat|agent|ffct)-|GR1348941)[0-9A-Za-z_.-]{20,255}(?<![.-])${END}`),
+    re: sticky(`(?:gl(?:pat|ptt|dt|rt|cbt|ft|imt|oas|soat|agent|ffct)-|GR1348941)[0-9A-Za-z_-]{20,255}(?:\\.[0-9A-Za-z_-]{2,64}){0,2}${END}`),
     check: (t) => randomBody(t, t.indexOf("-") + 1 || 9, "gitlab_token"),
   },
   { type: "npm_token", prefixes: ["npm_"], re: sticky(`npm_[A-Za-z0-9]{36}${ENDA}`), check: (t) => randomBody(t, 4, "npm_token") },
@@ -314,9 +321,9 @@ export function scanTokens(text: string, out: Candidate[]): void {
         const back = rule.back!;
         let k = 0;
         while (k <= back.max && pos - k - 1 >= 0 && back.test(text.charCodeAt(pos - k - 1))) k++;
-        if (k < back.min || k > back.max) continue;
-        const start = pos - k;
-        if (start > 0 && isTokenChar(text.charCodeAt(start - 1))) continue;
+        if (k < back.min) continue;
+        const start = pos - Math.min(k, back.max);
+        if (!tokenBoundary(text, start)) continue;
         rule.re.lastIndex = start;
         const match = rule.re.exec(text);
         if (!match) continue;
@@ -509,6 +516,7 @@ export function scanUriCredentials(text: string, out: Candidate[]): void {
     for (; i < limit; i++) {
       const c = text.charCodeAt(i);
       if (isUriStop(c)) break;
+      if (c === 58 && text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47) break; // the next URI
       if (colon === -1) {
         if (c === 58) colon = i;
         else if (c === 47 || c === 63 || c === 35 || c === 64) break; // / ? # @ before any colon: no password
@@ -852,6 +860,8 @@ export function scanAssignments(text: string, out: Candidate[]): void {
     if (!info) continue;
     const parsed = parseAssignment(text, ks, keyEnd, isFlag);
     if (!parsed) continue;
+    // A long value is parsed once: skip it (short ones may hold the next key, as in key="ApiKey" value="…")
+    if (parsed.end - parsed.start > 64 && parsed.end > KEYWORD_RE.lastIndex) KEYWORD_RE.lastIndex = parsed.end;
     if (parsed.op === " " && parsed.start === parsed.end) continue;
     let { start, end } = parsed;
     let value = text.slice(start, end);
@@ -859,7 +869,10 @@ export function scanAssignments(text: string, out: Candidate[]): void {
       // Authorization: Token abc…, Authorization: Bearer … (the scheme scanner also sees Bearer/Basic)
       const lower = value.toLowerCase();
       if (SCHEMES.has(lower)) {
-        if (lower === "bearer" || lower === "basic") continue;
+        if (lower === "bearer" || lower === "basic") {
+          KEYWORD_RE.lastIndex = Math.min(KEYWORD_RE.lastIndex, start); // let the scheme scanner see it
+          continue;
+        }
         const tokenStart = skipSpaces(text, end, 4);
         if (tokenStart === end) continue;
         const tokenValue = parseUnquoted(text, tokenStart);
@@ -916,10 +929,11 @@ const CURL_USER_RE = /(?:^|\s)(?:-u|--user)[ =]?(["']?)([^\s:"'@]{0,128}):([^\s"
 export function scanCurlUser(text: string, out: Candidate[]): void {
   let pos = text.indexOf("-u");
   while (pos !== -1) {
-    const lineStart = text.lastIndexOf("\n", pos) + 1;
-    const context = text.slice(Math.max(lineStart, pos - 300), pos);
+    let context = text.slice(Math.max(0, pos - 300), pos);
+    const newline = context.lastIndexOf("\n");
+    if (newline !== -1) context = context.slice(newline + 1);
     if (/\b(?:curl|wget|http|httpie)\b/.test(context)) {
-      CURL_USER_RE.lastIndex = Math.max(0, pos - 1);
+      CURL_USER_RE.lastIndex = Math.max(0, pos - 3);
       const m = CURL_USER_RE.exec(text);
       if (m && m.index <= pos && m[3] !== undefined && credentialValue(m[3])) {
         const end = m.index + m[0].length - (m[1] ?? "").length;
@@ -981,9 +995,10 @@ export function scanEmails(text: string, out: Candidate[]): void {
 function isUriUserinfo(text: string, ls: number): boolean {
   if (text.charCodeAt(ls - 1) !== 58) return false;
   const from = Math.max(0, ls - 160);
-  const scheme = text.lastIndexOf("://", ls);
-  if (scheme < from) return false;
-  for (let i = scheme; i < ls; i++) if (isWhitespace(text.charCodeAt(i))) return false;
+  const window = text.slice(from, ls);
+  const scheme = window.lastIndexOf("://");
+  if (scheme === -1) return false;
+  for (let i = scheme; i < window.length; i++) if (isWhitespace(window.charCodeAt(i))) return false;
   return true;
 }
 
@@ -1048,8 +1063,9 @@ function analyseNumber(text: string, start: number, end: number, out: Candidate[
   let before: string | undefined;
   const context = () => {
     if (before === undefined) {
-      const lineStart = text.lastIndexOf("\n", start - 1) + 1;
-      before = text.slice(Math.max(lineStart, start - 32), start);
+      before = text.slice(Math.max(0, start - 32), start);
+      const newline = before.lastIndexOf("\n");
+      if (newline !== -1) before = before.slice(newline + 1);
     }
     return before;
   };
@@ -1103,13 +1119,21 @@ function matchAt(g: Groups, k: number, context: () => string, spanStart: number,
   const openParen = text.charCodeAt(first.start - 1) === 40;
 
   // payment card: 13–19 digits, one group or groups of 4 (4-6-5 / 4-6-4 for Amex/Diners), one separator kind
-  let digits = "";
+  const firstLength = groupLength(g, k);
   let bestCard = -1;
-  for (let j = k; j < groups.length; j++) {
-    if (j > k && (seps[j] !== seps[k + 1] || (seps[j] !== " " && seps[j] !== "-"))) break;
-    digits += text.slice(groups[j]!.start, groups[j]!.end);
-    if (digits.length > 19) break;
-    if (digits.length >= 13 && luhnValid(digits) && cardIssuerValid(digits) && cardGrouping(groups, k, j)) bestCard = j;
+  if (firstLength >= 13 && firstLength <= 19) {
+    const digits = text.slice(first.start, first.end);
+    if (luhnValid(digits) && cardIssuerValid(digits)) bestCard = k;
+  } else if (firstLength === 4) {
+    let digits = "";
+    for (let j = k; j < groups.length; j++) {
+      if (j > k && (seps[j] !== seps[k + 1] || (seps[j] !== " " && seps[j] !== "-"))) break;
+      const length = groupLength(g, j);
+      digits += text.slice(groups[j]!.start, groups[j]!.end);
+      if (digits.length > 19) break;
+      if (digits.length >= 13 && luhnValid(digits) && cardIssuerValid(digits) && cardGrouping(groups, k, j)) bestCard = j;
+      if (length !== 4 && !(j === k + 1 && length === 6)) break; // only the last group may differ (or 4-6-x)
+    }
   }
   if (bestCard >= 0) {
     out.push({ type: "payment_card", kind: "pii", start: first.start, end: groups[bestCard]!.end, priority: PRIORITY.card });
@@ -1149,6 +1173,7 @@ function matchAt(g: Groups, k: number, context: () => string, spanStart: number,
   }
 
   // national formats next to a phone label: 030 1234567, 06 12 34 56 78, 090-1234-5678
+  if (!PHONE_CONTEXT_RE.test(context())) return k;
   let count = 0;
   let best = -1;
   for (let j = k; j < groups.length; j++) {
@@ -1157,7 +1182,7 @@ function matchAt(g: Groups, k: number, context: () => string, spanStart: number,
     if (count > 15) break;
     if (count >= 8) best = j;
   }
-  if (best >= 0 && PHONE_CONTEXT_RE.test(context())) {
+  if (best >= 0) {
     out.push({ type: "phone_number", kind: "pii", start: openParen ? first.start - 1 : first.start, end: groups[best]!.end, priority: PRIORITY.phone });
     return best + 1;
   }

@@ -88,11 +88,18 @@ export function createRedactor({ key, detectIpAddresses = true }: RedactorOption
 
     const resolved = resolveOverlaps(dropInsideDataUris(text, candidates));
     const findings: Finding[] = [];
+    // The same value often repeats inside one text; the cache lives only for this call.
+    const seen = new Map<string, string>();
     let redacted = "";
     let cursor = 0;
     for (const c of resolved) {
-      const value = text.slice(c.start, c.end);
-      const fp = fingerprint(c.normalize === "pem" ? normalizePem(value) : value);
+      const raw = text.slice(c.start, c.end);
+      const value = c.normalize === "pem" ? normalizePem(raw) : raw;
+      let fp = seen.get(value);
+      if (fp === undefined) {
+        fp = fingerprint(value);
+        seen.set(value, fp);
+      }
       const finding: Finding = { type: c.type, kind: c.kind, start: c.start, end: c.end, fingerprint: fp };
       findings.push(finding);
       redacted += text.slice(cursor, c.start) + renderPlaceholder(finding);
@@ -109,7 +116,16 @@ function dropInsideDataUris(text: string, candidates: Candidate[]): Candidate[] 
   if (candidates.length === 0 || !text.includes(";base64,")) return candidates;
   const ranges = dataUriRanges(text);
   if (ranges.length === 0) return candidates;
-  return candidates.filter((c) => !ranges.some(([s, e]) => c.start >= s && c.end <= e));
+  const sorted = candidates.slice().sort((a, b) => a.start - b.start);
+  const kept: Candidate[] = [];
+  let r = 0;
+  for (const c of sorted) {
+    while (r < ranges.length && ranges[r]![1] <= c.start) r++;
+    const range = ranges[r];
+    if (range && c.start >= range[0] && c.start < range[1]) continue;
+    kept.push(c);
+  }
+  return kept;
 }
 
 /**

@@ -147,8 +147,13 @@ function longestRun(value: string): number {
   return best;
 }
 
-/** Words and marks that give a value away as a stand-in (one regex: cheaper than many includes). */
-const PLACEHOLDER_RE = /example|your|xxxx|\*\*\*\*|••••|placeholder|change[_-]?me|redacted|replace[_-]?me|insert[_-]|dummy|here|todo|fixme|[<>]|\$\{|\{\{|\}\}|\.\.\.|…/i;
+/**
+ * Words and marks that give a value away as a stand-in. STRICT ones are long or contain
+ * punctuation, so a random 100-character token cannot contain them by chance; the LOOSE four-letter
+ * words (a random token contains "tOdO" about once in a thousand) only count in short values.
+ */
+const PLACEHOLDER_STRICT_RE = /example|x{6,}|\*{4,}|•{4,}|placeholder|change[_-]?me|redacted|replace[_-]?me|insert[_-]|dummy|your[_-]|[_-]here|[<>]|\$\{|\{\{|\}\}|\.\.\.|…/i;
+const PLACEHOLDER_LOOSE_RE = /your|here|todo|fixme|xxxx|\*\*\*/i;
 
 const PLACEHOLDER_EXACT = new Set([
   "password",
@@ -196,7 +201,8 @@ const PLACEHOLDER_EXACT = new Set([
  */
 export function isPlaceholderValue(value: string): boolean {
   if (value.length <= 12 && PLACEHOLDER_EXACT.has(value.toLowerCase())) return true;
-  if (PLACEHOLDER_RE.test(value)) return true;
+  if (PLACEHOLDER_STRICT_RE.test(value)) return true;
+  if (value.length < 24 && PLACEHOLDER_LOOSE_RE.test(value)) return true;
   if (value.length >= 4 && longestRun(value) * 2 > value.length) return true;
   if (/^(?:x+|\*+|\.+|-+|_+|#+|0+|1234567890?|abcdef|qwerty)$/i.test(value)) return true;
   return false;
@@ -253,6 +259,8 @@ export function looksRandom(value: string, minLength: number): boolean {
   if (value.length < minLength) return false;
   if (value.includes("://")) return false;
   if (/^[./~]|^[A-Za-z]:\\/.test(value) || /\.(?:pem|key|json|txt|crt|p12|pfx|env|ya?ml)$/i.test(value)) return false;
+  // words joined by separators or camelCase: identifiers and labels, not keys
+  if (/^[a-z]+(?:[_.-][a-z]+)+$/i.test(value) || /^[a-z]+(?:[A-Z][a-z]+)+$/.test(value)) return false;
   const classes = charClasses(value);
   if (classes.space) return false;
   if (classes.count >= 3) return true;

@@ -1,0 +1,97 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "..");
+let dataDir: string;
+
+beforeAll(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "redact-cli-"));
+});
+afterAll(() => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Runs `tsx scripts/redact.ts` as a real child process, feeding stdin. */
+function runCli(input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/redact.ts")], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, NODE_ENV: "test" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+const github = "ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5";
+const password = "S3cr3t-Pw_9x";
+
+describe("npm run redact", () => {
+  it("writes one line per input line, in order, with offsets into the original text", async () => {
+    const texts = [`token ${github}`, "nothing here", `密码 😀 postgres://app:${password}@db/x`, "mail alice@example.com"];
+    const input = texts.map((text, i) => JSON.stringify({ id: `e${i}`, text })).join("\n") + "\n";
+    const { code, stdout, stderr } = await runCli(input);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id)).toEqual(["e0", "e1", "e2", "e3"]);
+    expect(Object.keys(lines[0])).toEqual(["id", "redacted", "findings"]);
+    expect(lines[0].findings).toEqual([{ type: "github_token", start: 6, end: 6 + github.length }]);
+    expect(lines[1]).toEqual({ id: "e1", redacted: "nothing here", findings: [] });
+    const third = lines[2].findings[0];
+    expect(texts[2]!.slice(third.start, third.end)).toBe(password);
+    expect(lines[3].redacted).toMatch(/^mail \[PII:email:[0-9a-f]{8}\]$/);
+    expect(stdout).not.toContain(github);
+    expect(stdout).not.toContain(password);
+    expect(stderr).not.toContain(github);
+  });
+
+  it("reports bad lines by number without echoing them, keeps going and exits non-zero", async () => {
+    const input = [
+      JSON.stringify({ id: 1, text: "ok" }),
+      `not json ${github}`,
+      JSON.stringify({ id: "no-text", secret: password }),
+      JSON.stringify({ text: `no id ${password}` }),
+      JSON.stringify([1, 2]),
+      JSON.stringify({ id: 6, text: 42 }),
+      JSON.stringify({ id: 7, text: `last ${github}` }),
+    ].join("\r\n");
+    const { code, stdout, stderr } = await runCli(input);
+    expect(code).toBe(1);
+    const lines = stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { id: 1, redacted: "ok", findings: [] },
+      { id: "no-text", error: 'missing "text"' },
+      { id: 6, error: '"text" must be a string' },
+      { id: 7, redacted: expect.stringMatching(/^last \[SECRET:github_token:[0-9a-f]{8}\]$/), findings: [{ type: "github_token", start: 5, end: 45 }] },
+    ]);
+    expect(stderr).toMatch(/line 2: not valid JSON/);
+    expect(stderr).toMatch(/line 3: missing "text"/);
+    expect(stderr).toMatch(/line 4: missing "id"/);
+    expect(stderr).toMatch(/line 5: expected a JSON object/);
+    expect(stderr).toMatch(/line 6: "text" must be a string/);
+    expect(stderr).not.toContain(github);
+    expect(stderr).not.toContain(password);
+    expect(stderr).not.toContain("not json");
+  });
+
+  it("streams many lines", async () => {
+    const n = 5000;
+    let input = "";
+    for (let i = 0; i < n; i++) input += `${JSON.stringify({ id: i, text: `line ${i} key=${github} 用户 ${i}` })}\n`;
+    const { code, stdout } = await runCli(input);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(n);
+    expect(JSON.parse(lines[n - 1]!).id).toBe(n - 1);
+    expect(stdout).not.toContain(github);
+  });
+});
