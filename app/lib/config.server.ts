@@ -69,6 +69,10 @@ export const envSchema = z.object({
   TEXT_POLICY: z.enum(["redacted", "hash-only"]).default("redacted"),
   TEXT_RETENTION_DAYS: positiveInt.default(90),
   DEMO_IDP_PORT: port.optional(),
+  SYNC_BACKFILL_DAYS: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be between 1 and 30").max(30, "must be between 1 and 30 (OpenAI keeps 30 days)").default(30),
+  SYNC_INTERVAL_MINUTES: positiveInt.default(15),
+  SYNC_LAG_WARNING_HOURS: positiveInt.default(72),
+  REDACT_IP_ADDRESSES: z.enum(["true", "false"], { error: "must be true or false" }).default("false"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -109,6 +113,8 @@ export type Config = {
   ledgerSigningKey: string;
   textPolicy: Env["TEXT_POLICY"];
   textRetentionDays: number;
+  redactIpAddresses: boolean;
+  sync: { backfillDays: number; intervalMinutes: number; lagWarningHours: number };
   /** Set in demo mode: where generated secrets live, so start-up can say so. */
   demoSecretsFile?: string;
 };
@@ -257,6 +263,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     ledgerSigningKey: pemFromEnv(env.LEDGER_SIGNING_KEY ?? secrets!.ledgerSigningKey),
     textPolicy: env.TEXT_POLICY,
     textRetentionDays: env.TEXT_RETENTION_DAYS,
+    redactIpAddresses: env.REDACT_IP_ADDRESSES === "true",
+    sync: { backfillDays: env.SYNC_BACKFILL_DAYS, intervalMinutes: env.SYNC_INTERVAL_MINUTES, lagWarningHours: env.SYNC_LAG_WARNING_HOURS },
     demoSecretsFile,
   };
 }
