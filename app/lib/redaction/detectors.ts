@@ -43,8 +43,8 @@ export const PRIORITY = {
   connection: 80,
   bearer: 70,
   assignment: 60,
+  iban: 56,
   card: 55,
-  iban: 54,
   ssn: 53,
   email: 45,
   phone: 40,
@@ -105,7 +105,7 @@ function sticky(source: string): RegExp {
 
 function randomBody(token: string, from: number, type: string): string | null {
   const body = token.slice(from);
-  if (isPlaceholderValue(body)) return null;
+  if (isPlaceholderValue(body, true)) return null;
   if (body.length >= 16 && shannonEntropy(body) < 2.5) return null;
   return type;
 }
@@ -896,7 +896,7 @@ export function scanAssignments(text: string, out: Candidate[]): void {
   }
 }
 
-const BEARER_VALUE_RE = sticky(`[A-Za-z0-9._~+/-]{8,4096}=*(?![A-Za-z0-9._~+/=-])`);
+const BEARER_VALUE_RE = sticky(`[A-Za-z0-9._~+/-]{8,4096}=*(?![A-Za-z0-9._~+/=-])`.replace(/\._~/g, "._~_"));
 const BASIC_VALUE_RE = sticky(`[A-Za-z0-9+/]{6,1024}={0,2}(?![A-Za-z0-9+/=])`);
 
 /** `Bearer <token>` and `Basic <base64 user:password>` wherever they appear (headers, curl -H, code strings). */
@@ -916,7 +916,7 @@ function scanScheme(text: string, pos: number, word: string, out: Candidate[]): 
     out.push({ type: "basic_auth_credentials", kind: "secret", start: valueStart, end, priority: PRIORITY.bearer });
     return end;
   }
-  if (isPlaceholderValue(value) || isReferenceValue(value, false) || /^[A-Z][A-Z0-9_]*$/.test(value)) return after;
+  if (isPlaceholderValue(value) || isReferenceValue(value, true) || /^[A-Z][A-Z0-9_]*$/.test(value)) return after;
   const classes = charClasses(value);
   if (!(value.length >= 16 ? classes.count >= 2 || shannonEntropy(value) >= 3.5 : classes.digit && classes.count >= 2)) return after;
   out.push({ type: "bearer_token", kind: "secret", start: valueStart, end, priority: PRIORITY.bearer });
@@ -1060,6 +1060,8 @@ function analyseNumber(text: string, start: number, end: number, out: Candidate[
     }
   }
   if (totalDigits < 8 && !plus) return;
+  // the tail of an IBAN-like string (DE00 1234 5678 …) is not a card or a phone
+  if (start >= 5 && /^[A-Z]{2}\d\d[ -]$/.test(text.slice(start - 5, start))) return;
   let before: string | undefined;
   const context = () => {
     if (before === undefined) {

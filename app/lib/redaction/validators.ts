@@ -62,6 +62,8 @@ export function ibanLength(country: string): number | undefined {
 export function ibanValid(iban: string): boolean {
   const expected = IBAN_LENGTHS[iban.slice(0, 2)];
   if (expected === undefined || iban.length !== expected) return false;
+  const check = Number(iban.slice(2, 4));
+  if (!(check >= 2 && check <= 98)) return false; // ISO 13616 never issues 00, 01 or 99
   const rearranged = iban.slice(4) + iban.slice(0, 4);
   let remainder = 0;
   for (let i = 0; i < rearranged.length; i++) {
@@ -199,10 +201,10 @@ const PLACEHOLDER_EXACT = new Set([
  * A value someone typed to stand for a secret rather than a secret: documented examples,
  * `your-api-key-here`, `<TOKEN>`, `${DB_PASSWORD}`, `changeme`, masks like `********`.
  */
-export function isPlaceholderValue(value: string): boolean {
+export function isPlaceholderValue(value: string, strictOnly = false): boolean {
   if (value.length <= 12 && PLACEHOLDER_EXACT.has(value.toLowerCase())) return true;
   if (PLACEHOLDER_STRICT_RE.test(value)) return true;
-  if (value.length < 24 && PLACEHOLDER_LOOSE_RE.test(value)) return true;
+  if (!strictOnly && value.length < 24 && PLACEHOLDER_LOOSE_RE.test(value)) return true;
   if (value.length >= 4 && longestRun(value) * 2 > value.length) return true;
   if (/^(?:x+|\*+|\.+|-+|_+|#+|0+|1234567890?|abcdef|qwerty)$/i.test(value)) return true;
   return false;
@@ -237,15 +239,15 @@ const TYPE_WORDS = new Set([
  */
 export function isReferenceValue(value: string, quoted: boolean): boolean {
   if (value.length === 0) return true;
-  const first = value[0];
-  if (first === "$" || first === "%" || first === "@" || first === "&" || first === "*") return true;
-  if (value.startsWith("{{") || value.startsWith("${") || value.startsWith("#{")) return true;
+  // $VAR ${VAR} $(cmd) %s %(name)s %NAME% @Microsoft.KeyVault(…) *ptr &ref — but not a password that starts with a symbol
+  if (/^(?:\$\{|\$\(|\{\{|#\{|\$[A-Za-z_]\w*$|%[sd]$|%\([A-Za-z_]\w*\)[sd]|%[A-Za-z_]\w*%$|@[A-Za-z_][\w.]*(?:\(|$))/.test(value)) return true;
   if (/^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|env\(|env\.|ENV\[|System\.getenv|Environment\.GetEnvironmentVariable|secrets\.|vault:|ref\+|arn:aws:secretsmanager|projects\/[^/]+\/secrets|sm:\/\/|!Ref|!Sub|!GetAtt|ENC\()/.test(value)) {
     return true;
   }
   if (quoted) return false;
   // Unquoted: code rather than configuration.
   if (TYPE_WORDS.has(value.toLowerCase())) return true;
+  if (/^[*&][a-z_][A-Za-z_.]*$/.test(value)) return true; // *ptr, &ref
   if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(|\[)?$/.test(value)) return true; // a.b.c
   if (/^[A-Za-z_][A-Za-z0-9_.]*\(/.test(value)) return true; // call(
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // CONSTANT_NAME

@@ -1,0 +1,169 @@
+/**
+ * Redaction throughput: redact() in one process over a large generated corpus (≥ 200 MB in total),
+ * the `npm run redact` CLI end to end, and pathological inputs at two sizes to show linear time.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createRedactor } from "../../app/lib/redaction";
+import { makeMixedText } from "./corpus";
+import { cpuSecondsSince, peakRss, type BenchResult, type BenchSuite } from "./types";
+
+const key = Buffer.alloc(32, 42);
+
+function measureRedact(name: string, what: string, texts: string[], passes: number): BenchResult {
+  const redactor = createRedactor({ key });
+  for (const text of texts.slice(0, 4)) redactor.redact(text); // warm-up
+  const bytesPerPass = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+  let findings = 0;
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  for (let p = 0; p < passes; p++) {
+    for (const text of texts) findings += redactor.redact(text).findings.length;
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return {
+    case: name,
+    what,
+    inputBytes: bytesPerPass * passes,
+    seconds,
+    cpuSeconds: cpuSecondsSince(cpu),
+    peakRssBytes: peakRss(),
+    metrics: { findings },
+  };
+}
+
+/** Splits a long text into pieces of about `size` characters at line breaks. */
+function split(text: string, size: number): string[] {
+  const out: string[] = [];
+  let from = 0;
+  while (from < text.length) {
+    let to = Math.min(text.length, from + size);
+    const newline = text.indexOf("\n", to);
+    if (newline !== -1 && newline - to < 512) to = newline + 1;
+    out.push(text.slice(from, to));
+    from = to;
+  }
+  return out;
+}
+
+async function measureCli(quick: boolean): Promise<BenchResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-redact-"));
+  const file = path.join(dir, "input.jsonl");
+  const fd = fs.openSync(file, "w");
+  const lines = quick ? 2_000 : 10_000;
+  let bytes = 0;
+  for (let i = 0; i < lines; i += 500) {
+    const chunk = makeMixedText(9000 + i, 500 * 4096);
+    const texts = split(chunk.text, 4096);
+    let out = "";
+    for (let j = 0; j < texts.length && i + j < lines; j++) out += `${JSON.stringify({ id: `e${i + j}`, text: texts[j] })}\n`;
+    bytes += Buffer.byteLength(out);
+    fs.writeSync(fd, out);
+  }
+  fs.closeSync(fd);
+  const root = path.resolve(import.meta.dirname, "../..");
+  const start = process.hrtime.bigint();
+  const result = await new Promise<{ code: number | null; peak: number; cpu: number; outBytes: number }>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/redact.ts")], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: path.join(dir, "data") },
+      stdio: [fs.openSync(file, "r"), "pipe", "ignore"],
+    });
+    let outBytes = 0;
+    child.stdout.on("data", (d: Buffer) => (outBytes += d.length));
+    let peak = 0;
+    let cpu = 0;
+    const ticks = 100; // USER_HZ on Linux
+    const poll = setInterval(() => {
+      try {
+        const status = fs.readFileSync(`/proc/${child.pid}/status`, "utf8");
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+        if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024);
+        const stat = fs.readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        cpu = (Number(stat[11]) + Number(stat[12])) / ticks;
+      } catch {
+        // not Linux, or the child has exited
+      }
+    }, 20);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearInterval(poll);
+      resolve({ code, peak, cpu, outBytes });
+    });
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    case: "npm run redact (CLI)",
+    what: `end to end: ${lines} JSON lines of ~4 KB through a child process (startup included), stdout counted`,
+    inputBytes: bytes,
+    seconds,
+    cpuSeconds: result.cpu || undefined,
+    peakRssBytes: result.peak || undefined,
+    metrics: { exit: String(result.code), outputMB: (result.outBytes / 1e6).toFixed(1) },
+  };
+}
+
+const PATHOLOGICAL: Array<[string, (n: number) => string]> = [
+  ["single line of letters", (n) => "a".repeat(n)],
+  ["unterminated -----BEGIN, repeated", (n) => "-----BEGIN RSA PRIVATE KEY-----\n".repeat(Math.ceil(n / 32))],
+  ["BEGIN then endless base64", (n) => `-----BEGIN PRIVATE KEY-----\n${"QUJD".repeat(Math.ceil(n / 4))}`],
+  ["long base64 run", (n) => "QUJDRA+/".repeat(Math.ceil(n / 8))],
+  ["long digit run", (n) => "7".repeat(n)],
+  ["digits and spaces", (n) => "1 ".repeat(Math.ceil(n / 2))],
+  ["spaces", (n) => " ".repeat(n)],
+  ["keyword soup password=", (n) => "password=".repeat(Math.ceil(n / 9))],
+  ["token prefix soup", (n) => " ghp_ eyJ sk- AKIA xoxb- ".repeat(Math.ceil(n / 25))],
+  ["@ soup", (n) => "a@".repeat(Math.ceil(n / 2))],
+];
+
+function measurePathological(quick: boolean): BenchResult[] {
+  const redactor = createRedactor({ key });
+  const small = quick ? 1_000_000 : 5_000_000;
+  const large = small * 2;
+  const results: BenchResult[] = [];
+  for (const [name, make] of PATHOLOGICAL) {
+    const times: number[] = [];
+    let bytes = 0;
+    for (const n of [small, large]) {
+      const text = make(n);
+      redactor.redact(text.slice(0, 10_000));
+      const cpu = process.cpuUsage();
+      redactor.redact(text);
+      times.push(cpuSecondsSince(cpu));
+      bytes = Buffer.byteLength(text);
+    }
+    results.push({
+      case: `pathological: ${name}`,
+      what: `${(large / 1e6).toFixed(0)} MB input; time(2n)/time(n) ≈ 2 means linear`,
+      inputBytes: bytes,
+      cpuSeconds: times[1],
+      seconds: times[1],
+      peakRssBytes: peakRss(),
+      metrics: { "t(2n)/t(n)": (times[1]! / Math.max(times[0]!, 1e-6)).toFixed(2) },
+    });
+  }
+  return results;
+}
+
+export const redactionSuite: BenchSuite = {
+  name: "redaction",
+  description:
+    "redact() on a generated mixed corpus (code, logs, prose in several languages, JSON, .env/YAML, CJK, base64, stack traces, diffs) with a planted secret or personal datum about every 3,000 characters; the CLI end to end; pathological inputs.",
+  async run({ quick }) {
+    const results: BenchResult[] = [];
+    // 16 distinct 1M-character chunks (~1.1 MB of UTF-8 each), redacted over several passes.
+    const chunks: string[] = [];
+    for (let i = 0; i < (quick ? 4 : 16); i++) chunks.push(makeMixedText(1000 + i, 1_000_000).text);
+    const perPass = chunks.reduce((n, t) => n + Buffer.byteLength(t), 0);
+    const passes = Math.max(1, Math.ceil((quick ? 20e6 : 120e6) / perPass));
+    results.push(measureRedact("redact() 1 MB texts", "whole 1M-character texts, one redactor, one process", chunks, passes));
+    const small = chunks.flatMap((c) => split(c, 4096));
+    results.push(measureRedact("redact() 4 KB texts", "the same corpus as ~4 KB texts (a typical prompt or response)", small, Math.max(1, Math.ceil((quick ? 10e6 : 100e6) / perPass))));
+    results.push(await measureCli(quick));
+    results.push(...measurePathological(quick));
+    return results;
+  },
+};
