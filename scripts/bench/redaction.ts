@@ -72,7 +72,7 @@ async function measureCli(quick: boolean): Promise<BenchResult> {
       stdio: [fs.openSync(file, "r"), "pipe", "ignore"],
     });
     let outBytes = 0;
-    child.stdout.on("data", (d: Buffer) => (outBytes += d.length));
+    child.stdout?.on("data", (d: Buffer) => (outBytes += d.length));
     let peak = 0;
     let cpu = 0;
     const ticks = 100; // USER_HZ on Linux
