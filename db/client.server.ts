@@ -40,21 +40,79 @@ function findMigrationsFolder() {
   return path.resolve("db/migrations");
 }
 
+export class DatabaseBusyError extends Error {
+  override name = "DatabaseBusyError";
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder would corrupt
+ * it. A lock file next to the folder names the holder; a lock left by a dead process is taken over.
+ */
+function lockPgliteFolder(dataDir: string) {
+  const lockFile = `${path.resolve(dataDir)}.lock`;
+  fs.mkdirSync(path.dirname(lockFile), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      const release = () => {
+        process.off("exit", release);
+        try {
+          if (fs.readFileSync(lockFile, "utf8") === String(process.pid)) fs.unlinkSync(lockFile);
+        } catch {
+          // Already gone.
+        }
+      };
+      process.on("exit", release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number(fs.readFileSync(lockFile, "utf8"));
+      if (holder && holder !== process.pid && isAlive(holder)) {
+        throw new DatabaseBusyError(
+          `The demo database in ${dataDir} is open in another process (pid ${holder}, probably \`npm start\`). ` +
+            "PGlite allows one process at a time: stop that process first, or set DATABASE_URL to use PostgreSQL.",
+        );
+      }
+      fs.rmSync(lockFile, { force: true });
+    }
+  }
+  throw new DatabaseBusyError(`Could not lock the demo database in ${dataDir}.`);
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 // Several workers starting at once migrate one at a time.
 const MIGRATION_LOCK_ID = 7_441_021;
 
 /** Opens PGlite (a data folder, or memory when dataDir is null) or PostgreSQL through postgres.js. */
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === "pglite") {
-    if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
-    const client = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
-    await client.waitReady;
+    const release = target.dataDir ? lockPgliteFolder(target.dataDir) : () => {};
+    let client: PGlite;
+    try {
+      if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
+      client = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+      await client.waitReady;
+    } catch (error) {
+      release();
+      throw error;
+    }
     const db = drizzlePglite({ client, schema });
     return {
       db: db as unknown as Database,
       kind: "pglite",
       migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER }),
-      close: () => client.close(),
+      close: async () => {
+        await client.close();
+        release();
+      },
     };
   }
   const client = postgres(target.url, {

@@ -1,0 +1,194 @@
+import type { Database } from "../db/client.server";
+import type { OpenAIConnection } from "../app/lib/openai/connection";
+import {
+  downloadLogFile,
+  FileGoneError,
+  FileIntegrityError,
+  listLogFiles,
+  scopeKey,
+  type ComplianceScope,
+  type LogFile,
+} from "../app/lib/openai/compliance-client.server";
+import { normalizeLine, type NormalizedCost } from "../app/lib/openai/compliance-events";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../app/lib/openai/http.server";
+import type { Redactor } from "../app/lib/redaction";
+import {
+  advanceCursor,
+  prepareEvent,
+  quarantineFile,
+  storeComplianceFile,
+  type CursorAdvance,
+  type FileLedgerEntry,
+  type PreparedEvent,
+  type TextPolicy,
+} from "../app/models/events.server";
+import {
+  ingestedFileIds,
+  listQuarantinedFiles,
+  markFileExpired,
+  readCursor,
+  recordGap,
+  recordSyncOutcome,
+  type CursorKey,
+} from "../app/models/sync-state.server";
+
+/**
+ * compliance_logs__sync: brings one event type of one scope (workspace or organisation) up
+ * to date. Idempotent: every file is stored whole with its cursor in one transaction, so a
+ * crash at any point is repaired by running it again.
+ */
+
+export const RETENTION_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+export type SourceSummary = { source: string; eventType: string; files: number; events: number; newEvents: number; errors: string[] };
+export type SyncProgress = { stream: string; files: number; events: number; bytes: number };
+export type SyncLogger = { warn(fields: Record<string, unknown>, message: string): void };
+
+export type ComplianceSyncOptions = {
+  db: Database;
+  connection: OpenAIConnection;
+  scope: ComplianceScope;
+  eventType: string;
+  redactor: Redactor;
+  textPolicy: TextPolicy;
+  backfillDays: number;
+  now?: Date;
+  policy?: RetryPolicy;
+  pageLimit?: number;
+  onProgress?: (progress: SyncProgress) => void;
+  logger?: SyncLogger;
+};
+
+export async function syncComplianceStream(options: ComplianceSyncOptions): Promise<SourceSummary> {
+  const { db, scope, eventType, now = new Date() } = options;
+  const key: CursorKey = { source: "compliance", scope: scopeKey(scope), stream: eventType };
+  const summary: SourceSummary = { source: "compliance", eventType, files: 0, events: 0, newEvents: 0, errors: [] };
+  const progress: SyncProgress = { stream: eventType, files: 0, events: 0, bytes: 0 };
+  try {
+    await retryQuarantined(options, key, summary, progress);
+    let after = await startingPoint(db, key, now, options.backfillDays);
+    for (let page = 0; ; page++) {
+      const listed = await listLogFiles({ connection: options.connection, scope, eventType, after, limit: options.pageLimit, policy: options.policy });
+      const done = await ingestedFileIds({ db, ids: listed.files.map((f) => f.id) });
+      for (const file of listed.files) {
+        if (done.has(file.id)) continue;
+        await ingestFile(options, key, file, summary, progress, { source: key.source, scope: key.scope, stream: key.stream, position: file.end_time, positionTime: new Date(file.end_time) });
+      }
+      if (listed.lastEndTime) {
+        // Files skipped as already stored still move the cursor past them.
+        await advanceCursor(db, { ...key, position: listed.lastEndTime, positionTime: new Date(listed.lastEndTime) }, { files: 0, events: 0 });
+      }
+      if (!listed.hasMore) break;
+      if (!listed.lastEndTime || Date.parse(listed.lastEndTime) <= Date.parse(after)) {
+        throw new Error(`the ${eventType} file list did not advance past ${after} although it said has_more; stopping to avoid a loop`);
+      }
+      after = listed.lastEndTime;
+      if (page > 100_000) throw new Error("more than 100,000 pages in one run; stopping");
+    }
+  } catch (error) {
+    summary.errors.push(error instanceof Error ? error.message : String(error));
+  }
+  await recordSyncOutcome({ db, key, error: summary.errors.at(-1) ?? null });
+  return summary;
+}
+
+/** Where to list from: the cursor, or the backfill window; a cursor behind retention is a recorded gap. */
+async function startingPoint(db: Database, key: CursorKey, now: Date, backfillDays: number) {
+  const cursor = await readCursor({ db, key });
+  const retentionStart = new Date(now.getTime() - RETENTION_DAYS * DAY_MS);
+  if (!cursor?.position || !cursor.positionTime) {
+    return new Date(now.getTime() - Math.min(backfillDays, RETENTION_DAYS) * DAY_MS).toISOString();
+  }
+  if (cursor.positionTime < retentionStart) {
+    const position = retentionStart.toISOString();
+    await db.transaction(async (tx) => {
+      await recordGap({
+        db: tx,
+        key,
+        from: cursor.positionTime!,
+        to: retentionStart,
+        reason: `the cursor fell behind OpenAI's ${RETENTION_DAYS}-day retention: logs in this interval are gone at the source`,
+      });
+      await advanceCursor(tx, { ...key, position, positionTime: retentionStart }, { files: 0, events: 0 });
+    });
+    return position;
+  }
+  return cursor.position;
+}
+
+async function retryQuarantined(options: ComplianceSyncOptions, key: CursorKey, summary: SourceSummary, progress: SyncProgress) {
+  const quarantined = await listQuarantinedFiles({ db: options.db, scope: key.scope, eventType: key.stream });
+  for (const row of quarantined) {
+    const file: LogFile = { id: row.id, event_type: row.eventType, end_time: row.endTime, file_name: row.fileName, file_size: row.fileSize, file_sha256: row.fileSha256 };
+    try {
+      await ingestFile(options, key, file, summary, progress, null);
+    } catch (error) {
+      if (!(error instanceof FileGoneError)) throw error;
+      const end = new Date(row.endTime);
+      await markFileExpired({ db: options.db, fileId: row.id, key, from: new Date(end.getTime() - 3_600_000), to: end });
+      summary.errors.push(`${error.message} Its interval is recorded as a gap.`);
+    }
+  }
+}
+
+async function ingestFile(
+  options: ComplianceSyncOptions,
+  key: CursorKey,
+  file: LogFile,
+  summary: SourceSummary,
+  progress: SyncProgress,
+  cursor: CursorAdvance | null,
+) {
+  const { db, scope } = options;
+  const ledger: FileLedgerEntry = {
+    fileId: file.id,
+    scope: key.scope,
+    eventType: key.stream,
+    endTime: file.end_time,
+    fileName: file.file_name ?? null,
+    fileSize: file.file_size ?? null,
+    fileSha256: file.file_sha256 || null,
+    lines: 0,
+    invalidLines: 0,
+  };
+  let body: Buffer;
+  try {
+    body = await downloadLogFile({ connection: options.connection, scope, file, policy: options.policy ?? DEFAULT_RETRY_POLICY });
+  } catch (error) {
+    if (error instanceof FileIntegrityError) {
+      await quarantineFile({ db, ledger, error: error.message, cursor });
+      summary.errors.push(`${error.message} It is quarantined and will be retried on the next run.`);
+      return;
+    }
+    throw error;
+  }
+
+  const events: PreparedEvent[] = [];
+  const costs: NormalizedCost[] = [];
+  const lines = body.toString("utf8").split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === "") continue;
+    ledger.lines += 1;
+    const record = normalizeLine(line, i + 1);
+    if (record.kind === "invalid") {
+      ledger.invalidLines += 1;
+      // The line number and the problem only: the line itself may hold raw text.
+      options.logger?.warn({ fileId: file.id, line: record.line, problem: record.problem }, "skipped an invalid log line");
+    } else if (record.kind === "cost") {
+      costs.push(record);
+    } else {
+      events.push(prepareEvent(record, { redactor: options.redactor, textPolicy: options.textPolicy }));
+    }
+  }
+
+  const stored = await storeComplianceFile({ db, ledger, events, costs, cursor });
+  summary.files += 1;
+  summary.events += stored.events;
+  summary.newEvents += stored.newEvents;
+  progress.files += 1;
+  progress.events += stored.events;
+  progress.bytes += body.length;
+  options.onProgress?.({ ...progress });
+}
