@@ -370,7 +370,7 @@ describe("rows that fail validation", () => {
     });
     expect(summary!.events).toBe(3);
     expect(summary!.newEvents).toBe(2);
-    expect(summary!.errors).toEqual(["usage page 1: 1 row failed validation and were not stored (row 2 (2026-03-11): totals.turns (invalid))."]);
+    expect(summary!.errors).toEqual(["usage page 1: 1 row failed validation and was not stored (row 2 (2026-03-11): totals.turns (invalid))."]);
     expect(summary!.errors.join(" ")).not.toContain("secret-person");
     const stored = await selectRows(handle.db, sql`
       select openai_user_id, to_char(day, 'YYYY-MM-DD') as day, turns, credits::text as credits, total_tokens::int as total, attributes::text as attributes

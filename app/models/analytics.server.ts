@@ -189,7 +189,7 @@ export function describeProblems(stream: AnalyticsStream, page: number, problems
     .map((p) => `row ${p.row}${p.day ? ` (${p.day})` : ""}: ${p.fields.join(", ")}`)
     .join("; ");
   const more = problems.length > 5 ? `; and ${problems.length - 5} more` : "";
-  return `${stream} page ${page}: ${problems.length} row${problems.length === 1 ? "" : "s"} failed validation and were not stored (${shown}${more}).`;
+  return `${stream} page ${page}: ${problems.length} ${problems.length === 1 ? "row failed validation and was" : "rows failed validation and were"} not stored (${shown}${more}).`;
 }
 
 function dayOfSeconds(seconds: number): string {
