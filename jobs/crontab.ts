@@ -1,0 +1,59 @@
+/**
+ * The crontab: what runs when. One line per recurring task, with a comment saying why.
+ * The same entries drive both schedulers (jobs/scheduler.ts): pg-boss on PostgreSQL, where a
+ * task's name is also its queue's name, and croner in the demo process on PGlite.
+ * Cron patterns are five fields (minute hour day month weekday) and read in UTC.
+ */
+
+export const SYNC_SOURCES = ["compliance", "analytics"] as const;
+export type SyncSource = (typeof SYNC_SOURCES)[number];
+
+/** Task (and queue) names follow the jobs' file names, `noun__verb`. */
+export const SYNC_TASKS = {
+  compliance: "compliance_logs__sync",
+  analytics: "analytics__sync",
+} as const satisfies Record<SyncSource, string>;
+export type SyncTask = (typeof SYNC_TASKS)[SyncSource];
+export type TaskName = SyncTask;
+
+export type CrontabEntry = { task: TaskName; cron: string; comment: string };
+
+/**
+ * A cron pattern for "every N minutes". Cron can only step evenly through an hour or a day,
+ * so an interval that does not divide 60 minutes (or 24 hours) is rounded down to the
+ * nearest one that does: never less often than asked. `minutes` is what was chosen.
+ */
+export function cronForInterval(requested: number): { cron: string; minutes: number } {
+  const wanted = Math.max(1, Math.floor(requested));
+  if (wanted < 60) {
+    const step = largestDivisorAtMost(60, wanted);
+    return { cron: step === 1 ? "* * * * *" : `*/${step} * * * *`, minutes: step };
+  }
+  const hours = largestDivisorAtMost(24, Math.min(24, Math.floor(wanted / 60)));
+  return { cron: hours === 24 ? "0 0 * * *" : hours === 1 ? "0 * * * *" : `0 */${hours} * * *`, minutes: hours * 60 };
+}
+
+function largestDivisorAtMost(whole: number, atMost: number) {
+  for (let d = atMost; d > 1; d--) if (whole % d === 0) return d;
+  return 1;
+}
+
+export function buildCrontab({ intervalMinutes, sources }: { intervalMinutes: number; sources: readonly SyncSource[] }): CrontabEntry[] {
+  const { cron, minutes } = cronForInterval(intervalMinutes);
+  const entries: CrontabEntry[] = [];
+  if (sources.includes("compliance")) {
+    // Compliance Logs Platform, every SYNC_INTERVAL_MINUTES: the source keeps 30 days only,
+    // so a cursor that stops moving is lost data. Resumes from the saved cursor.
+    entries.push({ task: SYNC_TASKS.compliance, cron, comment: `Compliance log files since the cursor, every ${minutes} min` });
+  }
+  if (sources.includes("analytics")) {
+    // Codex Analytics API, on the same beat: recent days are refetched because the API
+    // publishes them late.
+    entries.push({ task: SYNC_TASKS.analytics, cron, comment: `Codex Analytics daily rows, every ${minutes} min` });
+  }
+  // TODO(redacted_text__expire): once jobs/redacted_text__expire.ts exists, add a daily line
+  // here, e.g. { task: "redacted_text__expire", cron: "17 3 * * *", comment: "drop redacted
+  // text older than TEXT_RETENTION_DAYS" }, and its runner in jobs/scheduler.ts TASK_RUNNERS.
+  // Nothing runs for it until then.
+  return entries;
+}
