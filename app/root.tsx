@@ -71,6 +71,7 @@ function Header({ viewer }: { viewer: RootData["viewer"] }) {
               Home
             </NavLink>
             {viewer.roles.includes("admin") ? <NavLink to="/admin/sessions">Sessions</NavLink> : null}
+            {viewer.roles.includes("admin") ? <NavLink to="/admin/sync">Sync</NavLink> : null}
           </nav>
           <div className="whoami">
             <span title={viewer.email}>{viewer.name ?? viewer.email}</span>
