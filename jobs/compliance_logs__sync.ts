@@ -9,7 +9,8 @@ import {
   type ComplianceScope,
   type LogFile,
 } from "../app/lib/openai/compliance-client.server";
-import { normalizeLine, type NormalizedCost } from "../app/lib/openai/compliance-events";
+import { normalizeLine, type NormalizedCost, type NormalizedEvent } from "../app/lib/openai/compliance-events";
+import type { SessionSecrets } from "../app/lib/openai/session-secrets";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../app/lib/openai/http.server";
 import type { Redactor } from "../app/lib/redaction";
 import {
@@ -58,6 +59,8 @@ export type ComplianceSyncOptions = {
   pageLimit?: number;
   onProgress?: (progress: SyncProgress) => void;
   logger?: SyncLogger;
+  /** Shared across the streams and files of one run; see SessionSecrets. */
+  sessionSecrets?: SessionSecrets;
 };
 
 export async function syncComplianceStream(options: ComplianceSyncOptions): Promise<SourceSummary> {
@@ -164,7 +167,7 @@ async function ingestFile(
     throw error;
   }
 
-  const events: PreparedEvent[] = [];
+  const normalized: NormalizedEvent[] = [];
   const costs: NormalizedCost[] = [];
   const lines = body.toString("utf8").split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -179,10 +182,15 @@ async function ingestFile(
     } else if (record.kind === "cost") {
       costs.push(record);
     } else {
-      events.push(prepareEvent(record, { redactor: options.redactor, textPolicy: options.textPolicy }));
+      normalized.push(record);
     }
   }
 
+  // In time order, so that a secret pasted in a prompt is known when the response echoes it.
+  normalized.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  const events: PreparedEvent[] = normalized.map((record) =>
+    prepareEvent(record, { redactor: options.redactor, textPolicy: options.textPolicy, sessionSecrets: options.sessionSecrets }),
+  );
   const stored = await storeComplianceFile({ db, ledger, events, costs, cursor });
   summary.files += 1;
   summary.events += stored.events;

@@ -2,6 +2,7 @@ import type { Database } from "../db/client.server";
 import type { OpenAIConnection } from "../app/lib/openai/connection";
 import { ORGANIZATION_EVENT_TYPES, WORKSPACE_EVENT_TYPES, type ComplianceScope } from "../app/lib/openai/compliance-client.server";
 import type { RetryPolicy } from "../app/lib/openai/http.server";
+import { SessionSecrets } from "../app/lib/openai/session-secrets";
 import { createRedactor } from "../app/lib/redaction";
 import type { TextPolicy } from "../app/models/events.server";
 import { finishSyncRun, startSyncRun } from "../app/models/sync-state.server";
@@ -61,6 +62,7 @@ export async function runSyncOnce({
 }): Promise<SyncSummary> {
   const runId = await startSyncRun({ db, trigger });
   const redactor = createRedactor({ key: settings.redactionKey, detectIpAddresses: settings.redactIpAddresses });
+  const sessionSecrets = new SessionSecrets();
   const sources: SourceSummary[] = [];
   const streams = plannedStreams(connection);
   const done = (summary: SourceSummary) => {
@@ -85,6 +87,7 @@ export async function runSyncOnce({
         policy,
         onProgress,
         logger,
+        sessionSecrets,
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { selectRows, type Database } from "../../db/client.server";
 import type { NormalizedCost, NormalizedEvent } from "../lib/openai/compliance-events";
+import type { SessionSecrets } from "../lib/openai/session-secrets";
 import type { Finding, Redactor } from "../lib/redaction";
 import { resolvePeopleForActors } from "./person.server";
 
@@ -33,13 +34,18 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  * anywhere in the attributes is passed through the redactor too, so a secret in an
  * unexpected field is still caught.
  */
-export function prepareEvent(event: NormalizedEvent, { redactor, textPolicy }: { redactor: Redactor; textPolicy: TextPolicy }): PreparedEvent {
+export function prepareEvent(
+  event: NormalizedEvent,
+  { redactor, textPolicy, sessionSecrets }: { redactor: Redactor; textPolicy: TextPolicy; sessionSecrets?: SessionSecrets },
+): PreparedEvent {
   const { texts, kind: _kind, ...rest } = event;
   const findings: StoredFinding[] = [];
   let main: { kind: string; length: number; fingerprint: string; redacted: string | null } | null = null;
   const attributes = redactStrings(rest.attributes, redactor, findings, "attributes") as Record<string, unknown>;
   for (const { field, text } of texts) {
-    const result = redactor.redact(text);
+    const found = redactor.redact(text);
+    const result = sessionSecrets ? sessionSecrets.extend(event.sessionId, text, found) : found;
+    sessionSecrets?.remember(event.sessionId, text, found);
     for (const f of result.findings) findings.push({ field, type: f.type, kind: f.kind, start: f.start, end: f.end, fingerprint: f.fingerprint });
     if (!main) {
       main = { kind: field, length: result.length, fingerprint: result.textFingerprint, redacted: textPolicy === "redacted" ? result.redacted : null };
