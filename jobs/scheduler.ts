@@ -3,8 +3,9 @@ import PgBoss from "pg-boss";
 import postgres from "postgres";
 import { z } from "zod";
 import type { Database } from "../db/client.server";
+import type { Config } from "../app/lib/config.server";
 import type { OpenAIConnection } from "../app/lib/openai/connection";
-import { SYNC_SOURCES, SYNC_TASKS, type CrontabEntry, type SyncSource, type TaskName } from "./crontab";
+import { buildCrontab, cronForInterval, SYNC_SOURCES, SYNC_TASKS, type CrontabEntry, type SyncSource, type TaskName } from "./crontab";
 import { plannedStreams, runSyncOnce, type SyncSettings, type SyncSummary } from "./sync__run_once";
 
 /**
@@ -313,4 +314,42 @@ export async function startPgBossScheduler({
       return { finished };
     },
   };
+}
+
+/* ───────────────────────── wiring from the configuration ───────────────────────── */
+
+export function syncSettingsFromConfig(config: Config): SyncSettings {
+  return { backfillDays: config.sync.backfillDays, textPolicy: config.textPolicy, redactionKey: config.redactionKey, redactIpAddresses: config.redactIpAddresses };
+}
+
+export type ConfiguredScheduler =
+  | { kind: "in-process"; scheduler: InProcessScheduler; intervalMinutes: number }
+  | { kind: "pg-boss"; scheduler: PgBossScheduler; intervalMinutes: number }
+  | { kind: "none"; scheduler: null; intervalMinutes: number };
+
+/**
+ * The scheduler this deployment uses: pg-boss when the database is PostgreSQL, croner in
+ * this process on PGlite (one process's database). Nothing when no source is configured.
+ */
+export async function startConfiguredScheduler({
+  config,
+  db,
+  connection,
+  logger,
+  work = true,
+}: {
+  config: Config;
+  db: Database;
+  connection: OpenAIConnection;
+  logger?: SchedulerLogger;
+  work?: boolean;
+}): Promise<ConfiguredScheduler> {
+  const entries = buildCrontab({ intervalMinutes: config.sync.intervalMinutes, sources: configuredSources(connection) });
+  const { minutes: intervalMinutes } = cronForInterval(config.sync.intervalMinutes);
+  if (entries.length === 0) return { kind: "none", scheduler: null, intervalMinutes };
+  const run = createSyncTaskRunner({ db, connection, settings: syncSettingsFromConfig(config), logger });
+  if (config.database.kind === "postgres") {
+    return { kind: "pg-boss", scheduler: await startPgBossScheduler({ url: config.database.url, entries, run, logger, work }), intervalMinutes };
+  }
+  return { kind: "in-process", scheduler: startInProcessScheduler({ entries, run, logger }), intervalMinutes };
 }

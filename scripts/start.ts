@@ -5,8 +5,13 @@ import { getDatabaseHandle } from "../db/index.server";
 import { DEMO_ACCOUNTS } from "../app/lib/demo-accounts";
 import { startDemoIdentityProvider } from "../app/lib/demo-idp.server";
 import { createApp, listen } from "../app/lib/http-server.server";
+import { logger } from "../app/lib/logger.server";
+import { connectionFromConfig } from "../app/lib/openai/connection";
+import { registerSyncControl } from "../app/models/sync-health.server";
+import { startConfiguredScheduler, type ConfiguredScheduler, type RunOutcome } from "../jobs/scheduler";
 import { bootConfig } from "./lib/boot";
 import { buildIfNeeded } from "./lib/build";
+import { startDemoSimulator } from "./lib/demo-sim";
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const say = (line = "") => process.stdout.write(`${line}\n`);
@@ -34,15 +39,61 @@ async function main() {
   } else {
     say(`Sign-in: ${config.oidc.issuer}`);
   }
+
+  // The sync schedule. In demo mode the OpenAI APIs are the built-in simulator (fixed seed).
+  const demo = config.oidc.kind === "demo" && config.openai.source === "simulator" ? await startDemoSimulator() : null;
+  const sync: ConfiguredScheduler = await startConfiguredScheduler({
+    config,
+    db: database.db,
+    connection: demo?.connection ?? connectionFromConfig(config),
+    logger: logger.child({ component: "scheduler" }),
+  });
+  if (sync.scheduler) {
+    registerSyncControl({ mode: sync.kind === "pg-boss" ? "pg-boss" : "in-process", intervalMinutes: sync.intervalMinutes, syncNow: (trigger) => sync.scheduler.syncNow(trigger) });
+    say(`Sync: ${demo ? "the built-in simulator (demo data), " : ""}every ${sync.intervalMinutes} minutes, ${sync.kind === "pg-boss" ? "through pg-boss on PostgreSQL (`npm run worker` adds workers)" : "in this process"}.`);
+  } else {
+    say("Sync: no OpenAI source is configured (OPENAI_COMPLIANCE_API_KEY, OPENAI_ANALYTICS_API_KEY), so nothing is synced.");
+  }
   say("Press Ctrl-C to stop.");
 
   let stopping = false;
+  // The first sync runs in the background: the console serves while it stores.
+  if (sync.kind === "in-process") {
+    const started = Date.now();
+    const runs = sync.scheduler.entries.map((e) => sync.scheduler.runNow(e.task, "first sync")).filter((p): p is Promise<RunOutcome> => p !== null);
+    void Promise.all(runs).then((outcomes) => {
+      if (stopping) return;
+      const seconds = Math.round((Date.now() - started) / 1000);
+      const newEvents = outcomes.reduce((sum, o) => sum + ("summary" in o ? o.summary.totalEvents : 0), 0);
+      const problems = outcomes.flatMap((o) => ("error" in o ? [o.error] : o.summary.sources.flatMap((s) => s.errors.map((e) => `${s.eventType}: ${e}`))));
+      say(
+        problems.length === 0
+          ? `First sync finished in ${seconds} s: ${newEvents} new events.`
+          : `First sync finished in ${seconds} s with errors (${newEvents} new events): ${problems.join(" | ").slice(0, 1000)}`,
+      );
+    });
+  } else if (sync.kind === "pg-boss") {
+    // Queued, not run here: whichever worker is free takes it (a run already waiting absorbs it).
+    void sync.scheduler.syncNow("start").catch((error: unknown) => logger.error({ error: String(error) }, "could not queue the first sync"));
+  }
+
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      say(`${signal} again: exiting at once.`);
+      process.exit(1);
+    }
     stopping = true;
     say(`\n${signal}: stopping…`);
+    registerSyncControl(null);
+    if (sync.scheduler) {
+      // A running sync stops before its next file; one still busy after the grace period is
+      // cut off when the database closes, which rolls back its open file transaction.
+      const { finished } = await sync.scheduler.stop({ graceMs: 10_000 });
+      if (!finished) say("A sync was still running: it is cut off; the next start resumes from its last stored file.");
+    }
     await http.close();
     await idp?.close();
+    await demo?.close();
     await database.close();
     process.exit(0);
   };
