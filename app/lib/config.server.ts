@@ -73,6 +73,8 @@ export const envSchema = z.object({
   SYNC_INTERVAL_MINUTES: positiveInt.default(15),
   SYNC_LAG_WARNING_HOURS: positiveInt.default(72),
   REDACT_IP_ADDRESSES: z.enum(["true", "false"], { error: "must be true or false" }).default("false"),
+  /** Identity groups that are not teams (everyone, all engineers…): a person's team is their first other group. */
+  TEAM_IGNORE_GROUPS: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -114,6 +116,7 @@ export type Config = {
   textPolicy: Env["TEXT_POLICY"];
   textRetentionDays: number;
   redactIpAddresses: boolean;
+  teamIgnoreGroups: string[];
   sync: { backfillDays: number; intervalMinutes: number; lagWarningHours: number };
   /** Set in demo mode: where generated secrets live, so start-up can say so. */
   demoSecretsFile?: string;
@@ -130,6 +133,8 @@ export class ConfigError extends Error {
 
 export const DEMO_ROLE_MAP = "admin:ledger-admins;auditor:ledger-auditors;finance:ledger-finance;viewer:ledger-viewers";
 export const DEMO_OIDC_CLIENT_ID = "codex-ledger-demo";
+// The simulated organisation's groups that span teams.
+const DEMO_TEAM_IGNORE_GROUPS = "codex-users,engineering,chatgpt-admins";
 
 type DemoSecrets = {
   sessionSecret: string;
@@ -264,6 +269,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     textPolicy: env.TEXT_POLICY,
     textRetentionDays: env.TEXT_RETENTION_DAYS,
     redactIpAddresses: env.REDACT_IP_ADDRESSES === "true",
+    teamIgnoreGroups: (env.TEAM_IGNORE_GROUPS ?? (demo ? DEMO_TEAM_IGNORE_GROUPS : ""))
+      .split(",")
+      .map((g) => g.trim())
+      .filter(Boolean),
     sync: { backfillDays: env.SYNC_BACKFILL_DAYS, intervalMinutes: env.SYNC_INTERVAL_MINUTES, lagWarningHours: env.SYNC_LAG_WARNING_HOURS },
     demoSecretsFile,
   };
