@@ -328,3 +328,17 @@ export const analyticsCodeReviewResponsesDaily = pgTable("analytics_code_review_
   attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
   fetchedAt: timestamp("fetched_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.workspaceId, t.day] })]);
+
+/* ───────────────────────── Personal profile: private by default ───────────────────────── */
+
+/**
+ * What a person chose to show of their own activity. Nothing is shared until they opt in;
+ * withdrawing clears the share token, so an old link stops working.
+ */
+export const profilePreferences = pgTable("profile_preferences", {
+  personId: uuid("person_id").primaryKey().references(() => people.id, { onDelete: "restrict" }),
+  shareToken: text("share_token").unique(),
+  shareFields: text("share_fields").array().notNull().default(sql`'{}'::text[]`),
+  leaderboardOptIn: boolean("leaderboard_opt_in").notNull().default(false),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
