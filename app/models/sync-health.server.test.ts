@@ -16,7 +16,11 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   const db = handle.db;
   await db.insert(syncCursors).values([
-    { source: "compliance", scope: "ws:ws_1", stream: "CODEX_LOG", position: "x", positionTime: new Date(NOW.getTime() - 2 * HOUR), lastSuccessAt: NOW, filesTotal: 40, eventsTotal: 1200 },
+    { source: "compliance", scope: "ws:ws_1", stream: "CODEX_LOG", position: "x", positionTime: new Date(NOW.getTime() - 2 * HOUR), lastAttemptAt: NOW, lastSuccessAt: NOW, filesTotal: 40, eventsTotal: 1200 },
+    // A quiet stream: nothing newer than 200 hours, but its last check listed to the end.
+    { source: "compliance", scope: "ws:ws_1", stream: "CODEX_SECURITY_LOG", position: "z", positionTime: new Date(NOW.getTime() - 200 * HOUR), lastAttemptAt: new Date(NOW.getTime() - HOUR) },
+    // The first backfill, still running: near the 30-day edge by nature, not a warning.
+    { source: "compliance", scope: "org:org_1", stream: "COSTS", position: "c", positionTime: new Date(NOW.getTime() - 29 * 24 * HOUR) },
     {
       source: "compliance",
       scope: "ws:ws_1",
@@ -24,6 +28,7 @@ beforeAll(async () => {
       position: "y",
       positionTime: new Date(NOW.getTime() - 100 * HOUR),
       lastError: "the key lacks the compliance read scope; OpenAI support grants scopes",
+      lastAttemptAt: NOW,
       lastErrorAt: NOW,
       filesTotal: 3,
       eventsTotal: 10,
@@ -59,7 +64,7 @@ describe("sync health", () => {
     const health = await getSyncHealth({ db: handle.db, viewer: admin, lagWarningHours: 72, now: NOW });
     expect(health.schedule).toBeNull();
     const byStream = Object.fromEntries(health.streams.map((s) => [s.stream, s]));
-    expect(Object.keys(byStream).sort()).toEqual(["AUTH_LOG", "CODEX_LOG", "usage"]);
+    expect(Object.keys(byStream).sort()).toEqual(["AUTH_LOG", "CODEX_LOG", "CODEX_SECURITY_LOG", "COSTS", "usage"]);
 
     const codex = byStream.CODEX_LOG!;
     expect(codex.lagHours).toBeCloseTo(2);
@@ -73,6 +78,14 @@ describe("sync health", () => {
     expect(auth.warning).toMatch(/AUTH_LOG is 4 days behind .*gone at the source: sync now/);
     expect(auth.lastError).toMatch(/lacks the compliance read scope/);
     expect(auth.quarantined).toEqual([]);
+
+    const quiet = byStream.CODEX_SECURITY_LOG!;
+    expect(quiet.lagHours).toBeCloseTo(200);
+    expect(quiet.behindHours).toBeCloseTo(1);
+    expect(quiet.warning).toBeNull();
+
+    expect(byStream.COSTS!).toMatchObject({ firstPass: true, warning: null });
+    expect(byStream.COSTS!.lagHours).toBeCloseTo(29 * 24);
 
     expect(byStream.usage!.lagHours).toBeNull();
     expect(byStream.usage!.warning).toBeNull();

@@ -54,7 +54,16 @@ export type StreamHealth = {
   stream: string;
   position: string | null;
   positionTime: string | null;
+  /** now − position time: the age of the newest stored file (or analytics day). */
   lagHours: number | null;
+  /**
+   * now − the last point known complete: the later of the position time and the last check
+   * that listed to the end without an error (a quiet stream with no newer files is not behind).
+   * The warning is based on this.
+   */
+  behindHours: number | null;
+  /** No pass has finished yet (the first backfill is running): lag says nothing yet, no warning. */
+  firstPass: boolean;
   lastAttemptAt: string | null;
   lastSuccessAt: string | null;
   lastError: string | null;
@@ -128,7 +137,12 @@ export async function getSyncHealth({
   const expired = await db.select({ scope: logFiles.scope, eventType: logFiles.eventType }).from(logFiles).where(eq(logFiles.status, "expired"));
 
   const streams: StreamHealth[] = cursors.map((c) => {
-    const lagHours = c.positionTime ? Math.max(0, (now.getTime() - c.positionTime.getTime()) / HOUR_MS) : null;
+    const hoursSince = (d: Date) => Math.max(0, (now.getTime() - d.getTime()) / HOUR_MS);
+    const lagHours = c.positionTime ? hoursSince(c.positionTime) : null;
+    const checkedClean = c.lastAttemptAt && !c.lastError ? c.lastAttemptAt : null;
+    const completeTo = [c.positionTime, checkedClean].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0];
+    const behindHours = completeTo ? hoursSince(completeTo) : null;
+    const firstPass = c.lastAttemptAt === null;
     const isFileStream = (f: { scope: string; eventType: string }) => c.source === "compliance" && f.scope === c.scope && f.eventType === c.stream;
     return {
       source: c.source,
@@ -137,6 +151,8 @@ export async function getSyncHealth({
       position: c.position,
       positionTime: iso(c.positionTime),
       lagHours,
+      behindHours,
+      firstPass,
       lastAttemptAt: iso(c.lastAttemptAt),
       lastSuccessAt: iso(c.lastSuccessAt),
       lastError: c.lastError,
@@ -148,7 +164,7 @@ export async function getSyncHealth({
       gaps: gaps
         .filter((g) => g.source === c.source && g.scope === c.scope && g.stream === c.stream)
         .map((g) => ({ from: g.gapFrom.toISOString(), to: g.gapTo.toISOString(), reason: g.reason, detectedAt: g.detectedAt.toISOString() })),
-      warning: lagHours === null ? null : lagWarning({ source: c.source, stream: c.stream, lagHours, lagWarningHours }),
+      warning: firstPass || behindHours === null ? null : lagWarning({ source: c.source, stream: c.stream, lagHours: behindHours, lagWarningHours }),
     };
   });
 

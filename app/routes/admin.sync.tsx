@@ -114,7 +114,14 @@ export default function SyncHealth() {
                   </td>
                   <td>{s.stream}</td>
                   <td>{when(s.positionTime)}</td>
-                  <td>{s.warning ? <strong style={{ color: "var(--danger)" }}>⚠ {lagText(s.lagHours)}</strong> : lagText(s.lagHours)}</td>
+                  <td>
+                    {s.warning ? <strong style={{ color: "var(--danger)" }}>⚠ {lagText(s.lagHours)}</strong> : lagText(s.lagHours)}
+                    {s.firstPass ? (
+                      <div className="muted">first pass running</div>
+                    ) : s.lagHours !== null && s.behindHours !== null && s.lagHours - s.behindHours >= 1 ? (
+                      <div className="muted">no newer data at the last check</div>
+                    ) : null}
+                  </td>
                   <td>{when(s.lastSuccessAt)}</td>
                   <td>
                     {count.format(s.filesTotal)}
@@ -137,6 +144,10 @@ export default function SyncHealth() {
             </tbody>
           </table>
         )}
+        <p className="muted">
+          Lag is the age of the newest stored file or day. A stream whose last check found nothing newer is up to date and is not flagged;
+          one that stops being checked is.
+        </p>
       </section>
 
       <section className="card">

@@ -1,0 +1,50 @@
+import { expect, test } from "@playwright/test";
+import { csrfToken, signIn } from "./fixtures";
+
+test.describe("sync health", () => {
+  test("admin sees every source after the first demo sync, with the coverage statement", async ({ page }) => {
+    test.setTimeout(240_000);
+    await signIn(page, "admin", "/admin/sync");
+    await expect(page).toHaveURL(/\/admin\/sync$/);
+    await expect(page.getByRole("heading", { name: "Sync health" })).toBeVisible();
+    await expect(page.getByTestId("coverage")).toContainText(
+      "API-key-authenticated Codex usage is not in the Compliance feed; only ChatGPT-authenticated Codex appears here",
+    );
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sync" })).toBeVisible();
+
+    // The first sync runs in the background from `npm start`: poll, bounded, until both
+    // sources have stored data.
+    const sources = page.getByRole("table", { name: "Sources" });
+    const deadline = Date.now() + 200_000;
+    for (;;) {
+      const codexEvents = (await sources.locator('tr[data-stream="compliance CODEX_LOG"] td').nth(6).textContent().catch(() => null)) ?? "0";
+      const usageRows = await sources.locator('tr[data-stream="analytics usage"]').count();
+      if (Number(codexEvents.replace(/\D/g, "")) > 0 && usageRows > 0) break;
+      if (Date.now() > deadline) throw new Error("the first demo sync stored no data within 200 s");
+      await page.waitForTimeout(3_000);
+      await page.reload();
+    }
+    for (const stream of ["compliance CODEX_LOG", "analytics usage"]) {
+      await expect(sources.locator(`tr[data-stream="${stream}"]`)).toBeVisible();
+    }
+    await expect(page.getByRole("table", { name: "Recent runs" }).getByRole("row").filter({ hasText: "first sync" }).first()).toBeVisible();
+    await expect(page.getByTestId("lag-warning")).toHaveCount(0);
+
+    // Sync now: returns at once, started (or already running if a scheduled tick beat us).
+    await page.getByRole("button", { name: "Sync now" }).click();
+    await expect(page.getByTestId("sync-now-result")).toContainText(/Sync started|already running/);
+    await page.screenshot({ path: "test-results/screens/sync.png", fullPage: true });
+  });
+
+  test("a viewer gets 403 from the page and from Sync now", async ({ page }) => {
+    await signIn(page, "viewer", "/");
+    const csrf = await csrfToken(page);
+    const get = await page.request.get("/admin/sync", { maxRedirects: 0 });
+    expect(get.status()).toBe(403);
+    const post = await page.request.post("/admin/sync", { maxRedirects: 0, form: { csrf } });
+    expect(post.status()).toBe(403);
+    const data = await page.request.get("/admin/sync?_data=routes%2Fadmin.sync", { maxRedirects: 0 });
+    expect(data.status()).toBe(403);
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sync" })).toHaveCount(0);
+  });
+});
