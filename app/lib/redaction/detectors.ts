@@ -77,6 +77,8 @@ function isIdentChar(c: number): boolean {
 function isSpaceOrTab(c: number): boolean {
   return c === 32 || c === 9;
 }
+const ALNUM_TABLE = new Uint8Array(128);
+for (let c = 0; c < 128; c++) if (isAlnum(c)) ALNUM_TABLE[c] = 1;
 function isWhitespace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 }
@@ -267,18 +269,24 @@ for (const rule of TOKEN_RULES) {
     RULES_BY_PREFIX.set(prefix, list);
   }
 }
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 /** Prefixes that sit inside a token (found by indexOf, then the token start is found backwards). */
 const INNER_PREFIXES = TOKEN_RULES.filter((r) => r.back).flatMap((r) => r.prefixes);
 const START_PREFIXES = [...RULES_BY_PREFIX.keys(), "eyJ"].filter((p) => !INNER_PREFIXES.includes(p)).sort((a, b) => b.length - a.length);
-const PREFIX_ALTERNATION = START_PREFIXES.map(escapeRe).join("|");
 /**
- * A token starts after a character that cannot be part of it (or after a `\n`-style escape inside a
- * JSON string). Requiring that boundary character first lets the regex engine reject most positions
- * with one class test, which is several times faster than trying every alternative everywhere.
+ * The start prefixes by their first two characters (both ASCII): a token start is looked up with one
+ * array index instead of trying every prefix. Each list is longest first, like a regex alternation
+ * sorted by length, so the longest literal prefix wins.
  */
-const PREFIX_RE = new RegExp(`(?:[^A-Za-z0-9_\\-]|\\\\[nrt])(?:${PREFIX_ALTERNATION})`, "g");
-const PREFIX_AT_START_RE = new RegExp(`(?:${PREFIX_ALTERNATION})`, "y");
+const PREFIXES_BY_HEAD: Array<string[] | undefined> = new Array(128 * 128);
+/** 1 for the characters a start prefix begins with. */
+const TOKEN_FIRST = new Uint8Array(128);
+for (const prefix of START_PREFIXES) {
+  TOKEN_FIRST[prefix.charCodeAt(0) & 127] = 1;
+  const c0 = prefix.charCodeAt(0);
+  const c1 = prefix.charCodeAt(1);
+  if (prefix.length < 2 || c0 >= 128 || c1 >= 128 || !isAlnum(c0)) throw new Error(`token prefix ${prefix} must start with two ASCII characters, the first alphanumeric`);
+  (PREFIXES_BY_HEAD[c0 * 128 + c1] ??= []).push(prefix);
+}
 
 function tryRulesAt(text: string, start: number, prefix: string, out: Candidate[]): number {
   if (prefix === "eyJ") {
@@ -301,42 +309,53 @@ function tryRulesAt(text: string, start: number, prefix: string, out: Candidate[
   return -1;
 }
 
-export function scanTokens(text: string, out: Candidate[]): void {
-  PREFIX_AT_START_RE.lastIndex = 0;
-  const first = PREFIX_AT_START_RE.exec(text);
-  if (first) tryRulesAt(text, 0, first[0], out);
-  PREFIX_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = PREFIX_RE.exec(text)) !== null) {
-    const boundary = text.charCodeAt(m.index) === 92 ? 2 : 1;
-    const start = m.index + boundary;
-    const end = tryRulesAt(text, start, m[0].slice(boundary), out);
-    if (end > PREFIX_RE.lastIndex) PREFIX_RE.lastIndex = end;
+/**
+ * Tries the token rules whose literal prefix starts at `start` (a token start: see tokenBoundary).
+ * Returns where the scan may look for the next token boundary: past the token when one matched,
+ * past the prefix when none did (as a global regex `boundary(prefix|prefix…)` would resume), or -1
+ * when no prefix starts here.
+ */
+function tokenAt(text: string, start: number, out: Candidate[]): number {
+  if (start + 1 >= text.length) return -1;
+  const c0 = text.charCodeAt(start);
+  const c1 = text.charCodeAt(start + 1);
+  if (c0 >= 128 || c1 >= 128) return -1;
+  const list = PREFIXES_BY_HEAD[c0 * 128 + c1];
+  if (list === undefined) return -1;
+  for (const prefix of list) {
+    if (prefix.length > 2 && !text.startsWith(prefix, start)) continue;
+    const end = tryRulesAt(text, start, prefix, out);
+    return Math.max(end, start + prefix.length);
   }
-  for (const prefix of INNER_PREFIXES) {
-    let pos = text.indexOf(prefix);
-    while (pos !== -1) {
-      let next = pos + prefix.length;
-      for (const rule of RULES_BY_PREFIX.get(prefix) ?? []) {
-        const back = rule.back!;
-        let k = 0;
-        while (k <= back.max && pos - k - 1 >= 0 && back.test(text.charCodeAt(pos - k - 1))) k++;
-        if (k < back.min) continue;
-        const start = pos - Math.min(k, back.max);
-        if (!tokenBoundary(text, start)) continue;
-        rule.re.lastIndex = start;
-        const match = rule.re.exec(text);
-        if (!match) continue;
-        const type = rule.check ? rule.check(match[0]) : rule.type;
-        if (!type) continue;
-        out.push({ type, kind: "secret", start, end: start + match[0].length, priority: PRIORITY.token });
-        next = start + match[0].length;
-        break;
-      }
-      pos = text.indexOf(prefix, next);
-    }
-  }
+  return -1;
 }
+
+/**
+ * A token whose recognisable part sits inside it (Mailchimp's `-us`, Telegram's `:AA`, Terraform's
+ * `.atlasv1.`, Azure AD's `Q~`), that part found at `pos`. Returns where the next occurrence of the
+ * same part may be looked for.
+ */
+function innerTokenAt(text: string, pos: number, prefix: string, out: Candidate[]): number {
+  for (const rule of RULES_BY_PREFIX.get(prefix) ?? []) {
+    const back = rule.back!;
+    let k = 0;
+    while (k <= back.max && pos - k - 1 >= 0 && back.test(text.charCodeAt(pos - k - 1))) k++;
+    if (k < back.min) continue;
+    const start = pos - Math.min(k, back.max);
+    if (!tokenBoundary(text, start)) continue;
+    rule.re.lastIndex = start;
+    const match = rule.re.exec(text);
+    if (!match) continue;
+    const type = rule.check ? rule.check(match[0]) : rule.type;
+    if (!type) continue;
+    out.push({ type, kind: "secret", start, end: start + match[0].length, priority: PRIORITY.token });
+    return start + match[0].length;
+  }
+  return pos + prefix.length;
+}
+
+// The scan finds these parts by the character before a word ("-", ":", ".") or by "~".
+if (INNER_PREFIXES.join(" ") !== "-us :AA .atlasv1. Q~") throw new Error(`inner token prefixes changed (${INNER_PREFIXES.join(" ")}): teach scanText to find them`);
 
 const AWS_SECRET_NEAR_RE = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/;
 
@@ -408,10 +427,12 @@ function walkPemBody(text: string, from: number, limit: number): number {
   return end;
 }
 
-export function scanPrivateKeys(text: string, out: Candidate[]): void {
+/** `begins`: the positions of "BEGIN " at a word start (a PEM header has dashes or a space before it). */
+function scanPrivateKeys(text: string, begins: number[], out: Candidate[]): void {
   let footerAt = -2; // cached next "END " position, so many BEGINs without END stay linear
-  let pos = text.indexOf("BEGIN ");
-  while (pos !== -1) {
+  let resume = 0;
+  for (const pos of begins) {
+    if (pos < resume) continue;
     let next = pos + 6;
     // at least three dashes (optionally a space) before BEGIN
     let d = pos - 1;
@@ -446,7 +467,7 @@ export function scanPrivateKeys(text: string, out: Candidate[]): void {
         next = end;
       }
     }
-    pos = text.indexOf("BEGIN ", next);
+    resume = next;
   }
 }
 
@@ -505,9 +526,11 @@ function isUriStop(c: number): boolean {
   return isWhitespace(c) || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 92; // " ' ` < > \
 }
 
-export function scanUriCredentials(text: string, out: Candidate[]): void {
-  let pos = text.indexOf("://");
-  while (pos !== -1) {
+/** `colons`: the positions of every ":" (the URI scheme separator and Oracle's `:thin:` are among them). */
+function scanUriCredentials(text: string, colons: number[], out: Candidate[]): void {
+  let resume = 0;
+  for (const pos of colons) {
+    if (pos < resume || text.charCodeAt(pos + 1) !== 47 || text.charCodeAt(pos + 2) !== 47) continue;
     const a = pos + 3;
     const limit = Math.min(text.length, a + 512);
     let colon = -1;
@@ -530,17 +553,18 @@ export function scanUriCredentials(text: string, out: Candidate[]): void {
         out.push({ type: "connection_string_password", kind: "secret", start: colon + 1, end: at, priority: PRIORITY.connection });
       }
     }
-    pos = text.indexOf("://", Math.max(pos + 3, at + 1));
+    resume = Math.max(pos + 3, at + 1);
   }
-  let thin = text.indexOf(":thin:");
-  while (thin !== -1) {
+  resume = 0;
+  for (const thin of colons) {
+    if (thin < resume || !text.startsWith(":thin:", thin)) continue;
     ORACLE_THIN_RE.lastIndex = thin + 6;
     const m = ORACLE_THIN_RE.exec(text);
     if (m && m[1] !== undefined && m[2] !== undefined && credentialValue(m[2])) {
       const start = thin + 6 + m[1].length + 1;
       out.push({ type: "connection_string_password", kind: "secret", start, end: start + m[2].length, priority: PRIORITY.connection });
     }
-    thin = text.indexOf(":thin:", thin + 6);
+    resume = thin + 6;
   }
 }
 
@@ -562,8 +586,6 @@ function credentialValue(value: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // 4. Keyword assignments: password = "…", API_KEY=…, client_secret:, Authorization: Bearer …,
 //    ADO.NET / libpq / JDBC key=value pairs, curl -u user:password.
-
-const KEYWORD_RE = /pass|pwd|secret|token|key|credential|auth|bearer|basic|cred/gi;
 
 type KeyClass = "password" | "secret" | "token" | "key" | "bare" | "auth";
 
@@ -824,29 +846,109 @@ function operatorFollows(text: string, keyStart: number, i: number, isFlag: bool
   return isFlag && i > afterKey;
 }
 
-export function scanAssignments(text: string, out: Candidate[]): void {
-  KEYWORD_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = KEYWORD_RE.exec(text)) !== null) {
-    const pos = m.index;
-    const wordLength = m[0].length;
-    const w = text.charCodeAt(pos) | 32;
-    if ((w === 98 /* b */ && wordLength === 6) || (w === 98 && wordLength === 5)) {
-      const word = m[0].toLowerCase();
-      if (word === "bearer" || word === "basic") {
-        const end = scanScheme(text, pos, word, out);
-        if (end > KEYWORD_RE.lastIndex) KEYWORD_RE.lastIndex = end;
-        continue;
-      }
+/** The keywords a key must contain (as the keyword scan of earlier versions required). */
+const KEY_KEYWORD_RE = /pass|pwd|secret|token|key|cred|auth/i;
+function letterBit(c: number): number {
+  const l = c | 32;
+  return l >= 97 && l <= 122 ? 1 << (l - 97) : 0;
+}
+function lettersOf(word: string): number {
+  let mask = 0;
+  for (let i = 0; i < word.length; i++) mask |= letterBit(word.charCodeAt(i));
+  return mask;
+}
+/** The letters of each keyword: a key whose letters include none of these sets cannot contain one. */
+const KEYWORD_LETTERS = ["pass", "pwd", "secret", "token", "key", "cred", "auth"].map(lettersOf);
+/** Characters that may close a key before its operator (see operatorFollows): " ' ` ] ? ! \ */
+function isKeyCloser(c: number): boolean {
+  return c === 34 || c === 39 || c === 96 || c === 93 || c === 63 || c === 33 || c === 92;
+}
+const KEY_RUN_MAX = 100;
+
+/** Key candidates: identifier runs [start, end) that contain a keyword, in an array of pairs. */
+type KeyRuns = number[];
+
+function pushKeyRun(text: string, start: number, end: number, runs: KeyRuns): void {
+  if (end <= start) return;
+  let mask = 0;
+  for (let i = start; i < end; i++) mask |= letterBit(text.charCodeAt(i));
+  let possible = false;
+  for (const letters of KEYWORD_LETTERS) {
+    if ((mask & letters) === letters) {
+      possible = true;
+      break;
     }
-    // expand to the whole identifier
-    let ks = pos;
-    const leftLimit = Math.max(0, pos - 80);
-    while (ks > leftLimit && isIdentChar(text.charCodeAt(ks - 1))) ks--;
-    let ke = pos + wordLength;
-    const rightLimit = Math.min(text.length, ke + 80);
-    while (ke < rightLimit && isIdentChar(text.charCodeAt(ke))) ke++;
-    KEYWORD_RE.lastIndex = ke;
+  }
+  if (!possible || !KEY_KEYWORD_RE.test(text.slice(start, end))) return;
+  runs.push(start, end);
+}
+
+/** The identifier run that ends at `end` (maximal to the left, at most KEY_RUN_MAX long), or -1. */
+function identRunStart(text: string, end: number): number {
+  let s = end;
+  const limit = Math.max(0, end - KEY_RUN_MAX - 1);
+  while (s > limit && isIdentChar(text.charCodeAt(s - 1))) s--;
+  if (s === limit && s > 0 && isIdentChar(text.charCodeAt(s - 1))) return -1;
+  return s;
+}
+
+/** The key before an operator at `op`: back over spaces (at most `spaces`), up to three closers, then the identifier. */
+function keyBeforeOperator(text: string, op: number, spaces: number, anyWhitespace: boolean, runs: KeyRuns): void {
+  let j = op;
+  const limit = Math.max(0, op - spaces);
+  while (j > limit && (anyWhitespace ? isWhitespace(text.charCodeAt(j - 1)) : isSpaceOrTab(text.charCodeAt(j - 1)))) j--;
+  for (let k = 0; k < 3 && j > 0 && isKeyCloser(text.charCodeAt(j - 1)); k++) j--;
+  const start = identRunStart(text, j);
+  if (start !== -1) pushKeyRun(text, start, j, runs);
+}
+
+/**
+ * Finds the keys that an operator follows, from the operators: every `=` and `:`, `>` after
+ * `<key`, `value=` / `value:` after a key (XML attributes, Kubernetes name/value pairs), and
+ * command-line flags (`--password secret`). A key must contain a keyword (pass, pwd, secret,
+ * token, key, cred, auth); a cheap letter-set test rejects almost every other identifier before
+ * the regex does.
+ */
+function collectKeyRuns(text: string, marks: Marks): KeyRuns {
+  const runs: KeyRuns = [];
+  for (const op of marks.ops) keyBeforeOperator(text, op, 16, false, runs);
+  for (const gt of marks.gts) {
+    const start = identRunStart(text, gt);
+    if (start > 0 && start < gt && text.charCodeAt(start - 1) === 60) pushKeyRun(text, start, gt, runs);
+  }
+  for (const v of marks.values) {
+    if (text.charCodeAt(v + 5) === 61) keyBeforeOperator(text, v, 16, false, runs);
+    else keyBeforeOperator(text, v, 80, true, runs);
+  }
+  let dashResume = 0;
+  for (const d of marks.dashes) {
+    if (d < dashResume || (d > 0 && isIdentChar(text.charCodeAt(d - 1)))) continue;
+    let e = d;
+    const limit = Math.min(text.length, d + KEY_RUN_MAX + 1);
+    while (e < limit && isIdentChar(text.charCodeAt(e))) e++;
+    if (e - d <= KEY_RUN_MAX) pushKeyRun(text, d, e, runs);
+    dashResume = e;
+  }
+  if (runs.length <= 2) return runs;
+  // in text order, each run once
+  const order: number[] = [];
+  for (let k = 0; k < runs.length; k += 2) order.push(k);
+  order.sort((a, b) => runs[a]! - runs[b]!);
+  const sorted: KeyRuns = [];
+  for (const k of order) {
+    if (sorted.length > 0 && sorted[sorted.length - 2] === runs[k]) continue;
+    sorted.push(runs[k]!, runs[k + 1]!);
+  }
+  return sorted;
+}
+
+function scanAssignments(text: string, marks: Marks, out: Candidate[]): void {
+  const runs = collectKeyRuns(text, marks);
+  let skipUntil = 0; // a key inside a value already parsed is not a key
+  for (let r = 0; r < runs.length; r += 2) {
+    let ks = runs[r]!;
+    const ke = runs[r + 1]!;
+    if (ks < skipUntil) continue;
     let isFlag = false;
     while (ks < ke && text.charCodeAt(ks) === 45) {
       ks++;
@@ -854,25 +956,22 @@ export function scanAssignments(text: string, out: Candidate[]): void {
     }
     let keyEnd = ke;
     while (keyEnd > ks && (text.charCodeAt(keyEnd - 1) === 46 || text.charCodeAt(keyEnd - 1) === 45)) keyEnd--;
-    if (keyEnd - ks > 80 || !operatorFollows(text, ks, keyEnd, isFlag)) continue;
+    if (keyEnd <= ks || keyEnd - ks > 80 || !operatorFollows(text, ks, keyEnd, isFlag)) continue;
     const key = text.slice(ks, keyEnd);
     const info = classifyKeyCached(key);
     if (!info) continue;
     const parsed = parseAssignment(text, ks, keyEnd, isFlag);
     if (!parsed) continue;
     // A long value is parsed once: skip it (short ones may hold the next key, as in key="ApiKey" value="…")
-    if (parsed.end - parsed.start > 64 && parsed.end > KEYWORD_RE.lastIndex) KEYWORD_RE.lastIndex = parsed.end;
+    if (parsed.end - parsed.start > 64) skipUntil = Math.max(skipUntil, parsed.end);
     if (parsed.op === " " && parsed.start === parsed.end) continue;
     let { start, end } = parsed;
     let value = text.slice(start, end);
     if (info.cls === "auth" || info.cls === "token") {
-      // Authorization: Token abc…, Authorization: Bearer … (the scheme scanner also sees Bearer/Basic)
+      // Authorization: Token abc…, Authorization: Bearer … (Bearer and Basic are left to schemeAt)
       const lower = value.toLowerCase();
       if (SCHEMES.has(lower)) {
-        if (lower === "bearer" || lower === "basic") {
-          KEYWORD_RE.lastIndex = Math.min(KEYWORD_RE.lastIndex, start); // let the scheme scanner see it
-          continue;
-        }
+        if (lower === "bearer" || lower === "basic") continue;
         const tokenStart = skipSpaces(text, end, 4);
         if (tokenStart === end) continue;
         const tokenValue = parseUnquoted(text, tokenStart);
@@ -881,7 +980,7 @@ export function scanAssignments(text: string, out: Candidate[]): void {
         value = text.slice(start, end);
         if (!looksRandom(value, 8) || isPlaceholderValue(value) || isReferenceValue(value, true)) continue;
         out.push({ type: "bearer_token", kind: "secret", start, end, priority: PRIORITY.bearer });
-        KEYWORD_RE.lastIndex = Math.max(KEYWORD_RE.lastIndex, end);
+        skipUntil = Math.max(skipUntil, end);
         continue;
       }
       if (parsed.quoted && value.includes(" ")) {
@@ -892,8 +991,21 @@ export function scanAssignments(text: string, out: Candidate[]): void {
     if (!secretValueOk(value, info, parsed.quoted)) continue;
     const { type, priority } = assignmentType(info, value, text, ks, end);
     out.push({ type, kind: "secret", start, end, priority });
-    KEYWORD_RE.lastIndex = Math.max(KEYWORD_RE.lastIndex, end);
+    skipUntil = Math.max(skipUntil, end);
   }
+}
+
+/** `Bearer …` / `Basic …` at a word start (any case). */
+function schemeAt(text: string, pos: number, out: Candidate[]): void {
+  if (startsWithLower(text, pos, "bearer")) scanScheme(text, pos, "bearer", out);
+  else if (startsWithLower(text, pos, "basic")) scanScheme(text, pos, "basic", out);
+}
+
+/** `text` has `word` (lower-case ASCII letters) at `pos`, in any case. */
+function startsWithLower(text: string, pos: number, word: string): boolean {
+  if (pos + word.length > text.length) return false;
+  for (let k = 0; k < word.length; k++) if ((text.charCodeAt(pos + k) | 32) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 const BEARER_VALUE_RE = sticky(`[A-Za-z0-9._~+/-]{8,4096}=*(?![A-Za-z0-9._~+/=-])`.replace(/\._~/g, "._~_"));
@@ -923,25 +1035,28 @@ function scanScheme(text: string, pos: number, word: string, out: Candidate[]): 
   return end;
 }
 
-const CURL_USER_RE = /(?:^|\s)(?:-u|--user)[ =]?(["']?)([^\s:"'@]{0,128}):([^\s"']{1,256})\1/g;
+const CURL_USER_RE = /(?:^|\s)(?:-u|--user)[ =]?(["']?)([^\s:"'@]{0,128}):([^\s"']{1,256})\1/y;
 
 /** curl -u user:password / --user user:password */
-export function scanCurlUser(text: string, out: Candidate[]): void {
-  let pos = text.indexOf("-u");
-  while (pos !== -1) {
+function scanCurlUser(text: string, dashes: number[], out: Candidate[]): void {
+  for (const pos of dashes) {
+    if (text.charCodeAt(pos + 1) !== 117) continue; // -u
     let context = text.slice(Math.max(0, pos - 300), pos);
     const newline = context.lastIndexOf("\n");
     if (newline !== -1) context = context.slice(newline + 1);
     if (/\b(?:curl|wget|http|httpie)\b/.test(context)) {
-      CURL_USER_RE.lastIndex = Math.max(0, pos - 3);
-      const m = CURL_USER_RE.exec(text);
-      if (m && m.index <= pos && m[3] !== undefined && credentialValue(m[3])) {
+      // the leftmost match that starts within three characters before the -u (sticky, so bounded)
+      let m: RegExpExecArray | null = null;
+      for (let from = Math.max(0, pos - 3); from <= pos && m === null; from++) {
+        CURL_USER_RE.lastIndex = from;
+        m = CURL_USER_RE.exec(text);
+      }
+      if (m && m[3] !== undefined && credentialValue(m[3])) {
         const end = m.index + m[0].length - (m[1] ?? "").length;
         const start = end - m[3].length;
         out.push({ type: "basic_auth_credentials", kind: "secret", start, end, priority: PRIORITY.bearer });
       }
     }
-    pos = text.indexOf("-u", pos + 2);
   }
 }
 
@@ -957,9 +1072,10 @@ function isDomainChar(c: number): boolean {
 
 const FILE_TLDS = new Set(["png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js", "mjs", "cjs", "ts", "tsx", "jsx", "css", "scss", "json", "map", "lock", "yaml", "yml", "html", "xml", "txt", "vue", "wasm"]);
 
-export function scanEmails(text: string, out: Candidate[]): void {
-  let at = text.indexOf("@");
-  while (at !== -1) {
+function scanEmails(text: string, ats: number[], out: Candidate[]): void {
+  let resume = 0;
+  for (const at of ats) {
+    if (at < resume) continue;
     let ls = at;
     const leftLimit = Math.max(0, at - 64);
     while (ls > leftLimit && isEmailLocalChar(text.charCodeAt(ls - 1))) ls--;
@@ -987,7 +1103,7 @@ export function scanEmails(text: string, out: Candidate[]): void {
         next = de;
       }
     }
-    at = text.indexOf("@", next);
+    resume = next;
   }
 }
 
@@ -1004,10 +1120,11 @@ function isUriUserinfo(text: string, ls: number): boolean {
 
 /**
  * Numeric candidates: digits with single separators (space . - parentheses), at least 7 digits,
- * optionally starting with + or (. Every alternative of the repeated group starts with a different
+ * optionally starting with + or (, not preceded by a letter, digit or `_ + - / . ,` (blocksNumber,
+ * checked by the scan). Every alternative of the repeated group starts with a different
  * character class, so the regex cannot backtrack into alternatives (linear).
  */
-const NUMERIC_RE = /(?<![0-9A-Za-z_+\-/.,])(?:\+|\(\+?)?\d(?:\d|[ .-]\(?\d|\(\d|\)[ .-]?\d){6,40}/g;
+const NUMERIC_BODY = String.raw`(?:\+|\(\+?)?\d(?:\d|[ .-]\(?\d|\(\d|\)[ .-]?\d){6,40}`;
 
 /** Tested against the (up to 32) characters before a number, on its line. */
 const PHONE_CONTEXT_RE = /phone|tel|mobile|mob\b|cell|fax|call|contact|whatsapp|sms|n[uú]mero|nummer|handy|电话|電話|手机|携帯|연락처|전화|телефон|тел/i;
@@ -1015,16 +1132,55 @@ const SSN_CONTEXT_RE = /ssn|social security|soc\. sec|sozialversicherung|tax id|
 
 type Group = { start: number; end: number };
 
-export function scanNumbers(text: string, out: Candidate[]): void {
-  NUMERIC_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = NUMERIC_RE.exec(text)) !== null) {
-    const start = m.index;
-    const end = start + m[0].length;
-    const after = text.charCodeAt(end);
-    if (isAlnum(after) || after === 95) continue;
-    analyseNumber(text, start, end, out);
+/** The numeric span that starts at a candidate position. */
+const NUMERIC_STICKY_RE = sticky(NUMERIC_BODY);
+
+/** Characters that may not precede a numeric span. */
+function blocksNumber(c: number): boolean {
+  return isAlnum(c) || c === 95 || c === 43 || c === 45 || c === 47 || c === 46 || c === 44; // _ + - / . ,
+}
+
+function isNumberSeparator(c: number): boolean {
+  return c === 32 || c === 46 || c === 45 || c === 40 || c === 41; // space . - ( )
+}
+
+/**
+ * Necessary for a NUMERIC_STICKY_RE match at `start`: seven digits, each after at most two separator
+ * characters. Rejects most short numbers without running the regex.
+ */
+function mayBeNumber(text: string, start: number): boolean {
+  let i = start;
+  let c = text.charCodeAt(i);
+  if (c === 43 || c === 40) c = text.charCodeAt(++i);
+  if (c === 43) c = text.charCodeAt(++i);
+  let digits = 0;
+  const n = text.length;
+  while (i < n) {
+    if (isDigit(c)) {
+      if (++digits >= 7) return true;
+      c = text.charCodeAt(++i);
+      continue;
+    }
+    if (digits === 0 || !isNumberSeparator(c)) return false;
+    c = text.charCodeAt(++i);
+    if (!isDigit(c)) {
+      if (!isNumberSeparator(c)) return false;
+      c = text.charCodeAt(++i);
+      if (!isDigit(c)) return false;
+    }
   }
+  return false;
+}
+
+/** A numeric span at `start` (a digit, `+` or `(` not preceded by blocksNumber); returns its end or -1. */
+function numberAt(text: string, start: number, out: Candidate[]): number {
+  if (!mayBeNumber(text, start)) return -1;
+  NUMERIC_STICKY_RE.lastIndex = start;
+  if (!NUMERIC_STICKY_RE.test(text)) return -1;
+  const end = NUMERIC_STICKY_RE.lastIndex;
+  const after = text.charCodeAt(end);
+  if (!(isAlnum(after) || after === 95)) analyseNumber(text, start, end, out);
+  return end;
 }
 
 /** Digit groups of a numeric span, and the separator text before each group. */
@@ -1202,85 +1358,108 @@ function cardGrouping(groups: Group[], a: number, b: number): boolean {
   return (last >= 1 && last <= 4) || (last === 7 && lens.length === 4);
 }
 
-const IBAN_START_RE = /\b[A-Z]{2}\d{2}(?= ?[A-Z0-9])/g;
-
-export function scanIbans(text: string, out: Candidate[]): void {
-  IBAN_START_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = IBAN_START_RE.exec(text)) !== null) {
-    const start = m.index;
-    const expected = ibanLength(m[0].slice(0, 2));
-    if (expected === undefined) continue;
-    let compact = "";
-    let i = start;
-    let lastSpace = -1;
-    while (i < text.length && compact.length < expected) {
-      const c = text.charCodeAt(i);
-      if ((c >= 65 && c <= 90) || isDigit(c)) {
-        compact += text[i];
-        i++;
-      } else if (c === 32 && lastSpace !== i - 1 && compact.length >= 4) {
-        lastSpace = i;
-        i++;
-      } else {
-        break;
-      }
+/** An IBAN whose country code starts at `start` (a word start: `\b[A-Z]{2}\d{2}` follows); returns its end or -1. */
+function ibanAt(text: string, start: number, out: Candidate[]): number {
+  const expected = ibanLength(text.slice(start, start + 2));
+  if (expected === undefined) return -1;
+  let compact = "";
+  let i = start;
+  let lastSpace = -1;
+  while (i < text.length && compact.length < expected) {
+    const c = text.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || isDigit(c)) {
+      compact += text[i];
+      i++;
+    } else if (c === 32 && lastSpace !== i - 1 && compact.length >= 4) {
+      lastSpace = i;
+      i++;
+    } else {
+      break;
     }
-    if (compact.length !== expected) continue;
-    const next = text.charCodeAt(i);
-    if (isAlnum(next)) continue;
-    if (!ibanValid(compact)) continue;
-    out.push({ type: "iban", kind: "pii", start, end: i, priority: PRIORITY.iban });
-    IBAN_START_RE.lastIndex = i;
   }
+  if (compact.length !== expected) return -1;
+  if (isAlnum(text.charCodeAt(i))) return -1;
+  if (!ibanValid(compact)) return -1;
+  out.push({ type: "iban", kind: "pii", start, end: i, priority: PRIORITY.iban });
+  return i;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+/** `\b[A-Z]{2}\d{2}(?= ?[A-Z0-9])` at a word start. */
+function ibanHead(text: string, i: number): boolean {
+  if (!isUpper(text.charCodeAt(i + 1)) || !isDigit(text.charCodeAt(i + 2)) || !isDigit(text.charCodeAt(i + 3))) return false;
+  let c = text.charCodeAt(i + 4);
+  if (c === 32) c = text.charCodeAt(i + 5);
+  return isUpper(c) || isDigit(c);
 }
 
 const IPV4_RE = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
-/** IPv6 trigger: a `::` or three colon-separated hex groups; the address is then expanded both ways. */
-const IPV6_TRIGGER_RE = /::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:/g;
 const VERSION_CONTEXT_RE = /(?:version|ver\.?|release|build|v|@|==|>=|<=|~|\^|python|node|java|sdk|api)\s*[:=]?\s*["']?$/i;
 
 function isHexOrColon(c: number): boolean {
   return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 58;
 }
 
-export function scanIpAddresses(text: string, out: Candidate[]): void {
-  IPV4_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = IPV4_RE.exec(text)) !== null) {
-    const start = m.index;
-    const end = start + m[0].length;
-    const before = text.charCodeAt(start - 1);
-    if (isDigit(before)) {
-      IPV4_RE.lastIndex = end; // inside a longer dotted number (an OID, a version)
-      continue;
-    }
-    if (isAlnum(before) || before === 95 || before === 46 || before === 45 || before === 47 || before === 58) continue;
-    const after = text.charCodeAt(end);
-    if (isAlnum(after) || after === 95 || (after === 46 && isDigit(text.charCodeAt(end + 1)))) continue;
-    const parts = m[0].split(".");
-    let small = true;
-    let ok = true;
-    for (const part of parts) {
-      const n = Number(part);
-      if (n > 255 || (part.length > 1 && part[0] === "0")) ok = false;
-      if (n > 9) small = false;
-    }
-    if (!ok || small) continue; // 1.2.3.4 is a version far more often than an address
-    const a = Number(parts[0]);
-    if (a === 0 || a === 127 || a === 255) continue;
-    if (VERSION_CONTEXT_RE.test(text.slice(Math.max(0, start - 16), start))) continue;
-    out.push({ type: "ip_address", kind: "pii", start, end, priority: PRIORITY.ip });
+const IPV4_STICKY_RE = sticky(IPV4_RE.source);
+
+/** A dotted quad at `start` (a digit not preceded by an alphanumeric, `_ . - / :`). */
+function ipv4At(text: string, start: number, out: Candidate[]): void {
+  // quick reject: a dot within the first four characters
+  if (text.charCodeAt(start + 1) !== 46 && text.charCodeAt(start + 2) !== 46 && text.charCodeAt(start + 3) !== 46) return;
+  IPV4_STICKY_RE.lastIndex = start;
+  const m = IPV4_STICKY_RE.exec(text);
+  if (m === null) return;
+  const end = start + m[0].length;
+  const after = text.charCodeAt(end);
+  if (isAlnum(after) || after === 95 || (after === 46 && isDigit(text.charCodeAt(end + 1)))) return;
+  const parts = m[0].split(".");
+  let small = true;
+  let ok = true;
+  for (const part of parts) {
+    const n = Number(part);
+    if (n > 255 || (part.length > 1 && part[0] === "0")) ok = false;
+    if (n > 9) small = false;
   }
-  IPV6_TRIGGER_RE.lastIndex = 0;
-  while ((m = IPV6_TRIGGER_RE.exec(text)) !== null) {
-    let start = m.index;
+  if (!ok || small) return; // 1.2.3.4 is a version far more often than an address
+  const a = Number(parts[0]);
+  if (a === 0 || a === 127 || a === 255) return;
+  if (VERSION_CONTEXT_RE.test(text.slice(Math.max(0, start - 16), start))) return;
+  out.push({ type: "ip_address", kind: "pii", start, end, priority: PRIORITY.ip });
+}
+
+function hexRun(text: string, i: number): number {
+  let n = 0;
+  while (n < 5 && isHexOrColon(text.charCodeAt(i + n)) && text.charCodeAt(i + n) !== 58) n++;
+  return n;
+}
+
+/** IPv6: triggered by `::` or three colon-separated hex groups, then expanded both ways. */
+function scanIpv6(text: string, colons: number[], out: Candidate[]): void {
+  let resume = 0;
+  for (const p of colons) {
+    if (p < resume) continue;
+    let triggerEnd = -1;
+    if (text.charCodeAt(p + 1) === 58) {
+      triggerEnd = p + 2;
+    } else {
+      // :h{1,4}:h{1,4}:
+      const a = hexRun(text, p + 1);
+      if (a >= 1 && a <= 4 && text.charCodeAt(p + 1 + a) === 58) {
+        const b = hexRun(text, p + 2 + a);
+        if (b >= 1 && b <= 4 && text.charCodeAt(p + 2 + a + b) === 58) triggerEnd = p + 3 + a + b;
+      }
+    }
+    if (triggerEnd === -1) continue;
+    let start = p;
     const leftLimit = Math.max(0, start - 40);
     while (start > leftLimit && isHexOrColon(text.charCodeAt(start - 1))) start--;
-    let end = m.index + m[0].length;
+    let end = triggerEnd;
     const rightLimit = Math.min(text.length, end + 40);
     while (end < rightLimit && isHexOrColon(text.charCodeAt(end))) end++;
-    IPV6_TRIGGER_RE.lastIndex = end;
+    resume = end;
     const before = text.charCodeAt(start - 1);
     const after = text.charCodeAt(end);
     if (isAlnum(before) || before === 95 || before === 46 || isAlnum(after) || after === 95) continue;
@@ -1288,6 +1467,170 @@ export function scanIpAddresses(text: string, out: Candidate[]): void {
     const value = text.slice(start, end);
     if (validIpv6(value)) out.push({ type: "ip_address", kind: "pii", start, end, priority: PRIORITY.ip });
   }
+}
+
+/** Positions of the punctuation and words that the detectors after the main pass start from. */
+type Marks = {
+  /** every `=` and `:`, in text order (assignment operators) */
+  ops: number[];
+  /** every `:` (URI schemes, Oracle `:thin:`, IPv6) */
+  colons: number[];
+  /** every `>` (`<password>…`) */
+  gts: number[];
+  /** every `-` (command-line flags, curl -u) */
+  dashes: number[];
+  /** every `@` (emails) */
+  ats: number[];
+  /** every `;` (`;base64,` data URIs) */
+  semicolons: number[];
+  /** `value=` / `value:` at a word start */
+  values: number[];
+  /** `BEGIN ` at a word start (PEM headers) */
+  begins: number[];
+};
+
+const MARK_NONE = 0;
+const MARK_COLON = 1;
+const MARK_EQUALS = 2;
+const MARK_GT = 3;
+const MARK_DASH = 4;
+const MARK_AT = 5;
+const MARK_SEMICOLON = 6;
+const MARK_TILDE = 7;
+const MARK_NUMBER = 8; // + and ( may start a number
+const MARK_OF = new Uint8Array(128);
+MARK_OF[58] = MARK_COLON;
+MARK_OF[61] = MARK_EQUALS;
+MARK_OF[62] = MARK_GT;
+MARK_OF[45] = MARK_DASH;
+MARK_OF[64] = MARK_AT;
+MARK_OF[59] = MARK_SEMICOLON;
+MARK_OF[126] = MARK_TILDE;
+MARK_OF[43] = MARK_NUMBER;
+MARK_OF[40] = MARK_NUMBER;
+
+export type ScanResult = {
+  /** base64 runs of `data:…;base64,` URIs: candidates that start inside them are dropped */
+  dataUris: Array<[number, number]>;
+};
+
+/**
+ * Runs every detector over `text`, pushing candidates to `out`.
+ *
+ * One loop walks the text once. Inside a run of ASCII letters and digits (most of any text, and all
+ * of a base64 blob) it does one table test per character. At a word start it dispatches on the
+ * character to the trigger of each detector that starts there: token prefixes (a two-character
+ * table), numbers (cards, SSNs, phones), IBANs, IPv4 addresses, `Bearer`/`Basic`, the inner parts of
+ * some tokens, PEM `BEGIN`. Each is tried at exactly the positions its own global regex or indexOf
+ * loop would try, with the same resume-after-a-match rule, so results do not depend on this loop.
+ * Punctuation that other detectors start from (`=` `:` `>` `-` `@` `;`) is recorded on the way and
+ * those detectors then visit only those positions.
+ */
+export function scanText(text: string, out: Candidate[], detectIpAddresses: boolean): ScanResult {
+  const marks: Marks = { ops: [], colons: [], gts: [], dashes: [], ats: [], semicolons: [], values: [], begins: [] };
+  const n = text.length;
+  let tokenResume = 0; // the next token boundary must be at or after this index
+  let numberResume = 0;
+  let ibanResume = 0;
+  let usResume = 0; // inner token parts: -us, :AA, .atlasv1., Q~
+  let aaResume = 0;
+  let atlasResume = 0;
+  let tildeResume = 0;
+  let i = 0;
+  scan: while (i < n) {
+    let c = text.charCodeAt(i);
+    // characters between words
+    while (c >= 128 || ALNUM_TABLE[c] === 0) {
+      if (c < 128) {
+        switch (MARK_OF[c]) {
+          case MARK_NONE:
+            break;
+          case MARK_COLON:
+            marks.ops.push(i);
+            marks.colons.push(i);
+            break;
+          case MARK_EQUALS:
+            marks.ops.push(i);
+            break;
+          case MARK_GT:
+            marks.gts.push(i);
+            break;
+          case MARK_DASH:
+            marks.dashes.push(i);
+            break;
+          case MARK_AT:
+            marks.ats.push(i);
+            break;
+          case MARK_SEMICOLON:
+            marks.semicolons.push(i);
+            break;
+          case MARK_TILDE:
+            if (i > 0 && i - 1 >= tildeResume && text.charCodeAt(i - 1) === 81 /* Q */) tildeResume = innerTokenAt(text, i - 1, "Q~", out);
+            break;
+          case MARK_NUMBER:
+            if (i >= numberResume && (i === 0 || !blocksNumber(text.charCodeAt(i - 1)))) {
+              const end = numberAt(text, i, out);
+              if (end !== -1) numberResume = end;
+            }
+            break;
+        }
+      }
+      if (++i >= n) break scan;
+      c = text.charCodeAt(i);
+    }
+    // a word starts at i
+    const p = i === 0 ? 32 : text.charCodeAt(i - 1);
+    if (p !== 95 && p !== 45 && TOKEN_FIRST[c] === 1) {
+      // token prefixes: after a non-token character (not _ or -)
+      if (i === 0) {
+        tokenAt(text, 0, out); // like a regex anchored at the start: does not move the scan on
+      } else if (i - 1 >= tokenResume) {
+        const next = tokenAt(text, i, out);
+        if (next !== -1) tokenResume = next;
+      }
+    }
+    if (p === 92 && (c === 110 || c === 114 || c === 116) && i - 1 >= tokenResume) {
+      // after a `\n` / `\r` / `\t` escape inside a JSON string
+      const next = tokenAt(text, i + 1, out);
+      if (next !== -1) tokenResume = next;
+    }
+    if (c <= 57) {
+      // a digit
+      if (i >= numberResume && !blocksNumber(p)) {
+        const end = numberAt(text, i, out);
+        if (end !== -1) numberResume = end;
+      }
+      if (detectIpAddresses && p !== 95 && p !== 46 && p !== 45 && p !== 47 && p !== 58) ipv4At(text, i, out);
+    } else {
+      if (c <= 90) {
+        if (p !== 95 && i >= ibanResume && ibanHead(text, i)) {
+          const end = ibanAt(text, i, out);
+          if (end !== -1) ibanResume = end;
+        }
+        if (c === 65 && p === 58 && i - 1 >= aaResume && text.charCodeAt(i + 1) === 65) aaResume = innerTokenAt(text, i - 1, ":AA", out);
+        if (c === 66 && text.startsWith("BEGIN ", i)) marks.begins.push(i);
+      } else if (c === 117) {
+        if (p === 45 && i - 1 >= usResume && text.charCodeAt(i + 1) === 115) usResume = innerTokenAt(text, i - 1, "-us", out);
+      } else if (c === 97) {
+        if (p === 46 && i - 1 >= atlasResume && text.startsWith("atlasv1.", i)) atlasResume = innerTokenAt(text, i - 1, ".atlasv1.", out);
+      } else if (c === 118) {
+        if (text.startsWith("value", i) && (text.charCodeAt(i + 5) === 61 || text.charCodeAt(i + 5) === 58)) marks.values.push(i);
+      }
+      if ((c | 32) === 98) schemeAt(text, i, out); // b B
+    }
+    // the rest of the word
+    for (i++; i < n; i++) {
+      c = text.charCodeAt(i);
+      if (c >= 128 || ALNUM_TABLE[c] === 0) break;
+    }
+  }
+  if (marks.begins.length > 0) scanPrivateKeys(text, marks.begins, out);
+  if (marks.colons.length > 0) scanUriCredentials(text, marks.colons, out);
+  scanAssignments(text, marks, out);
+  if (marks.dashes.length > 0) scanCurlUser(text, marks.dashes, out);
+  if (marks.ats.length > 0) scanEmails(text, marks.ats, out);
+  if (detectIpAddresses && marks.colons.length > 0) scanIpv6(text, marks.colons, out);
+  return { dataUris: marks.semicolons.length > 0 ? dataUriRanges(text, marks.semicolons) : [] };
 }
 
 function validIpv6(value: string): boolean {
@@ -1309,15 +1652,16 @@ function validIpv6(value: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Skip regions: base64 image data (data:image/png;base64,…) contains anything by chance.
 
-export function dataUriRanges(text: string): Array<[number, number]> {
+function dataUriRanges(text: string, semicolons: number[]): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
-  let pos = text.indexOf(";base64,");
-  while (pos !== -1) {
+  let resume = 0;
+  for (const pos of semicolons) {
+    if (pos < resume || !text.startsWith(";base64,", pos)) continue;
     const start = pos + 8;
     let end = start;
     while (end < text.length && isBase64Char(text.charCodeAt(end))) end++;
     if (end - start >= 64) ranges.push([start, end]);
-    pos = text.indexOf(";base64,", end);
+    resume = end;
   }
   return ranges;
 }

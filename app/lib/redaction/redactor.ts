@@ -1,16 +1,7 @@
 import { createHmac } from "node:crypto";
 import {
-  dataUriRanges,
   normalizePem,
-  scanAssignments,
-  scanCurlUser,
-  scanEmails,
-  scanIbans,
-  scanIpAddresses,
-  scanNumbers,
-  scanPrivateKeys,
-  scanTokens,
-  scanUriCredentials,
+  scanText,
   type Candidate,
   type FindingKind,
 } from "./detectors";
@@ -76,17 +67,8 @@ export function createRedactor({ key, detectIpAddresses = true }: RedactorOption
   function redact(text: string): RedactionResult {
     if (typeof text !== "string") throw new TypeError("redact: text must be a string");
     const candidates: Candidate[] = [];
-    scanPrivateKeys(text, candidates);
-    scanTokens(text, candidates);
-    if (text.includes("://") || text.includes(":thin:")) scanUriCredentials(text, candidates);
-    scanAssignments(text, candidates);
-    if (text.includes("-u")) scanCurlUser(text, candidates);
-    if (text.includes("@")) scanEmails(text, candidates);
-    scanNumbers(text, candidates);
-    scanIbans(text, candidates);
-    if (detectIpAddresses) scanIpAddresses(text, candidates);
-
-    const resolved = resolveOverlaps(dropInsideDataUris(text, candidates));
+    const { dataUris } = scanText(text, candidates, detectIpAddresses);
+    const resolved = resolveOverlaps(dropInsideDataUris(dataUris, candidates));
     const findings: Finding[] = [];
     // The same value often repeats inside one text; the cache lives only for this call.
     const seen = new Map<string, string>();
@@ -112,10 +94,8 @@ export function createRedactor({ key, detectIpAddresses = true }: RedactorOption
   return { redact, fingerprintValue };
 }
 
-function dropInsideDataUris(text: string, candidates: Candidate[]): Candidate[] {
-  if (candidates.length === 0 || !text.includes(";base64,")) return candidates;
-  const ranges = dataUriRanges(text);
-  if (ranges.length === 0) return candidates;
+function dropInsideDataUris(ranges: Array<[number, number]>, candidates: Candidate[]): Candidate[] {
+  if (candidates.length === 0 || ranges.length === 0) return candidates;
   const sorted = candidates.slice().sort((a, b) => a.start - b.start);
   const kept: Candidate[] = [];
   let r = 0;
