@@ -28,7 +28,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: {
-    command: "rm -rf tmp/e2e-data && tsx scripts/start.ts",
+    command: `rm -rf tmp/e2e-data-${port} && tsx scripts/start.ts`,
     url: `${baseURL}/healthz`,
     timeout: 180_000,
     reuseExistingServer: false,
@@ -37,7 +37,7 @@ export default defineConfig({
     env: {
       PORT: String(port),
       DEMO_IDP_PORT: String(idpPort),
-      DATA_DIR: "tmp/e2e-data",
+      DATA_DIR: `tmp/e2e-data-${port}`,
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
     },

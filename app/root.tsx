@@ -70,6 +70,7 @@ function Header({ viewer }: { viewer: RootData["viewer"] }) {
             <NavLink to="/" end>
               Home
             </NavLink>
+            {viewer.roles.includes("viewer") ? <NavLink to="/overview">Overview</NavLink> : null}
             <NavLink to="/me">My activity</NavLink>
             {viewer.roles.includes("admin") ? <NavLink to="/admin/sessions">Sessions</NavLink> : null}
             {viewer.roles.includes("admin") ? <NavLink to="/admin/sync">Sync</NavLink> : null}

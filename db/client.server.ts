@@ -105,6 +105,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
       client = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
       await client.waitReady;
+      await client.exec("set time zone 'UTC'");
     } catch (error) {
       release();
       throw error;
@@ -123,7 +124,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   const client = postgres(target.url, {
     max: 10,
     onnotice: () => {},
-    connection: { application_name: "codex-ledger" },
+    // Day buckets are UTC everywhere; a server configured for another zone must not move them.
+    connection: { application_name: "codex-ledger", TimeZone: "UTC" },
   });
   const db = drizzlePostgres({ client, schema });
   return {

@@ -70,9 +70,26 @@ export function dailyLines({ title, description, points, yLabel, width = 720, he
 
 export type Share = { label: string; value: number };
 
-/** Horizontal bars, largest first, with the value printed at the end of each bar. */
-export function horizontalBars({ title, description, items, xLabel, width = 520, format = (v: number) => v.toLocaleString("en-US") }: { title: string; description: string; items: Share[]; xLabel: string; width?: number; format?: (v: number) => string }) {
-  const sorted = [...items].sort((a, b) => b.value - a.value);
+/** Horizontal bars, largest first unless told otherwise, with the value printed at the end of each bar. */
+export function horizontalBars({
+  title,
+  description,
+  items,
+  xLabel,
+  width = 440,
+  keepOrder = false,
+  format = (v: number) => v.toLocaleString("en-US"),
+}: {
+  title: string;
+  description: string;
+  items: Share[];
+  xLabel: string;
+  width?: number;
+  /** Keep the given order (e.g. chronological) instead of largest first. */
+  keepOrder?: boolean;
+  format?: (v: number) => string;
+}) {
+  const sorted = keepOrder ? items : [...items].sort((a, b) => b.value - a.value);
   const longestLabel = Math.max(8, ...sorted.map((s) => s.label.length));
   return render(
     {
