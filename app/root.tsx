@@ -72,6 +72,8 @@ function Header({ viewer }: { viewer: RootData["viewer"] }) {
             </NavLink>
             {viewer.roles.includes("viewer") ? <NavLink to="/overview">Overview</NavLink> : null}
             <NavLink to="/me">My activity</NavLink>
+            {viewer.roles.some((r) => ["viewer", "finance", "auditor", "admin"].includes(r)) ? <NavLink to="/people">People</NavLink> : null}
+            {viewer.roles.some((r) => ["auditor", "admin"].includes(r)) ? <NavLink to="/access-log">Access log</NavLink> : null}
             {viewer.roles.includes("admin") ? <NavLink to="/admin/sessions">Sessions</NavLink> : null}
             {viewer.roles.includes("admin") ? <NavLink to="/admin/sync">Sync</NavLink> : null}
           </nav>

@@ -7,7 +7,11 @@ export type AccessAction =
   | "sign_in"
   | "sign_out"
   | "session_revoked"
-  | "sessions_listed";
+  | "sessions_listed"
+  | "trail_viewed"
+  | "trail_exported"
+  | "dlp_findings_viewed"
+  | "fingerprint_searched";
 
 export type AccessLogWrite = {
   actorPersonId: string | null;

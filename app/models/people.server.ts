@@ -1,0 +1,486 @@
+import { sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { selectRows, type Database } from "../../db/client.server";
+import type { Role } from "../lib/roles";
+import { listTeams, teamSql } from "./teams.server";
+import { assertViewerHasRole, type Viewer } from "./viewer";
+
+/**
+ * The People page: one row per Codex user with their activity in a date range, read from
+ * the rollups (daily_rollups, codex_sessions, analytics_usage_daily, costs_hourly for the
+ * team), never from raw events. Individuals are for auditors, finance and admins; viewers
+ * get per-team aggregates only, with small teams merged so that nobody can be singled out.
+ */
+
+export const PEOPLE_SORTS = ["name", "team", "credits", "threads", "turns", "tokens", "activeDays", "currentStreak", "lastActive"] as const;
+export type PeopleSort = (typeof PEOPLE_SORTS)[number];
+export const PAGE_SIZES = [10, 25, 50, 100] as const;
+/** Roles that may see individual people (names, emails, per-person numbers). */
+export const INDIVIDUAL_ROLES: readonly Role[] = ["auditor", "finance", "admin"];
+/** Roles that may open a person's audit trail from this page. */
+export const TRAIL_ROLES: readonly Role[] = ["auditor", "admin"];
+/** Teams smaller than this are merged in the aggregate view (k-anonymity for viewers). */
+export const MIN_TEAM_SIZE = 3;
+/** Streaks count back at most this many days before the end of the range. */
+const STREAK_LOOKBACK_DAYS = 365;
+const MAX_RANGE_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+const isoDay = (name: string) =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date written YYYY-MM-DD`)
+    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `${name} is not a calendar date`);
+
+export function todayUtc(now = new Date()) {
+  return now.toISOString().slice(0, 10);
+}
+
+export function addDays(day: string, days: number) {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+const peopleParamsSchema = z
+  .object({
+    from: isoDay("from").optional(),
+    to: isoDay("to").optional(),
+    q: z.string().trim().max(200, "q (search) must be at most 200 characters").optional(),
+    team: z.string().trim().max(200, "team must be at most 200 characters").optional(),
+    sort: z.enum(PEOPLE_SORTS, { error: `sort must be one of: ${PEOPLE_SORTS.join(", ")}` }).default("credits"),
+    dir: z.enum(["asc", "desc"], { error: "dir must be asc or desc" }).optional(),
+    page: z.coerce.number({ error: "page must be a number" }).int("page must be a whole number").min(1, "page must be 1 or more").max(100_000, "page is too large").default(1),
+    pageSize: z.coerce
+      .number({ error: "pageSize must be a number" })
+      .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), `pageSize must be one of: ${PAGE_SIZES.join(", ")}`)
+      .default(25),
+  })
+  .strip();
+
+export type PeopleQuery = {
+  from: string;
+  to: string;
+  q: string | null;
+  team: string | null;
+  sort: PeopleSort;
+  dir: "asc" | "desc";
+  page: number;
+  pageSize: number;
+};
+
+/** Default direction per column: numbers and dates biggest first, names A to Z. */
+export function defaultDir(sort: PeopleSort): "asc" | "desc" {
+  return sort === "name" || sort === "team" ? "asc" : "desc";
+}
+
+/** URL search parameters to a query, or a problem naming the parameter (for a 400). */
+export function parsePeopleParams(params: URLSearchParams, now = new Date()): { ok: true; query: PeopleQuery } | { ok: false; problem: string } {
+  const raw: Record<string, string> = {};
+  for (const key of ["from", "to", "q", "team", "sort", "dir", "page", "pageSize"]) {
+    const value = params.get(key);
+    if (value !== null && value !== "") raw[key] = value;
+  }
+  const parsed = peopleParamsSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problem: parsed.error.issues.map((i) => i.message).join("; ") };
+  const to = parsed.data.to ?? todayUtc(now);
+  const from = parsed.data.from ?? addDays(to, -29);
+  if (from > to) return { ok: false, problem: "from must not be after to" };
+  if ((Date.parse(to) - Date.parse(from)) / DAY_MS + 1 > MAX_RANGE_DAYS) return { ok: false, problem: `from and to may span at most ${MAX_RANGE_DAYS} days` };
+  return {
+    ok: true,
+    query: {
+      from,
+      to,
+      q: parsed.data.q || null,
+      team: parsed.data.team || null,
+      sort: parsed.data.sort,
+      dir: parsed.data.dir ?? defaultDir(parsed.data.sort),
+      page: parsed.data.page,
+      pageSize: parsed.data.pageSize,
+    },
+  };
+}
+
+export type PersonRow = {
+  id: string;
+  name: string | null;
+  email: string;
+  active: boolean;
+  team: string | null;
+  credits: number;
+  threads: number;
+  turns: number;
+  tokens: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  activeDays: number;
+  currentStreak: number;
+  lastActive: string | null;
+};
+
+export type TeamAggregate = {
+  team: string;
+  /** "team": one identity group; "other": people without a team and teams under MIN_TEAM_SIZE, merged. */
+  kind: "team" | "other";
+  /** True when even the merged row is under MIN_TEAM_SIZE: its numbers are zero and must not be shown. */
+  withheld: boolean;
+  people: number;
+  activePeople: number;
+  credits: number;
+  threads: number;
+  turns: number;
+  tokens: number;
+  activeDays: number;
+};
+
+export type PeopleView =
+  | { kind: "individuals"; query: PeopleQuery; rows: PersonRow[]; total: number; teams: string[]; canOpenTrail: boolean }
+  | { kind: "aggregates"; query: PeopleQuery; teams: TeamAggregate[]; teamNames: string[]; totals: Omit<TeamAggregate, "team" | "kind"> };
+
+const SORT_SQL: Record<PeopleSort, SQL> = {
+  name: sql`lower(coalesce(name, email))`,
+  team: sql`lower(team)`,
+  credits: sql`credits`,
+  threads: sql`threads`,
+  turns: sql`turns`,
+  tokens: sql`tokens`,
+  activeDays: sql`active_days`,
+  currentStreak: sql`current_streak`,
+  lastActive: sql`last_active`,
+};
+
+function likePattern(text: string) {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+const utcStart = (day: string) => sql`((${day}::date)::timestamp at time zone 'UTC')`;
+
+/**
+ * The per-person rows of the range, as a SQL query (CTEs ending in `people_rows`). Every
+ * source is read only for the people in scope. The team costs a lookup per person, so it is
+ * computed for everyone only when the view filters, sorts or groups by it (`withTeam`);
+ * otherwise only for the rows of the page.
+ */
+export function peopleRowsSql(query: PeopleQuery, { search, withTeam }: { search: boolean; withTeam: boolean }) {
+  const conditions: SQL[] = [sql`p.openai_user_id is not null`];
+  if (search && query.q) {
+    const pattern = likePattern(query.q);
+    conditions.push(sql`(p.email ilike ${pattern} or coalesce(p.name, '') ilike ${pattern})`);
+  }
+  const teamCondition = query.team ? sql`team = ${query.team}` : sql`true`;
+  const from = sql`${query.from}::date`;
+  const to = sql`${query.to}::date`;
+  return sql`
+    with base as (
+      select p.id, p.name, p.email, p.active, ${withTeam ? teamSql(sql`p.id`) : sql`null::text`} as team
+      from people p
+      where ${sql.join(conditions, sql` and `)}
+    ),
+    scoped as (select * from base where ${teamCondition}),
+    roll as (
+      select r.person_id,
+        sum(r.prompts)::float8 as turns,
+        sum(r.input_tokens)::float8 as input_tokens,
+        sum(r.cached_input_tokens)::float8 as cached_input_tokens,
+        sum(r.output_tokens)::float8 as output_tokens,
+        count(distinct r.day)::int as active_days
+      from daily_rollups r
+      where r.person_id in (select id from scoped) and r.day between ${from} and ${to}
+      group by r.person_id
+    ),
+    credit as (
+      select a.person_id, sum(a.credits::float8) as credits
+      from analytics_usage_daily a
+      where a.person_id in (select id from scoped) and a.day between ${from} and ${to}
+      group by a.person_id
+    ),
+    thread as (
+      select s.person_id, count(*)::int as threads
+      from codex_sessions s
+      where s.person_id in (select id from scoped) and s.first_at >= ${utcStart(query.from)} and s.first_at < ${utcStart(addDays(query.to, 1))}
+      group by s.person_id
+    ),
+    recent as (
+      select distinct r.person_id from daily_rollups r
+      where r.person_id in (select id from scoped) and r.day between ${to} - 1 and ${to}
+    ),
+    active_day as (
+      select distinct r.person_id, r.day from daily_rollups r
+      where r.person_id in (select person_id from recent) and r.day between ${to} - ${STREAK_LOOKBACK_DAYS - 1}::int and ${to}
+    ),
+    run as (
+      select person_id, max(day) as last_day, count(*)::int as length
+      from (select person_id, day, day - (row_number() over (partition by person_id order by day))::int as island from active_day) d
+      group by person_id, island
+    ),
+    streak as (select person_id, length as current_streak from run where last_day >= ${to} - 1),
+    people_rows as (
+      select s.id, s.name, s.email, s.active, s.team,
+        coalesce(c.credits, 0)::float8 as credits,
+        coalesce(t.threads, 0) as threads,
+        coalesce(r.turns, 0) as turns,
+        coalesce(r.input_tokens + r.cached_input_tokens + r.output_tokens, 0) as tokens,
+        coalesce(r.input_tokens, 0) as input_tokens,
+        coalesce(r.cached_input_tokens, 0) as cached_input_tokens,
+        coalesce(r.output_tokens, 0) as output_tokens,
+        coalesce(r.active_days, 0) as active_days,
+        coalesce(k.current_streak, 0) as current_streak,
+        (select max(d.day) from daily_rollups d where d.person_id = s.id and d.day <= ${to})::text as last_active
+      from scoped s
+      left join roll r on r.person_id = s.id
+      left join credit c on c.person_id = s.id
+      left join thread t on t.person_id = s.id
+      left join streak k on k.person_id = s.id
+    )`;
+}
+
+type RawPersonRow = {
+  id: string;
+  name: string | null;
+  email: string;
+  active: boolean;
+  team: string | null;
+  credits: number | string;
+  threads: number | string;
+  turns: number | string;
+  tokens: number | string;
+  input_tokens: number | string;
+  cached_input_tokens: number | string;
+  output_tokens: number | string;
+  active_days: number | string;
+  current_streak: number | string;
+  last_active: string | null;
+  total?: number | string;
+};
+
+function toPersonRow(r: RawPersonRow): PersonRow {
+  return {
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    active: r.active,
+    team: r.team,
+    credits: Number(r.credits),
+    threads: Number(r.threads),
+    turns: Number(r.turns),
+    tokens: Number(r.tokens),
+    inputTokens: Number(r.input_tokens),
+    cachedInputTokens: Number(r.cached_input_tokens),
+    outputTokens: Number(r.output_tokens),
+    activeDays: Number(r.active_days),
+    currentStreak: Number(r.current_streak),
+    lastActive: r.last_active,
+  };
+}
+
+function orderBy(query: PeopleQuery) {
+  const direction = query.dir === "asc" ? sql`asc` : sql`desc`;
+  return sql`${SORT_SQL[query.sort]} ${direction} nulls last, lower(email) asc, id asc`;
+}
+
+const needsTeam = (query: PeopleQuery) => query.team !== null || query.sort === "team";
+
+/** One page of individuals, sorted and filtered on the server, with the total count. */
+export async function listPeople({ db, viewer, query }: { db: Database; viewer: Viewer; query: PeopleQuery }) {
+  assertViewerHasRole(viewer, INDIVIDUAL_ROLES);
+  const withTeam = needsTeam(query);
+  const rows = await selectRows<RawPersonRow>(
+    db,
+    sql`${peopleRowsSql(query, { search: true, withTeam })}
+        select page.id, page.name, page.email, page.active, page.credits, page.threads, page.turns, page.tokens, page.input_tokens,
+          page.cached_input_tokens, page.output_tokens, page.active_days, page.current_streak, page.last_active, page.total,
+          ${withTeam ? sql`page.team` : teamSql(sql`page.id`)} as team
+        from (
+          select *, count(*) over () as total from people_rows
+          order by ${orderBy(query)}
+          limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}
+        ) page
+        order by ${orderBy(query)}`,
+  );
+  let total = rows[0] ? Number(rows[0].total) : 0;
+  if (rows.length === 0 && query.page > 1) {
+    // Past the last page: the window count is not there to read, so count separately.
+    const counted = await selectRows<{ total: number }>(db, sql`${peopleRowsSql(query, { search: true, withTeam })} select count(*)::int as total from people_rows`);
+    total = Number(counted[0]?.total ?? 0);
+  }
+  return { rows: rows.map(toPersonRow), total };
+}
+
+/** Every individual of the current view (filters and order, no paging), for the CSV download. */
+export async function listPeopleForExport({ db, viewer, query }: { db: Database; viewer: Viewer; query: PeopleQuery }) {
+  assertViewerHasRole(viewer, INDIVIDUAL_ROLES);
+  const rows = await selectRows<RawPersonRow>(db, sql`${peopleRowsSql(query, { search: true, withTeam: true })} select * from people_rows order by ${orderBy(query)}`);
+  return rows.map(toPersonRow);
+}
+
+const OTHER = `No team, or a team under ${MIN_TEAM_SIZE} people`;
+
+/**
+ * Per-team sums for viewers. People without a team and teams under MIN_TEAM_SIZE people
+ * are merged into one row, which is withheld when it is itself under the limit; totals are
+ * the sum of the rows shown, so nothing withheld can be recovered by subtraction. Search by
+ * name is not offered at this level.
+ */
+export async function listTeamAggregates({ db, viewer, query }: { db: Database; viewer: Viewer; query: PeopleQuery }) {
+  assertViewerHasRole(viewer, ["viewer", ...INDIVIDUAL_ROLES]);
+  const rows = await selectRows<{
+    team: string | null;
+    people: number | string;
+    active_people: number | string;
+    credits: number | string;
+    threads: number | string;
+    turns: number | string;
+    tokens: number | string;
+    active_days: number | string;
+  }>(
+    db,
+    sql`${peopleRowsSql(query, { search: false, withTeam: true })}
+        select team, count(*)::int as people, count(*) filter (where active_days > 0)::int as active_people,
+          sum(credits)::float8 as credits, sum(threads)::float8 as threads, sum(turns)::float8 as turns,
+          sum(tokens)::float8 as tokens, sum(active_days)::float8 as active_days
+        from people_rows group by team`,
+  );
+  const empty = (team: string, kind: TeamAggregate["kind"]): TeamAggregate => ({
+    team,
+    kind,
+    withheld: false,
+    people: 0,
+    activePeople: 0,
+    credits: 0,
+    threads: 0,
+    turns: 0,
+    tokens: 0,
+    activeDays: 0,
+  });
+  const add = (into: TeamAggregate, r: Omit<TeamAggregate, "team" | "kind" | "withheld">) => {
+    into.people += r.people;
+    into.activePeople += r.activePeople;
+    into.credits += r.credits;
+    into.threads += r.threads;
+    into.turns += r.turns;
+    into.tokens += r.tokens;
+    into.activeDays += r.activeDays;
+  };
+  const teams: TeamAggregate[] = [];
+  const other = empty(OTHER, "other");
+  for (const r of rows) {
+    const sums = {
+      people: Number(r.people),
+      activePeople: Number(r.active_people),
+      credits: Number(r.credits),
+      threads: Number(r.threads),
+      turns: Number(r.turns),
+      tokens: Number(r.tokens),
+      activeDays: Number(r.active_days),
+    };
+    if (r.team === null || sums.people < MIN_TEAM_SIZE) add(other, sums);
+    else {
+      const t = empty(r.team, "team");
+      add(t, sums);
+      teams.push(t);
+    }
+  }
+  teams.sort((a, b) => b.people - a.people || a.team.localeCompare(b.team));
+  if (other.people > 0 && other.people < MIN_TEAM_SIZE) {
+    // Too few to show any number without pointing at someone.
+    teams.push({ ...empty(OTHER, "other"), withheld: true });
+  } else if (other.people > 0) teams.push(other);
+  const totals = empty("All shown", "team");
+  for (const t of teams) if (!t.withheld) add(totals, t);
+  const { team: _t, kind: _k, ...sums } = totals;
+  return { teams, totals: sums };
+}
+
+/** The People page in one call: individuals for those who may see them, team sums otherwise. */
+export async function getPeopleView({
+  db,
+  viewer,
+  query,
+}: {
+  db: Database;
+  viewer: Viewer;
+  query: PeopleQuery;
+}): Promise<PeopleView> {
+  assertViewerHasRole(viewer, ["viewer", ...INDIVIDUAL_ROLES]);
+  if (INDIVIDUAL_ROLES.some((r) => viewer.roles.includes(r))) {
+    const [{ rows, total }, teams] = await Promise.all([listPeople({ db, viewer, query }), listTeams({ db, viewer })]);
+    return { kind: "individuals", query, rows, total, teams, canOpenTrail: TRAIL_ROLES.some((r) => viewer.roles.includes(r)) };
+  }
+  // A team filter cannot single anyone out: a small team's row is merged and withheld as above.
+  const [{ teams, totals }, names] = await Promise.all([listTeamAggregates({ db, viewer, query }), listTeams({ db, viewer })]);
+  return { kind: "aggregates", query, teams, totals, teamNames: names };
+}
+
+export type PeopleCsvRow = {
+  person_id: string;
+  name: string | null;
+  email: string;
+  active: boolean;
+  team: string | null;
+  credits: number;
+  threads: number;
+  turns: number;
+  tokens: number;
+  input_tokens_uncached: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  active_days: number;
+  current_streak: number;
+  last_active: string | null;
+  from: string;
+  to: string;
+};
+
+const columnsOf = <Row>(keys: ReadonlyArray<keyof Row & string>) => keys.map((key) => ({ key, header: key }));
+
+/**
+ * The CSV of the current view: every individual matching the filters, in the page's order
+ * (paging ignored). Individuals only: viewers, who see team sums, get no CSV.
+ */
+export async function getPeopleExport({ db, viewer, query }: { db: Database; viewer: Viewer; query: PeopleQuery }) {
+  assertViewerHasRole(viewer, INDIVIDUAL_ROLES);
+  const rows = await listPeopleForExport({ db, viewer, query });
+  return {
+    fileName: `people-${query.from}-to-${query.to}.csv`,
+    columns: columnsOf<PeopleCsvRow>([
+      "person_id",
+      "name",
+      "email",
+      "active",
+      "team",
+      "credits",
+      "threads",
+      "turns",
+      "tokens",
+      "input_tokens_uncached",
+      "cached_input_tokens",
+      "output_tokens",
+      "active_days",
+      "current_streak",
+      "last_active",
+      "from",
+      "to",
+    ]),
+    rows: rows.map(
+      (r): PeopleCsvRow => ({
+        person_id: r.id,
+        name: r.name,
+        email: r.email,
+        active: r.active,
+        team: r.team,
+        credits: r.credits,
+        threads: r.threads,
+        turns: r.turns,
+        tokens: r.tokens,
+        input_tokens_uncached: r.inputTokens,
+        cached_input_tokens: r.cachedInputTokens,
+        output_tokens: r.outputTokens,
+        active_days: r.activeDays,
+        current_streak: r.currentStreak,
+        last_active: r.lastActive,
+        from: query.from,
+        to: query.to,
+      }),
+    ),
+  };
+}

@@ -1,0 +1,67 @@
+import { sql, type SQL } from "drizzle-orm";
+import { selectRows, type Database } from "../../db/client.server";
+import { getConfig } from "../lib/config.server";
+import { assertViewerHasRole, type Viewer } from "./viewer";
+
+/**
+ * A person's team, as the console shows and filters it: the first identity group, in the
+ * order OpenAI's COSTS records list them on the person's most recent `costs_hourly` row,
+ * whose name is not in TEAM_IGNORE_GROUPS (groups such as "everyone" or "engineering" that
+ * span teams). No such group: no team (null).
+ *
+ * Issue 6 brings effective-dated teams (a person's team on the day of each record, not
+ * today's) and CSV overrides from the admin screen; until then this is the one place that
+ * decides, so callers should go through these functions rather than read `groups` themselves.
+ */
+
+export type IdentityGroup = { id?: string; name?: string };
+
+/** The rule in plain JavaScript, for rows already in hand. */
+export function teamFromGroups(groups: readonly IdentityGroup[] | null | undefined, ignore: readonly string[] = getConfig().teamIgnoreGroups) {
+  for (const group of groups ?? []) {
+    const name = group?.name?.trim();
+    if (name && !ignore.includes(name)) return name;
+  }
+  return null;
+}
+
+/**
+ * The same rule as a SQL expression (text or null) for the person whose id is
+ * `personIdColumn`, for queries that filter, group or sort by team. Each evaluation is one
+ * backward step on the index costs_hourly_person_hour (person_id, hour).
+ */
+export function teamSql(personIdColumn: SQL, ignore: readonly string[] = getConfig().teamIgnoreGroups): SQL {
+  const ignoreArray = sql`${JSON.stringify(ignore)}::jsonb`;
+  return sql`(
+    select g.value->>'name'
+    from (select c.groups from costs_hourly c where c.person_id = ${personIdColumn} order by c.hour desc limit 1) latest,
+      jsonb_array_elements(case when jsonb_typeof(latest.groups) = 'array' then latest.groups else '[]'::jsonb end) with ordinality as g(value, position)
+    where coalesce(g.value->>'name', '') <> ''
+      and (g.value->>'name') not in (select jsonb_array_elements_text(${ignoreArray}))
+    order by g.position
+    limit 1
+  )`;
+}
+
+/** Teams of the given people (missing from the map: no team). */
+export async function getTeamsOfPeople({ db, personIds }: { db: Database; personIds: readonly string[] }) {
+  const teams = new Map<string, string>();
+  if (personIds.length === 0) return teams;
+  const rows = await selectRows<{ id: string; team: string | null }>(
+    db,
+    sql`select p.id, ${teamSql(sql`p.id`)} as team from people p where p.id = any(${`{${personIds.join(",")}}`}::uuid[])`,
+  );
+  for (const row of rows) if (row.team) teams.set(row.id, row.team);
+  return teams;
+}
+
+/** Every team name in use, sorted, for filter menus. Aggregate data: viewer and above. */
+export async function listTeams({ db, viewer }: { db: Database; viewer: Viewer }) {
+  assertViewerHasRole(viewer, ["viewer", "finance", "auditor", "admin"]);
+  const rows = await selectRows<{ team: string }>(
+    db,
+    sql`select distinct t.team from (select ${teamSql(sql`p.id`)} as team from people p where p.openai_user_id is not null) t
+        where t.team is not null order by t.team`,
+  );
+  return rows.map((r) => r.team);
+}
