@@ -342,3 +342,218 @@ export const profilePreferences = pgTable("profile_preferences", {
   leaderboardOptIn: boolean("leaderboard_opt_in").notNull().default(false),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/* ───────────────────────── Spend: prices, rates, teams, budgets, reports (issue 6) ───────────────────────── */
+
+/**
+ * API list prices per model, USD per 1M tokens, effective-dated: in force from valid_from
+ * (inclusive) to valid_to (exclusive, null = open). A change closes the open row and adds one,
+ * so history keeps the price that was in force (app/models/prices.server.ts).
+ */
+export const modelPrices = pgTable("model_prices", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  model: text("model").notNull(),
+  validFrom: date("valid_from").notNull(),
+  validTo: date("valid_to"),
+  inputPer1m: numeric("input_per_1m", { precision: 14, scale: 6 }).notNull(),
+  cachedInputPer1m: numeric("cached_input_per_1m", { precision: 14, scale: 6 }).notNull(),
+  outputPer1m: numeric("output_per_1m", { precision: 14, scale: 6 }).notNull(),
+  /** Fast / priority service tier multiplies the whole line. */
+  priorityMultiplier: numeric("priority_multiplier", { precision: 8, scale: 3 }).notNull().default("2"),
+  source: text("source").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  createdBy: uuid("created_by").references(() => people.id, { onDelete: "restrict" }),
+}, (t) => [uniqueIndex("model_prices_model_from").on(t.model, t.validFrom)]);
+export type ModelPriceRow = typeof modelPrices.$inferSelect;
+
+/** USD per credit under the contract, effective-dated like prices. */
+export const contractRates = pgTable("contract_rates", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  validFrom: date("valid_from").notNull().unique(),
+  validTo: date("valid_to"),
+  usdPerCredit: numeric("usd_per_credit", { precision: 12, scale: 6 }).notNull(),
+  source: text("source").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  createdBy: uuid("created_by").references(() => people.id, { onDelete: "restrict" }),
+});
+export type ContractRateRow = typeof contractRates.$inferSelect;
+
+/**
+ * A person's team and cost centre over a period, so history does not move when someone
+ * changes team. Keyed by lower-cased email (what COSTS, the IdP and a CSV all carry).
+ * Sources rank csv_import > idp_groups > costs_groups when periods overlap.
+ */
+export const teamAssignments = pgTable("team_assignments", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  email: text("email").notNull(),
+  personId: uuid("person_id").references(() => people.id, { onDelete: "restrict" }),
+  team: text("team"),
+  costCentre: text("cost_centre"),
+  validFrom: date("valid_from").notNull(),
+  validTo: date("valid_to"),
+  source: text("source", { enum: ["costs_groups", "idp_groups", "csv_import"] }).notNull(),
+  importedAt: timestamp("imported_at", { withTimezone: true }).notNull().defaultNow(),
+  importedBy: uuid("imported_by").references(() => people.id, { onDelete: "restrict" }),
+}, (t) => [uniqueIndex("team_assignments_email_source_from").on(t.email, t.source, t.validFrom), index("team_assignments_team").on(t.team)]);
+export type TeamAssignment = typeof teamAssignments.$inferSelect;
+
+/** A monthly budget for the organisation (team null) or one team, in credits or USD. */
+export const budgets = pgTable("budgets", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  scope: text("scope", { enum: ["org", "team"] }).notNull(),
+  /** '' for the organisation, so the unique index covers it. */
+  team: text("team").notNull().default(""),
+  month: date("month").notNull(),
+  unit: text("unit", { enum: ["credits", "usd"] }).notNull(),
+  amount: numeric("amount", { precision: 20, scale: 6 }).notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid("updated_by").references(() => people.id, { onDelete: "restrict" }),
+}, (t) => [uniqueIndex("budgets_scope_team_month").on(t.scope, t.team, t.month)]);
+export type Budget = typeof budgets.$inferSelect;
+
+/** Which thresholds of a budget have fired (once each), and whether the webhook took it. */
+export const budgetAlerts = pgTable("budget_alerts", {
+  budgetId: bigint("budget_id", { mode: "number" }).notNull().references(() => budgets.id, { onDelete: "restrict" }),
+  threshold: integer("threshold").notNull(),
+  firedAt: timestamp("fired_at", { withTimezone: true }).notNull().defaultNow(),
+  spent: numeric("spent", { precision: 20, scale: 6 }).notNull(),
+  deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+  deliveryError: text("delivery_error"),
+  attempts: integer("attempts").notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.budgetId, t.threshold] })]);
+export type BudgetAlert = typeof budgetAlerts.$inferSelect;
+
+/** Leadership PDFs kept on disk (REPORTS_DIR), listed with their checksum. */
+export const generatedReports = pgTable("generated_reports", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  month: date("month").notNull(),
+  path: text("path").notNull(),
+  sha256: text("sha256").notNull(),
+  bytes: integer("bytes").notNull(),
+  named: boolean("named").notNull().default(false),
+  generatedAt: timestamp("generated_at", { withTimezone: true }).notNull().defaultNow(),
+  generatedBy: text("generated_by").notNull(),
+}, (t) => [index("generated_reports_month").on(t.month)]);
+export type GeneratedReport = typeof generatedReports.$inferSelect;
+
+/* ───────────────────────── Integrity ledger (issue 7, docs/decisions/0010-integrity-ledger.md) ───────────────────────── */
+
+/**
+ * The hash chain: one link per stored event, one chain per workspace (events without a
+ * workspace form the chain ""). Appended by jobs/ledger__append.ts in ingestion order, under
+ * one advisory lock, so `pos` (global) and `seq` (per chain) follow commit order. `day` is the
+ * UTC ledger day the link was appended on: a day's links are signed by that day's digest.
+ * `event_hash` covers the canonical event (app/lib/ledger/canonical.ts) without its redacted
+ * text, which retention clears; `text_hash` is the sha256 of that text when it was chained.
+ */
+export const ledgerLinks = pgTable("ledger_links", {
+  pos: bigint("pos", { mode: "number" }).generatedAlwaysAsIdentity(),
+  workspace: text("workspace").notNull(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+  day: date("day").notNull(),
+  eventId: text("event_id").notNull(),
+  occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
+  ingestedAt: timestamp("ingested_at", { withTimezone: true }).notNull(),
+  eventHash: text("event_hash").notNull(),
+  textHash: text("text_hash"),
+  prevHash: text("prev_hash").notNull(),
+  linkHash: text("link_hash").notNull(),
+  appendedAt: timestamp("appended_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  primaryKey({ columns: [t.workspace, t.seq] }),
+  uniqueIndex("ledger_links_event").on(t.eventId),
+  uniqueIndex("ledger_links_pos").on(t.pos),
+  index("ledger_links_day").on(t.workspace, t.day),
+  index("ledger_links_ingested").on(t.ingestedAt),
+]);
+export type LedgerLink = typeof ledgerLinks.$inferSelect;
+
+/** The head of each chain, kept by the append job (a cache: the verifier checks it against the links). */
+export const ledgerHeads = pgTable("ledger_heads", {
+  workspace: text("workspace").primaryKey(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+  linkHash: text("link_hash").notNull(),
+  day: date("day").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * One signed digest per chain and closed UTC ledger day, days without links included (count 0,
+ * head unchanged), so a missing day is visible. Written once by jobs/ledger__digest.ts, never
+ * updated: the signature covers every column but created_at (app/lib/ledger/canonical.ts).
+ */
+export const ledgerDigests = pgTable("ledger_digests", {
+  workspace: text("workspace").notNull(),
+  day: date("day").notNull(),
+  eventCount: integer("event_count").notNull(),
+  firstSeq: bigint("first_seq", { mode: "number" }),
+  lastSeq: bigint("last_seq", { mode: "number" }),
+  firstEventId: text("first_event_id"),
+  lastEventId: text("last_event_id"),
+  prevHead: text("prev_head").notNull(),
+  chainHead: text("chain_head").notNull(),
+  publicKeyId: text("public_key_id").notNull(),
+  signature: text("signature").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.workspace, t.day] })]);
+export type LedgerDigest = typeof ledgerDigests.$inferSelect;
+
+/** Each run of the verifier (npm run verify, jobs/ledger__verify.ts), for the console's "last verified". */
+export const ledgerVerifications = pgTable("ledger_verifications", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+  finishedAt: timestamp("finished_at", { withTimezone: true }).notNull().defaultNow(),
+  trigger: text("trigger").notNull(),
+  ok: boolean("ok").notNull(),
+  linksChecked: bigint("links_checked", { mode: "number" }).notNull().default(0),
+  digestsChecked: integer("digests_checked").notNull().default(0),
+  pendingEvents: bigint("pending_events", { mode: "number" }).notNull().default(0),
+  problemCount: integer("problem_count").notNull().default(0),
+  /** The first problems found (at most 100), each naming workspace, day, seq and event. */
+  problems: jsonb("problems").$type<unknown[]>().notNull().default([]),
+}, (t) => [index("ledger_verifications_started").on(t.startedAt)]);
+
+/* ───────────────────────── SIEM push destinations (docs/decisions/0011-siem-export.md) ───────────────────────── */
+
+/**
+ * Where events are pushed. `settings` holds what can be shown (host, port, URL, index…);
+ * `secret_ciphertext` the HEC token or HMAC key, AES-256-GCM under a key derived from
+ * REDACTION_KEY, never shown back. `cursor_pos` is the last ledger_links.pos delivered:
+ * delivery follows the ledger, at least once.
+ */
+export const siemDestinations = pgTable("siem_destinations", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  kind: text("kind").$type<"syslog" | "hec" | "webhook">().notNull(),
+  format: text("format").$type<"ocsf" | "ecs" | "cef" | "ndjson">().notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+  secretCiphertext: text("secret_ciphertext"),
+  batchSize: integer("batch_size").notNull().default(200),
+  cursorPos: bigint("cursor_pos", { mode: "number" }).notNull().default(0),
+  state: text("state").$type<"idle" | "ok" | "retrying">().notNull().default("idle"),
+  attempts: integer("attempts").notNull().default(0),
+  nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+  lastError: text("last_error"),
+  lastErrorAt: timestamp("last_error_at", { withTimezone: true }),
+  lastSuccessAt: timestamp("last_success_at", { withTimezone: true }),
+  deliveredTotal: bigint("delivered_total", { mode: "number" }).notNull().default(0),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid("updated_by").references(() => people.id, { onDelete: "restrict" }),
+});
+export type SiemDestination = typeof siemDestinations.$inferSelect;
+
+/** Batches a destination refused for good (a 4xx other than 408/429): the range stays here until an admin retries it. */
+export const siemDeadLetters = pgTable("siem_dead_letters", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  destinationId: uuid("destination_id").notNull().references(() => siemDestinations.id, { onDelete: "restrict" }),
+  fromPos: bigint("from_pos", { mode: "number" }).notNull(),
+  toPos: bigint("to_pos", { mode: "number" }).notNull(),
+  records: integer("records").notNull(),
+  error: text("error").notNull(),
+  attempts: integer("attempts").notNull().default(1),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  retriedAt: timestamp("retried_at", { withTimezone: true }),
+  resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+}, (t) => [index("siem_dead_letters_destination").on(t.destinationId, t.resolvedAt)]);
