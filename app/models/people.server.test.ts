@@ -1,0 +1,244 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../db/client.server";
+import { analyticsUsageDaily, codexSessions, costsHourly, dailyRollups, people } from "../../db/schema";
+import { createTestDatabase } from "../../tests/setup/test-database";
+import { getPeopleExport, getPeopleView, listPeople, listTeamAggregates, parsePeopleParams, type PeopleQuery } from "./people.server";
+import { getTeamsOfPeople, listTeams, teamFromGroups } from "./teams.server";
+import { Forbidden, type Viewer } from "./viewer";
+
+// getConfig() reads the environment once: a throwaway demo folder and this deployment's non-team groups.
+process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-people-test-"));
+process.env.TEAM_IGNORE_GROUPS = "everyone,engineering";
+
+const viewerOf = (roles: Viewer["roles"]): Viewer => ({ personId: randomUUID(), email: "someone@corp.test", name: null, roles });
+const auditor = viewerOf(["auditor", "viewer"]);
+const finance = viewerOf(["finance", "viewer"]);
+const viewer = viewerOf(["viewer"]);
+const nobody = viewerOf([]);
+
+const TO = "2026-03-31";
+const query = (over: Partial<PeopleQuery> = {}): PeopleQuery => ({
+  from: "2026-03-02",
+  to: TO,
+  q: null,
+  team: null,
+  sort: "credits",
+  dir: "desc",
+  page: 1,
+  pageSize: 25,
+  ...over,
+});
+
+type Spec = { key: string; name: string | null; team: string | null; days: string[]; credits: number; sessions: number; deactivated?: boolean };
+// Payments: 3 people; Mobile: 1 (a small team); two people without a team (only ignored groups).
+const SPECS: Spec[] = [
+  { key: "ada", name: "Ada Lovelace", team: "Payments", days: ["2026-03-29", "2026-03-30", "2026-03-31"], credits: 30, sessions: 3 },
+  { key: "bob", name: "Bob", team: "Payments", days: ["2026-03-10", "2026-03-11"], credits: 50, sessions: 1 },
+  { key: "cy", name: null, team: "Payments", days: ["2026-03-30"], credits: 5, sessions: 2 },
+  { key: "dee", name: "Dee", team: "Mobile", days: ["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02", "2026-03-03", "2026-03-30"], credits: 12.5, sessions: 0 },
+  { key: "eve", name: "Eve 100%_match", team: null, days: [], credits: 0, sessions: 0 },
+  { key: "fay", name: "Fay", team: null, days: ["2026-03-31"], credits: 1, sessions: 1, deactivated: true },
+];
+const ids = new Map<string, string>();
+
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  const db = handle.db;
+  for (const s of SPECS) {
+    const [row] = await db
+      .insert(people)
+      .values({ email: `${s.key}@corp.test`, name: s.name, openaiUserId: `user-${s.key}`, active: !s.deactivated })
+      .returning({ id: people.id });
+    ids.set(s.key, row!.id);
+  }
+  // A console-only person (no OpenAI user id) is not a Codex user and is never listed.
+  await db.insert(people).values({ email: "console-only@corp.test", name: "Console Only" });
+  for (const s of SPECS) {
+    const personId = ids.get(s.key)!;
+    const groups = [{ id: "g0", name: "everyone" }, ...(s.team ? [{ id: "g1", name: s.team }] : []), { id: "g2", name: "engineering" }];
+    // An older row with another team: the most recent row decides.
+    await db.insert(costsHourly).values([
+      { eventId: `cost-old-${s.key}`, hour: new Date("2026-01-01T10:00:00Z"), personId, openaiUserId: `user-${s.key}`, groups: [{ name: "Old Team" }], credits: "1" },
+      { eventId: `cost-new-${s.key}`, hour: new Date("2026-03-15T10:00:00Z"), personId, openaiUserId: `user-${s.key}`, groups, credits: "1" },
+    ]);
+    for (const day of s.days) {
+      // Two rows per day (two models): turns and tokens add up, the day counts once.
+      for (const model of ["gpt-5-codex", "gpt-5"]) {
+        await db.insert(dailyRollups).values({
+          day,
+          openaiUserId: `user-${s.key}`,
+          personId,
+          model,
+          clientId: "CODEX_CLI",
+          prompts: 2,
+          inputTokens: 100,
+          cachedInputTokens: 50,
+          outputTokens: 10,
+        });
+      }
+    }
+    if (s.credits > 0) {
+      await db.insert(analyticsUsageDaily).values({ workspaceId: "ws", day: "2026-03-15", openaiUserId: `user-${s.key}`, personId, credits: String(s.credits) });
+    }
+    for (let i = 0; i < s.sessions; i++) {
+      const at = new Date(`2026-03-${String(10 + i).padStart(2, "0")}T09:00:00Z`);
+      await db.insert(codexSessions).values({ sessionId: `${s.key}-s${i}`, personId, openaiUserId: `user-${s.key}`, firstAt: at, lastAt: at, turns: 1 });
+    }
+  }
+  // Outside the range: neither counted in credits nor threads.
+  await db.insert(analyticsUsageDaily).values({ workspaceId: "ws", day: "2026-02-01", openaiUserId: "user-bob", personId: ids.get("bob"), credits: "1000" });
+  await db.insert(codexSessions).values({ sessionId: "bob-old", personId: ids.get("bob"), firstAt: new Date("2026-02-01T00:00:00Z"), lastAt: new Date("2026-02-01T00:00:00Z") });
+});
+afterAll(async () => {
+  await handle?.close();
+});
+
+describe("teams", () => {
+  it("is the first group, in order, whose name is not ignored", () => {
+    expect(teamFromGroups([{ name: "everyone" }, { name: "Payments" }, { name: "Mobile" }])).toBe("Payments");
+    expect(teamFromGroups([{ name: "engineering" }, { id: "x" }, { name: " " }])).toBeNull();
+    expect(teamFromGroups(null)).toBeNull();
+    expect(teamFromGroups([{ name: "codex-users" }, { name: "A" }], ["codex-users"])).toBe("A");
+  });
+
+  it("reads the most recent COSTS row in SQL, with the same rule", async () => {
+    const teams = await getTeamsOfPeople({ db: handle.db, personIds: [...ids.values()] });
+    expect(teams.get(ids.get("ada")!)).toBe("Payments");
+    expect(teams.get(ids.get("dee")!)).toBe("Mobile");
+    expect(teams.has(ids.get("eve")!)).toBe(false);
+    expect(await listTeams({ db: handle.db, viewer })).toEqual(["Mobile", "Payments"]);
+  });
+});
+
+describe("parsePeopleParams", () => {
+  const now = new Date("2026-03-31T12:00:00Z");
+  it("defaults to the last 30 days, credits first, 25 a page", () => {
+    const parsed = parsePeopleParams(new URLSearchParams(""), now);
+    expect(parsed).toEqual({ ok: true, query: { from: "2026-03-02", to: "2026-03-31", q: null, team: null, sort: "credits", dir: "desc", page: 1, pageSize: 25 } });
+    const byName = parsePeopleParams(new URLSearchParams("sort=name&q=%20ada%20&pageSize=10&page=2"), now);
+    expect(byName.ok && byName.query).toMatchObject({ sort: "name", dir: "asc", q: "ada", pageSize: 10, page: 2 });
+  });
+
+  it.each([
+    ["sort=salary", "sort"],
+    ["dir=up", "dir"],
+    ["page=0", "page"],
+    ["page=abc", "page"],
+    ["pageSize=7", "pageSize"],
+    ["from=2026-02-30", "from"],
+    ["to=yesterday", "to"],
+    ["from=2026-04-01&to=2026-03-01", "from"],
+    ["from=2024-01-01&to=2026-03-01", "from and to"],
+  ])("%s is a problem naming the parameter", (search, name) => {
+    const parsed = parsePeopleParams(new URLSearchParams(search), now);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.problem).toContain(name);
+  });
+});
+
+describe("People for auditors and finance", () => {
+  it("adds up rollups, analytics credits and sessions in the range; streaks and last active from active days", async () => {
+    const { rows, total } = await listPeople({ db: handle.db, viewer: auditor, query: query() });
+    expect(total).toBe(6);
+    const ada = rows.find((r) => r.email === "ada@corp.test")!;
+    expect(ada).toMatchObject({ team: "Payments", credits: 30, threads: 3, turns: 12, tokens: 960, inputTokens: 600, cachedInputTokens: 300, outputTokens: 60, activeDays: 3, currentStreak: 3, lastActive: "2026-03-31" });
+    const bob = rows.find((r) => r.email === "bob@corp.test")!;
+    expect(bob).toMatchObject({ credits: 50, threads: 1, activeDays: 2, currentStreak: 0, lastActive: "2026-03-11" });
+    // Active on the 30th but not the 31st: the streak still stands (today may not be synced yet).
+    expect(rows.find((r) => r.email === "cy@corp.test")).toMatchObject({ currentStreak: 1, name: null });
+    // Dee's early run is outside the range in active days, and broken before the 30th.
+    expect(rows.find((r) => r.email === "dee@corp.test")).toMatchObject({ activeDays: 3, currentStreak: 1 });
+    expect(rows.find((r) => r.email === "eve@corp.test")).toMatchObject({ team: null, credits: 0, activeDays: 0, currentStreak: 0, lastActive: null });
+    expect(rows.find((r) => r.email === "fay@corp.test")).toMatchObject({ active: false });
+    expect(rows.some((r) => r.email === "console-only@corp.test")).toBe(false);
+  });
+
+  it("counts a streak back past the start of the range", async () => {
+    const { rows } = await listPeople({ db: handle.db, viewer: auditor, query: query({ from: "2026-03-02", to: "2026-03-03" }) });
+    expect(rows.find((r) => r.email === "dee@corp.test")).toMatchObject({ activeDays: 2, currentStreak: 5 });
+  });
+
+  it.each([
+    ["credits", "desc", ["bob", "ada", "dee", "cy", "fay", "eve"]],
+    ["credits", "asc", ["eve", "fay", "cy", "dee", "ada", "bob"]],
+    ["threads", "desc", ["ada", "cy", "bob", "fay", "dee", "eve"]],
+    ["activeDays", "desc", ["ada", "dee", "bob", "cy", "fay", "eve"]],
+    ["currentStreak", "desc", ["ada", "cy", "dee", "fay", "bob", "eve"]],
+    ["lastActive", "desc", ["ada", "fay", "cy", "dee", "bob", "eve"]],
+    ["lastActive", "asc", ["bob", "cy", "dee", "ada", "fay", "eve"]],
+    ["name", "asc", ["ada", "bob", "cy", "dee", "eve", "fay"]],
+    ["team", "asc", ["dee", "ada", "bob", "cy", "eve", "fay"]],
+  ] as const)("sorts by %s %s on the server (ties by email, empty last)", async (sort, dir, expected) => {
+    const { rows } = await listPeople({ db: handle.db, viewer: finance, query: query({ sort, dir }) });
+    expect(rows.map((r) => r.email.split("@")[0])).toEqual(expected);
+  });
+
+  it("searches names and emails (wildcards are literal) and filters by team", async () => {
+    const byName = await listPeople({ db: handle.db, viewer: auditor, query: query({ q: "LOVELACE" }) });
+    expect(byName.rows.map((r) => r.email)).toEqual(["ada@corp.test"]);
+    const byEmail = await listPeople({ db: handle.db, viewer: auditor, query: query({ q: "cy@corp" }) });
+    expect(byEmail.rows.map((r) => r.email)).toEqual(["cy@corp.test"]);
+    const literal = await listPeople({ db: handle.db, viewer: auditor, query: query({ q: "100%_" }) });
+    expect(literal.rows.map((r) => r.email)).toEqual(["eve@corp.test"]);
+    expect((await listPeople({ db: handle.db, viewer: auditor, query: query({ q: "%" }) })).total).toBe(1);
+    const payments = await listPeople({ db: handle.db, viewer: auditor, query: query({ team: "Payments" }) });
+    expect(payments.total).toBe(3);
+    expect(payments.rows.every((r) => r.team === "Payments")).toBe(true);
+  });
+
+  it("pages with a total; past the last page is empty with the same total", async () => {
+    const page1 = await listPeople({ db: handle.db, viewer: auditor, query: query({ pageSize: 10, sort: "name", dir: "asc" }) });
+    expect(page1.rows).toHaveLength(6);
+    const small = { ...query({ sort: "name", dir: "asc" }), pageSize: 4 };
+    const p1 = await listPeople({ db: handle.db, viewer: auditor, query: small });
+    const p2 = await listPeople({ db: handle.db, viewer: auditor, query: { ...small, page: 2 } });
+    expect(p1.rows.map((r) => r.email.split("@")[0])).toEqual(["ada", "bob", "cy", "dee"]);
+    expect(p2.rows.map((r) => r.email.split("@")[0])).toEqual(["eve", "fay"]);
+    expect(p2.total).toBe(6);
+    const p9 = await listPeople({ db: handle.db, viewer: auditor, query: { ...small, page: 9 } });
+    expect(p9).toEqual({ rows: [], total: 6 });
+  });
+
+  it("exports every row of the view in its order, paging ignored", async () => {
+    const file = await getPeopleExport({ db: handle.db, viewer: finance, query: query({ sort: "name", dir: "asc", pageSize: 10, page: 3 }) });
+    expect(file.rows.map((r) => r.email.split("@")[0])).toEqual(["ada", "bob", "cy", "dee", "eve", "fay"]);
+    expect(file.rows[0]).toMatchObject({ team: "Payments", input_tokens_uncached: 600, cached_input_tokens: 300, from: "2026-03-02", to: TO });
+    expect(file.columns.map((c) => c.key)).toContain("current_streak");
+  });
+});
+
+describe("People for viewers", () => {
+  it("shows team sums only, merging teams under 3 people with the people without a team", async () => {
+    const view = await getPeopleView({ db: handle.db, viewer, query: query() });
+    expect(view.kind).toBe("aggregates");
+    if (view.kind !== "aggregates") return;
+    expect(JSON.stringify(view)).not.toMatch(/ada@|Lovelace|bob@/);
+    expect(view.teams.map((t) => [t.team, t.kind, t.withheld, t.people])).toEqual([
+      ["Payments", "team", false, 3],
+      ["No team, or a team under 3 people", "other", false, 3],
+    ]);
+    expect(view.teams[0]).toMatchObject({ activePeople: 3, credits: 85, threads: 6, activeDays: 6 });
+    expect(view.totals).toMatchObject({ people: 6, credits: 98.5 });
+  });
+
+  it("withholds a merged row under 3 people, and the totals leave it out", async () => {
+    const { teams, totals } = await listTeamAggregates({ db: handle.db, viewer, query: query({ team: "Mobile" }) });
+    expect(teams).toHaveLength(1);
+    expect(teams[0]).toMatchObject({ withheld: true, people: 0, credits: 0 });
+    expect(totals).toMatchObject({ people: 0, credits: 0 });
+  });
+
+  it("gives individuals to auditors, finance and admins only", async () => {
+    const forAuditor = await getPeopleView({ db: handle.db, viewer: auditor, query: query() });
+    expect(forAuditor).toMatchObject({ kind: "individuals", canOpenTrail: true, total: 6, teams: ["Mobile", "Payments"] });
+    expect(await getPeopleView({ db: handle.db, viewer: finance, query: query() })).toMatchObject({ kind: "individuals", canOpenTrail: false });
+    await expect(listPeople({ db: handle.db, viewer, query: query() })).rejects.toThrow(Forbidden);
+    await expect(getPeopleExport({ db: handle.db, viewer, query: query() })).rejects.toThrow(Forbidden);
+    await expect(getPeopleView({ db: handle.db, viewer: nobody, query: query() })).rejects.toThrow(Forbidden);
+  });
+});
