@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { getConfig } from "../lib/config.server";
 import type { DatabaseHandle } from "../../db/client.server";
 import { analyticsUsageDaily, codexSessions, costsHourly, dailyRollups, people } from "../../db/schema";
 import { createTestDatabase } from "../../tests/setup/test-database";
@@ -10,9 +11,9 @@ import { getPeopleExport, getPeopleView, listPeople, listTeamAggregates, parsePe
 import { getTeamsOfPeople, listTeams, teamFromGroups } from "./teams.server";
 import { Forbidden, type Viewer } from "./viewer";
 
-// getConfig() reads the environment once: a throwaway demo folder and this deployment's non-team groups.
-process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-people-test-"));
-process.env.TEAM_IGNORE_GROUPS = "everyone,engineering";
+// getConfig() reads the environment once (first call, below): a throwaway demo folder and this deployment's non-team groups.
+vi.stubEnv("DATA_DIR", fs.mkdtempSync(path.join(os.tmpdir(), "ledger-people-test-")));
+vi.stubEnv("TEAM_IGNORE_GROUPS", "everyone,engineering");
 
 const viewerOf = (roles: Viewer["roles"]): Viewer => ({ personId: randomUUID(), email: "someone@corp.test", name: null, roles });
 const auditor = viewerOf(["auditor", "viewer"]);
@@ -47,6 +48,7 @@ const ids = new Map<string, string>();
 
 let handle: DatabaseHandle;
 beforeAll(async () => {
+  expect(getConfig().teamIgnoreGroups).toEqual(["everyone", "engineering"]);
   handle = await createTestDatabase();
   const db = handle.db;
   for (const s of SPECS) {
