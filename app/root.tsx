@@ -74,6 +74,8 @@ function Header({ viewer }: { viewer: RootData["viewer"] }) {
             <NavLink to="/me">My activity</NavLink>
             {viewer.roles.some((r) => ["viewer", "finance", "auditor", "admin"].includes(r)) ? <NavLink to="/people">People</NavLink> : null}
             {viewer.roles.some((r) => ["auditor", "admin"].includes(r)) ? <NavLink to="/access-log">Access log</NavLink> : null}
+            {viewer.roles.includes("auditor") ? <NavLink to="/auditor/findings">Findings</NavLink> : null}
+            {viewer.roles.includes("auditor") ? <NavLink to="/auditor/lookup">Lookup</NavLink> : null}
             {viewer.roles.includes("admin") ? <NavLink to="/admin/sessions">Sessions</NavLink> : null}
             {viewer.roles.includes("admin") ? <NavLink to="/admin/sync">Sync</NavLink> : null}
           </nav>
