@@ -190,7 +190,7 @@ export default function Trail() {
         <h1>
           Audit trail: {subject.name ?? subject.email} {subject.active ? null : <span className="badge">deactivated</span>}
         </h1>
-        <p className="muted">{subject.email}</p>
+        {subject.name ? <p className="muted">{subject.email}</p> : null}
         <p className="notice" role="note">
           Opening this trail, and each page and export of it, is recorded in the <Link to={`/access-log?subjectId=${subject.id}`}>access log</Link> with your
           name and filters. Texts are shown as stored: redacted, with findings marked by type. Times are UTC.

@@ -60,7 +60,7 @@ const columns = column.columns([
   }),
   column.accessor("activeDays", { header: "Active days", cell: (info) => integer.format(info.getValue()) }),
   column.accessor("currentStreak", { header: "Current streak", cell: (info) => integer.format(info.getValue()) }),
-  column.accessor("lastActive", { header: "Last active", cell: (info) => formatDay(info.getValue()) }),
+  column.accessor("lastActive", { header: "Last active", cell: (info) => <span className="nowrap">{formatDay(info.getValue())}</span> }),
 ]);
 
 function PersonCell({ row }: { row: PersonRow }) {
@@ -68,8 +68,8 @@ function PersonCell({ row }: { row: PersonRow }) {
   return (
     <>
       {canOpenTrail ? <Link to={`/people/${row.id}/trail`}>{row.name ?? row.email}</Link> : (row.name ?? row.email)}
-      {row.active ? null : <span className="badge"> deactivated</span>}
-      <div className="muted small">{row.email}</div>
+      {row.active ? null : <span className="badge">deactivated</span>}
+      {row.name ? <div className="muted small">{row.email}</div> : null}
     </>
   );
 }
