@@ -75,6 +75,11 @@ export const envSchema = z.object({
   REDACT_IP_ADDRESSES: z.enum(["true", "false"], { error: "must be true or false" }).default("false"),
   /** Identity groups that are not teams (everyone, all engineers…): a person's team is their first other group. */
   TEAM_IGNORE_GROUPS: optionalText,
+  /** Where the monthly leadership PDFs are kept; default DATA_DIR/reports. */
+  REPORTS_DIR: optionalText,
+  /** Optional: budget alerts are POSTed here as JSON, signed with BUDGET_WEBHOOK_SECRET. */
+  BUDGET_WEBHOOK_URL: urlWith(["http:", "https:"], "an http(s) URL"),
+  BUDGET_WEBHOOK_SECRET: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -118,6 +123,8 @@ export type Config = {
   redactIpAddresses: boolean;
   teamIgnoreGroups: string[];
   sync: { backfillDays: number; intervalMinutes: number; lagWarningHours: number };
+  /** Monthly PDFs (REPORTS_DIR) and budget alerts (BUDGET_WEBHOOK_URL, HMAC-SHA256 with BUDGET_WEBHOOK_SECRET). */
+  reports: { dir: string; budgetWebhookUrl?: string; budgetWebhookSecret?: string };
   /** Set in demo mode: where generated secrets live, so start-up can say so. */
   demoSecretsFile?: string;
 };
@@ -183,6 +190,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (env.OIDC_CLIENT_ID || env.OIDC_CLIENT_SECRET) {
       problems.push("OIDC_ISSUER: is required when OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is set");
     }
+  }
+  if (env.BUDGET_WEBHOOK_URL && (!env.BUDGET_WEBHOOK_SECRET || Buffer.byteLength(env.BUDGET_WEBHOOK_SECRET) < 32)) {
+    problems.push("BUDGET_WEBHOOK_SECRET: must be set, at least 32 characters, when BUDGET_WEBHOOK_URL is set (alerts are signed with it)");
   }
   if (env.ROLE_MAP) {
     const parsed = parseRoleMap(env.ROLE_MAP);
@@ -274,6 +284,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       .map((g) => g.trim())
       .filter(Boolean),
     sync: { backfillDays: env.SYNC_BACKFILL_DAYS, intervalMinutes: env.SYNC_INTERVAL_MINUTES, lagWarningHours: env.SYNC_LAG_WARNING_HOURS },
+    reports: {
+      dir: env.REPORTS_DIR ? path.resolve(env.REPORTS_DIR) : path.join(dataDir, "reports"),
+      budgetWebhookUrl: env.BUDGET_WEBHOOK_URL,
+      budgetWebhookSecret: env.BUDGET_WEBHOOK_SECRET,
+    },
     demoSecretsFile,
   };
 }
