@@ -17,9 +17,10 @@ import {
   advanceCursor,
   prepareEvent,
   quarantineFile,
-  storeComplianceFile,
+  storeComplianceFiles,
   type CursorAdvance,
   type FileLedgerEntry,
+  type FileToStore,
   type PreparedEvent,
   type TextPolicy,
 } from "../app/models/events.server";
@@ -74,10 +75,7 @@ export async function syncComplianceStream(options: ComplianceSyncOptions): Prom
     for (let page = 0; ; page++) {
       const listed = await listLogFiles({ connection: options.connection, scope, eventType, after, limit: options.pageLimit, policy: options.policy });
       const done = await ingestedFileIds({ db, ids: listed.files.map((f) => f.id) });
-      for (const file of listed.files) {
-        if (done.has(file.id)) continue;
-        await ingestFile(options, key, file, summary, progress, { source: key.source, scope: key.scope, stream: key.stream, position: file.end_time, positionTime: new Date(file.end_time) });
-      }
+      await ingestFiles(options, key, listed.files.filter((file) => !done.has(file.id)), summary, progress);
       if (listed.lastEndTime) {
         // Files skipped as already stored still move the cursor past them.
         await advanceCursor(db, { ...key, position: listed.lastEndTime, positionTime: new Date(listed.lastEndTime) }, { files: 0, events: 0 });
@@ -125,7 +123,9 @@ async function retryQuarantined(options: ComplianceSyncOptions, key: CursorKey, 
   for (const row of quarantined) {
     const file: LogFile = { id: row.id, event_type: row.eventType, end_time: row.endTime, file_name: row.fileName, file_size: row.fileSize, file_sha256: row.fileSha256 };
     try {
-      await ingestFile(options, key, file, summary, progress, null);
+      const prepared = await prepareFile(options, key, file);
+      if (prepared.kind === "integrity") await quarantine(options, prepared, null, summary);
+      else await storeBatch(options, [prepared], null, summary, progress);
     } catch (error) {
       if (!(error instanceof FileGoneError)) throw error;
       const end = new Date(row.endTime);
@@ -135,15 +135,100 @@ async function retryQuarantined(options: ComplianceSyncOptions, key: CursorKey, 
   }
 }
 
-async function ingestFile(
-  options: ComplianceSyncOptions,
-  key: CursorKey,
-  file: LogFile,
-  summary: SourceSummary,
-  progress: SyncProgress,
-  cursor: CursorAdvance | null,
-) {
-  const { db, scope } = options;
+/**
+ * How far ahead of storage files are prepared (downloaded, checked, parsed, redacted), and how
+ * many consecutive files may share one transaction. Preparing runs while the database stores the
+ * previous batch; it stays in file order (SessionSecrets depends on it) and bounded in memory.
+ */
+export const INGEST_TUNING = {
+  lookaheadFiles: 6,
+  lookaheadBytes: 64 * 1024 * 1024,
+  batchEvents: 8_000,
+  batchFiles: 50,
+};
+
+type PreparedFile = { kind: "ready"; file: FileToStore; bytes: number; cursor: CursorAdvance };
+type QuarantinedFile = { kind: "integrity"; ledger: FileLedgerEntry; error: string; cursor: CursorAdvance };
+
+/**
+ * Ingests the files of one listed page in order. Files are prepared up to INGEST_TUNING ahead
+ * of the one being stored, and stored in batches of consecutive files: each batch is one
+ * transaction holding its files' rows, their ledger rows and the cursor moved to the last of
+ * them, so the cursor never passes a file that is not stored. A file that fails its integrity
+ * check ends the batch before it and is quarantined on its own; any other failure stores the
+ * files before it and then stops the stream, as storing them one by one would.
+ */
+async function ingestFiles(options: ComplianceSyncOptions, key: CursorKey, files: LogFile[], summary: SourceSummary, progress: SyncProgress) {
+  const pending: Array<{ size: number; result: Promise<PreparedFile | QuarantinedFile> }> = [];
+  let chain: Promise<unknown> = Promise.resolve();
+  let next = 0;
+  const fill = () => {
+    let bytes = pending.reduce((n, p) => n + p.size, 0);
+    while (next < files.length && pending.length < INGEST_TUNING.lookaheadFiles && (pending.length === 0 || bytes < INGEST_TUNING.lookaheadBytes)) {
+      const file = files[next++]!;
+      const result = chain.then(() => prepareFile(options, key, file));
+      chain = result.catch(() => undefined);
+      // Handled when its turn comes; until then it must not count as an unhandled rejection.
+      result.catch(() => undefined);
+      pending.push({ size: file.file_size ?? 0, result });
+      bytes += file.file_size ?? 0;
+    }
+  };
+
+  let batch: PreparedFile[] = [];
+  let batchEvents = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const files = batch;
+    batch = [];
+    batchEvents = 0;
+    await storeBatch(options, files, files.at(-1)!.cursor, summary, progress);
+  };
+
+  fill();
+  while (pending.length > 0) {
+    let prepared: PreparedFile | QuarantinedFile;
+    try {
+      prepared = await pending.shift()!.result;
+    } catch (error) {
+      await flush();
+      throw error;
+    }
+    fill();
+    if (prepared.kind === "integrity") {
+      await flush();
+      await quarantine(options, prepared, prepared.cursor, summary);
+      continue;
+    }
+    batch.push(prepared);
+    batchEvents += prepared.file.events.length + prepared.file.costs.length;
+    if (batchEvents >= INGEST_TUNING.batchEvents || batch.length >= INGEST_TUNING.batchFiles || pending.length === 0) await flush();
+  }
+}
+
+async function storeBatch(options: ComplianceSyncOptions, prepared: PreparedFile[], cursor: CursorAdvance | null, summary: SourceSummary, progress: SyncProgress) {
+  const results = await storeComplianceFiles({ db: options.db, files: prepared.map((p) => p.file), cursor });
+  prepared.forEach((p, index) => {
+    const stored = results[index]!;
+    summary.files += 1;
+    summary.events += stored.events;
+    summary.newEvents += stored.newEvents;
+    progress.files += 1;
+    progress.events += stored.events;
+    progress.bytes += p.bytes;
+  });
+  options.onProgress?.({ ...progress });
+}
+
+async function quarantine(options: ComplianceSyncOptions, file: QuarantinedFile, cursor: CursorAdvance | null, summary: SourceSummary) {
+  await quarantineFile({ db: options.db, ledger: file.ledger, error: file.error, cursor });
+  summary.errors.push(`${file.error} It is quarantined and will be retried on the next run.`);
+}
+
+/** Downloads one file, checks it, parses every line and redacts every event: nothing raw is left in the result. */
+async function prepareFile(options: ComplianceSyncOptions, key: CursorKey, file: LogFile): Promise<PreparedFile | QuarantinedFile> {
+  const { scope } = options;
+  const cursor: CursorAdvance = { source: key.source, scope: key.scope, stream: key.stream, position: file.end_time, positionTime: new Date(file.end_time) };
   const ledger: FileLedgerEntry = {
     fileId: file.id,
     scope: key.scope,
@@ -159,11 +244,7 @@ async function ingestFile(
   try {
     body = await downloadLogFile({ connection: options.connection, scope, file, policy: options.policy ?? DEFAULT_RETRY_POLICY });
   } catch (error) {
-    if (error instanceof FileIntegrityError) {
-      await quarantineFile({ db, ledger, error: error.message, cursor });
-      summary.errors.push(`${error.message} It is quarantined and will be retried on the next run.`);
-      return;
-    }
+    if (error instanceof FileIntegrityError) return { kind: "integrity", ledger, error: error.message, cursor };
     throw error;
   }
 
@@ -191,12 +272,5 @@ async function ingestFile(
   const events: PreparedEvent[] = normalized.map((record) =>
     prepareEvent(record, { redactor: options.redactor, textPolicy: options.textPolicy, sessionSecrets: options.sessionSecrets }),
   );
-  const stored = await storeComplianceFile({ db, ledger, events, costs, cursor });
-  summary.files += 1;
-  summary.events += stored.events;
-  summary.newEvents += stored.newEvents;
-  progress.files += 1;
-  progress.events += stored.events;
-  progress.bytes += body.length;
-  options.onProgress?.({ ...progress });
+  return { kind: "ready", file: { ledger, events, costs }, bytes: body.length, cursor };
 }

@@ -64,10 +64,41 @@ export function prepareEvent(
   };
 }
 
+/**
+ * Attribute strings repeat a lot (enums such as approval policies, the workspace id, tool
+ * names), and redaction is a pure function of the redactor's key and the string, so the
+ * outcome for short strings is remembered per redactor. Every string is still redacted the
+ * first time it is seen; only the identical string reuses that outcome.
+ */
+type AttributeRedaction = { redacted: string; findings: Finding[] };
+const MEMO_MAX_LENGTH = 256;
+const MEMO_MAX_ENTRIES = 50_000;
+const attributeMemos = new WeakMap<Redactor, Map<string, AttributeRedaction>>();
+
+function redactAttribute(value: string, redactor: Redactor): AttributeRedaction {
+  if (value.length > MEMO_MAX_LENGTH) {
+    const result = redactor.redact(value);
+    return { redacted: result.redacted, findings: result.findings };
+  }
+  let memo = attributeMemos.get(redactor);
+  if (!memo) {
+    memo = new Map();
+    attributeMemos.set(redactor, memo);
+  }
+  let known = memo.get(value);
+  if (!known) {
+    const result = redactor.redact(value);
+    known = { redacted: result.redacted, findings: result.findings };
+    if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+    memo.set(value, known);
+  }
+  return known;
+}
+
 function redactStrings(value: unknown, redactor: Redactor, findings: StoredFinding[], path: string): Json {
   if (typeof value === "string") {
     if (value.length < 6) return value;
-    const result = redactor.redact(value);
+    const result = redactAttribute(value, redactor);
     for (const f of result.findings) findings.push({ field: path, type: f.type, kind: f.kind, start: f.start, end: f.end, fingerprint: f.fingerprint });
     return result.findings.length > 0 ? result.redacted : value;
   }
@@ -102,10 +133,14 @@ function monthStart(date: Date) {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1));
 }
 
-/** Creates the monthly partitions of `events` that these timestamps fall in, once per process and database. */
-export async function ensureEventPartitions({ db, times }: { db: Database; times: Date[] }) {
-  const cache = partitionsCreated.get(db) ?? new Set<string>();
-  partitionsCreated.set(db, cache);
+/**
+ * Creates the monthly partitions of `events` that these timestamps fall in, once per process and
+ * database. `cacheKey` names the database when `db` is a transaction (a new object every time):
+ * pass the handle the transaction was opened on.
+ */
+export async function ensureEventPartitions({ db, times, cacheKey = db }: { db: Database; times: Date[]; cacheKey?: object }) {
+  const cache = partitionsCreated.get(cacheKey) ?? new Set<string>();
+  partitionsCreated.set(cacheKey, cache);
   const months = new Map<string, Date>();
   for (const time of times) {
     const start = monthStart(time);
@@ -230,6 +265,9 @@ function sessionsOf(events: Array<PreparedEvent & { personId: string | null }>) 
   return [...sessions.values()];
 }
 
+/** One downloaded, parsed and redacted log file, ready to be stored. */
+export type FileToStore = { ledger: FileLedgerEntry; events: PreparedEvent[]; costs: NormalizedCost[] };
+
 /** Stores one log file's events or COSTS rows, its ledger row and the cursor, atomically. */
 export async function storeComplianceFile({
   db,
@@ -244,25 +282,50 @@ export async function storeComplianceFile({
   costs: NormalizedCost[];
   cursor: CursorAdvance | null;
 }): Promise<StoreResult> {
+  const [result] = await storeComplianceFiles({ db, files: [{ ledger, events, costs }], cursor });
+  return result!;
+}
+
+/**
+ * Stores several consecutive log files of one stream in one transaction: their events and COSTS
+ * rows, one ledger row each, and the cursor (which must not move past the last of them). Either
+ * all of them are stored or none. The result is per file, as if they had been stored one by one
+ * in this order: an event_id seen in an earlier file of the batch is a duplicate in a later one.
+ */
+export async function storeComplianceFiles({
+  db,
+  files,
+  cursor,
+}: {
+  db: Database;
+  files: FileToStore[];
+  cursor: CursorAdvance | null;
+}): Promise<StoreResult[]> {
+  if (new Set(files.map((f) => f.ledger.fileId)).size !== files.length) throw new Error("storeComplianceFiles: the same file twice in one batch");
   let rememberPartitions: (() => void) | undefined;
   const result = await db.transaction(async (tx) => {
-    const people = await resolvePeopleForActors({
-      db: tx,
-      actors: [
-        ...events.filter((e) => e.openaiUserId).map((e) => ({ openaiUserId: e.openaiUserId!, email: e.actorEmail })),
-        ...costs.filter((c) => c.openaiUserId).map((c) => ({ openaiUserId: c.openaiUserId!, email: c.email, name: c.name })),
-      ],
-    });
+    const actors: Array<{ openaiUserId: string; email: string | null; name?: string | null }> = [];
+    for (const { events, costs } of files) {
+      for (const e of events) if (e.openaiUserId) actors.push({ openaiUserId: e.openaiUserId, email: e.actorEmail });
+      for (const c of costs) if (c.openaiUserId) actors.push({ openaiUserId: c.openaiUserId, email: c.email, name: c.name });
+    }
+    const people = await resolvePeopleForActors({ db: tx, actors });
     const personOf = (openaiUserId: string | null) => (openaiUserId ? (people.get(openaiUserId) ?? null) : null);
+    const newCounts = files.map(() => 0);
 
-    let newCount = 0;
-    // The same event_id can appear twice in one file too: the first one wins.
-    const firstById = new Map<string, PreparedEvent>();
-    for (const e of events) if (!firstById.has(e.eventId)) firstById.set(e.eventId, e);
-    const unique = [...firstById.values()];
+    // The same event_id can appear twice in one file, or in two files of the batch: the first one wins.
+    const owner = new Map<string, number>();
+    const unique: PreparedEvent[] = [];
+    files.forEach(({ events }, index) => {
+      for (const e of events) {
+        if (owner.has(e.eventId)) continue;
+        owner.set(e.eventId, index);
+        unique.push(e);
+      }
+    });
 
     if (unique.length > 0) {
-      rememberPartitions = await ensureEventPartitions({ db: tx, times: unique.map((e) => e.occurredAt) });
+      rememberPartitions = await ensureEventPartitions({ db: tx, times: unique.map((e) => e.occurredAt), cacheKey: db });
       const inserted = await selectRows<{ event_id: string }>(
         tx,
         sql`insert into event_ids (event_id, occurred_at, event_type)
@@ -273,36 +336,69 @@ export async function storeComplianceFile({
             returning event_id`,
       );
       const fresh = new Set(inserted.map((r) => r.event_id));
-      const toStore = unique.filter((e) => fresh.has(e.eventId)).map((e) => ({ ...e, personId: personOf(e.openaiUserId) }));
-      newCount = toStore.length;
-      if (toStore.length > 0) await insertEvents(tx, toStore, ledger.fileId);
+      const toStore: StoredEvent[] = [];
+      for (const e of unique) {
+        if (!fresh.has(e.eventId)) continue;
+        const index = owner.get(e.eventId)!;
+        newCounts[index]! += 1;
+        toStore.push({ ...e, personId: personOf(e.openaiUserId), sourceFileId: files[index]!.ledger.fileId });
+      }
+      if (toStore.length > 0) await insertEvents(tx, toStore);
     }
 
-    if (costs.length > 0) {
-      const firstCost = new Map<string, NormalizedCost>();
-      for (const c of costs) if (!firstCost.has(c.eventId)) firstCost.set(c.eventId, c);
-      const inserted = await insertCosts(tx, [...firstCost.values()], personOf, ledger.fileId);
-      newCount += inserted;
+    const costOwner = new Map<string, number>();
+    const uniqueCosts: Array<NormalizedCost & { sourceFileId: string }> = [];
+    files.forEach(({ costs, ledger }, index) => {
+      for (const c of costs) {
+        if (costOwner.has(c.eventId)) continue;
+        costOwner.set(c.eventId, index);
+        uniqueCosts.push({ ...c, sourceFileId: ledger.fileId });
+      }
+    });
+    if (uniqueCosts.length > 0) {
+      for (const id of await insertCosts(tx, uniqueCosts, personOf)) newCounts[costOwner.get(id)!]! += 1;
     }
 
-    const received = events.length + costs.length;
+    const results: StoreResult[] = files.map(({ events, costs }, index) => {
+      const received = events.length + costs.length;
+      return { events: received, newEvents: newCounts[index]!, duplicates: received - newCounts[index]! };
+    });
+    const ledgerRows = files.map(({ ledger, events }, index) => ({
+      id: ledger.fileId,
+      scope: ledger.scope,
+      event_type: ledger.eventType,
+      end_time: ledger.endTime,
+      file_name: ledger.fileName,
+      file_size: ledger.fileSize,
+      file_sha256: ledger.fileSha256,
+      lines: ledger.lines,
+      events: results[index]!.events,
+      new_events: results[index]!.newEvents,
+      duplicate_events: results[index]!.duplicates,
+      invalid_lines: ledger.invalidLines,
+      unknown_events: events.filter((e) => e.flags.includes("unknown_event_type")).length,
+    }));
     await tx.execute(sql`
       insert into log_files (id, scope, event_type, end_time, file_name, file_size, file_sha256, status, lines, events, new_events,
                              duplicate_events, invalid_lines, unknown_events, attempts, error, ingested_at)
-      values (${ledger.fileId}, ${ledger.scope}, ${ledger.eventType}, ${ledger.endTime}, ${ledger.fileName}, ${ledger.fileSize},
-              ${ledger.fileSha256}, 'ingested', ${ledger.lines}, ${received}, ${newCount}, ${received - newCount}, ${ledger.invalidLines},
-              ${events.filter((e) => e.flags.includes("unknown_event_type")).length}, 1, null, now())
+      select id, scope, event_type, end_time, file_name, file_size, file_sha256, 'ingested', lines, events, new_events,
+             duplicate_events, invalid_lines, unknown_events, 1, null, now()
+      from json_to_recordset(${JSON.stringify(ledgerRows)}::json) as x(
+        id text, scope text, event_type text, end_time text, file_name text, file_size bigint, file_sha256 text, lines integer,
+        events integer, new_events integer, duplicate_events integer, invalid_lines integer, unknown_events integer)
       on conflict (id) do update set status = 'ingested', lines = excluded.lines, events = excluded.events,
         new_events = excluded.new_events, duplicate_events = excluded.duplicate_events, invalid_lines = excluded.invalid_lines,
         unknown_events = excluded.unknown_events, attempts = log_files.attempts + 1, error = null, ingested_at = now()`);
-    if (cursor) await advanceCursor(tx, cursor, { files: 1, events: newCount });
-    return { events: received, newEvents: newCount, duplicates: received - newCount };
+    if (cursor) await advanceCursor(tx, cursor, { files: files.length, events: newCounts.reduce((a, b) => a + b, 0) });
+    return results;
   });
   rememberPartitions?.();
   return result;
 }
 
-async function insertEvents(tx: Database, rows: Array<PreparedEvent & { personId: string | null }>, fileId: string) {
+type StoredEvent = PreparedEvent & { personId: string | null; sourceFileId: string };
+
+async function insertEvents(tx: Database, rows: StoredEvent[]) {
   const payload = rows.map((e) => ({
     event_id: e.eventId,
     occurred_at: e.occurredAt.toISOString(),
@@ -332,6 +428,7 @@ async function insertEvents(tx: Database, rows: Array<PreparedEvent & { personId
     finding_count: e.findings.length,
     flags: e.flags,
     attributes: e.attributes,
+    source_file_id: e.sourceFileId,
   }));
   await tx.execute(sql`
     insert into events (event_id, occurred_at, event_type, detail_type, workspace_id, person_id, openai_user_id, actor_email,
@@ -341,13 +438,13 @@ async function insertEvents(tx: Database, rows: Array<PreparedEvent & { personId
     select event_id, occurred_at, event_type, detail_type, workspace_id, person_id, openai_user_id, actor_email,
       client_id, session_id, turn_id, model, service_tier, reasoning_effort, status, input_tokens, cached_input_tokens,
       output_tokens, reasoning_output_tokens, tool_name, tool_decision, text_kind, text_length, text_fingerprint,
-      redacted_text, finding_count, flags, coalesce(attributes, '{}'::jsonb), ${fileId}
+      redacted_text, finding_count, flags, coalesce(attributes, '{}'::jsonb), source_file_id
     from json_to_recordset(${JSON.stringify(payload)}::json) as x(
       event_id text, occurred_at timestamptz, event_type text, detail_type text, workspace_id text, person_id uuid,
       openai_user_id text, actor_email text, client_id text, session_id text, turn_id text, model text, service_tier text,
       reasoning_effort text, status text, input_tokens bigint, cached_input_tokens bigint, output_tokens bigint,
       reasoning_output_tokens bigint, tool_name text, tool_decision text, text_kind text, text_length integer,
-      text_fingerprint text, redacted_text text, finding_count integer, flags text[], attributes jsonb)`);
+      text_fingerprint text, redacted_text text, finding_count integer, flags text[], attributes jsonb, source_file_id text)`);
 
   const findingRows = rows.flatMap((e) =>
     e.findings.map((f) => ({
@@ -417,7 +514,8 @@ async function insertEvents(tx: Database, rows: Array<PreparedEvent & { personId
   }
 }
 
-async function insertCosts(tx: Database, rows: NormalizedCost[], personOf: (id: string | null) => string | null, fileId: string) {
+/** Inserts COSTS rows not stored before; returns the event ids that were new. */
+async function insertCosts(tx: Database, rows: Array<NormalizedCost & { sourceFileId: string }>, personOf: (id: string | null) => string | null) {
   const payload = rows.map((c) => ({
     event_id: c.eventId,
     hour: c.hour.toISOString(),
@@ -439,6 +537,7 @@ async function insertCosts(tx: Database, rows: NormalizedCost[], personOf: (id: 
     billing: c.billing,
     flags: c.flags,
     attributes: c.attributes,
+    source_file_id: c.sourceFileId,
   }));
   const inserted = await selectRows<{ event_id: string }>(
     tx,
@@ -446,15 +545,15 @@ async function insertCosts(tx: Database, rows: NormalizedCost[], personOf: (id: 
           model, service_tier, reasoning, input_tokens, cached_input_tokens, output_tokens, credits, billing, flags, attributes, source_file_id)
         select event_id, hour, organization_id, openai_user_id, person_id, email, coalesce(groups, '[]'::jsonb), product, client, surface,
           model, service_tier, reasoning, input_tokens, cached_input_tokens, output_tokens, credits, coalesce(billing, '[]'::jsonb),
-          coalesce(flags, '{}'::text[]), coalesce(attributes, '{}'::jsonb), ${fileId}
+          coalesce(flags, '{}'::text[]), coalesce(attributes, '{}'::jsonb), source_file_id
         from json_to_recordset(${JSON.stringify(payload)}::json) as x(
           event_id text, hour timestamptz, organization_id text, openai_user_id text, person_id uuid, email text, groups jsonb,
           product text, client text, surface text, model text, service_tier text, reasoning text, input_tokens bigint,
-          cached_input_tokens bigint, output_tokens bigint, credits numeric, billing jsonb, flags text[], attributes jsonb)
+          cached_input_tokens bigint, output_tokens bigint, credits numeric, billing jsonb, flags text[], attributes jsonb, source_file_id text)
         on conflict (event_id) do nothing
         returning event_id`,
   );
-  return inserted.length;
+  return inserted.map((r) => r.event_id);
 }
 
 /** Moves a cursor forward (never back) and counts what came with it. */
