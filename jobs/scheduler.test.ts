@@ -154,7 +154,7 @@ describe("sync tasks on the database", () => {
       await tx.execute(sql`insert into scheduler_probe values (1)`);
     });
     expect(() => db.execute(sql`select 1`)).toThrow(SyncStopped);
-    expect(() => db.transaction(async () => {})).toThrow(SyncStopped);
+    await expect(db.transaction(async () => {})).rejects.toThrow(SyncStopped);
     expect(await selectRows(handle.db, sql`select n from scheduler_probe`)).toEqual([{ n: 1 }]);
   });
 

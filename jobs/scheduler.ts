@@ -76,6 +76,16 @@ export function abortableDatabase(db: Database, signal: AbortSignal): Database {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== "function") return value;
+      if (property === "transaction") {
+        // Between two files, let the requests that arrived meanwhile take the database
+        // first: on PGlite (one connection, the server's own thread) a sync would otherwise
+        // queue file after file ahead of them.
+        return async (...args: unknown[]) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (signal.aborted) throw new SyncStopped();
+          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        };
+      }
       return (...args: unknown[]) => {
         if (signal.aborted) throw new SyncStopped();
         return (value as (...a: unknown[]) => unknown).apply(target, args);
