@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "../../db/client.server";
@@ -9,6 +10,9 @@ import { syncAnalytics } from "../../jobs/analytics__sync";
 import { syncComplianceStream } from "../../jobs/compliance_logs__sync";
 import { startSimulator } from "../../scripts/simulator/index";
 import { createTestDatabase } from "../../tests/setup/test-database";
+import { generateAndKeepMonthlyPdf, loadMonthlyReportData } from "../lib/reports/monthly.server";
+import { renderMonthlyPdf } from "../lib/reports/pdf.server";
+import { spendCsv } from "../lib/reports/spend-csv.server";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../lib/openai/http.server";
 import { SessionSecrets } from "../lib/openai/session-secrets";
 import { createRedactor } from "../lib/redaction";
@@ -219,6 +223,60 @@ describe("reconciliation", () => {
       ["2026-03-20", "5.0000"],
       ["2026-03-05", "0.0600"],
     ]);
+  });
+});
+
+describe("exports", () => {
+  it("neutralises spreadsheet formulas in CSV cells, streams exact money, with an optional BOM", async () => {
+    await importTeamCsv({ db: handle.db, viewer: admin, text: "email,team,cost_centre,valid_from\nbob@x.example,=HYPERLINK(\"http://evil.example\"),@SUM(A1),2026-03-01\n", today: "2026-03-01" });
+    const bytes = Buffer.from(await new Response(await spendCsv({ db: handle.db, viewer: finance, month: "2026-03", table: "team", bom: true })).arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString("utf8").trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^month,team,credits,usd,api_equivalent_usd,unpriced_tokens/);
+    const evil = lines.find((l) => l.includes("HYPERLINK"))!;
+    expect(evil).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    expect(lines.some((l) => /(^|,)[=+@-]/.test(l.replace(/^2026-03,/, "")) && !l.includes("'"))).toBe(false);
+    const centres = await new Response(await spendCsv({ db: handle.db, viewer: finance, month: "2026-03", table: "costCentre", bom: false })).text();
+    expect(centres).toContain("'@SUM(A1)");
+    const infra = lines.find((l) => l.startsWith("2026-03,Infra,"))!;
+    expect(infra.split(",").slice(2, 4)).toEqual(["455.00", "22.75"]);
+    // Undo, so the other tests see the original teams.
+    await handle.db.execute(sql`delete from team_assignments where email = 'bob@x.example' and source = 'csv_import'`);
+  });
+
+  it("writes the leadership PDF whose text holds the database's numbers and a footer on every page", async () => {
+    const now = new Date("2026-04-01T06:00:00Z");
+    const data = await loadMonthlyReportData({ db: handle.db, month: "2026-03", now });
+    expect(data.spend.totals).toMatchObject({ credits: "682.56", usd: "31.85", apiUsd: "45.50" });
+    expect(data.topUsers.map((u) => u.label).every((l) => /^person-[0-9a-f]{8}$/.test(l))).toBe(true);
+    const pdf = await renderMonthlyPdf(data);
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(pdf.includes(Buffer.from("/FontFile2"))).toBe(true); // TrueType fonts embedded
+    let text: string;
+    try {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-pdf-"));
+      fs.writeFileSync(path.join(dir, "r.pdf"), pdf);
+      text = execFileSync("pdftotext", ["-layout", path.join(dir, "r.pdf"), "-"], { encoding: "utf8" });
+    } catch {
+      text = ""; // poppler-utils not installed: the structural checks above still ran
+    }
+    if (text) {
+      expect(text).toContain("Codex spend — March 2026");
+      expect(text).toContain("682.56");
+      expect(text).toContain("$31.85");
+      expect(text).toContain("$45.50");
+      expect(text.replace(/\s+/g, " ")).toContain("gpt-5.6-codex-preview 150 tokens");
+      expect(text).not.toContain("alice@x.example");
+      const pages = text.split("\f").filter((p) => p.trim());
+      expect(pages.length).toBeGreaterThanOrEqual(3);
+      pages.forEach((page, i) => {
+        expect(page).toContain(`Page ${i + 1} of ${pages.length}`);
+        expect(page).toContain("Data period 2026-03-01 to 2026-03-31 · Generated 2026-04-01 06:00 UTC");
+      });
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-kept-"));
+    const kept = await generateAndKeepMonthlyPdf({ db: handle.db, month: "2026-03", dir, by: "job", now });
+    expect(createHash("sha256").update(fs.readFileSync(kept.path)).digest("hex")).toBe(kept.sha256);
   });
 });
 
