@@ -11,7 +11,12 @@ export type AccessAction =
   | "trail_viewed"
   | "trail_exported"
   | "dlp_findings_viewed"
-  | "fingerprint_searched";
+  | "fingerprint_searched"
+  | "siem_exported"
+  | "evidence_pack_exported"
+  | "destination_saved"
+  | "destination_deleted"
+  | "dead_letter_retried";
 
 export type AccessLogWrite = {
   actorPersonId: string | null;
