@@ -10,10 +10,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { redactionSuite } from "./bench/redaction";
+import { ingestSuite } from "./bench/ingest";
 import { redactionAccuracySuite } from "./bench/redaction-accuracy";
 import type { BenchResult, BenchSuite } from "./bench/types";
 
-const SUITES: BenchSuite[] = [redactionSuite, redactionAccuracySuite];
+const SUITES: BenchSuite[] = [redactionSuite, redactionAccuracySuite, ingestSuite];
 
 function parseArgs(argv: string[]) {
   const quick = argv.includes("--quick");
