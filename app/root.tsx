@@ -14,11 +14,15 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { CsrfInput } from "./components/csrf-input";
+import { useNonce } from "./components/nonce";
 import { getConfig } from "./lib/config.server";
 import { csrfTokenFor, getCurrentSession } from "./lib/session.server";
 import stylesheet from "./styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "Codex Ledger" }];
 
@@ -35,6 +39,7 @@ export type RootData = Awaited<ReturnType<typeof loader>>;
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -51,8 +56,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         ) : null}
         <Header viewer={data?.viewer ?? null} />
         <main className="page">{children}</main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -76,6 +81,11 @@ function Header({ viewer }: { viewer: RootData["viewer"] }) {
             {viewer.roles.some((r) => ["auditor", "admin"].includes(r)) ? <NavLink to="/access-log">Access log</NavLink> : null}
             {viewer.roles.includes("auditor") ? <NavLink to="/auditor/findings">Findings</NavLink> : null}
             {viewer.roles.includes("auditor") ? <NavLink to="/auditor/lookup">Lookup</NavLink> : null}
+            {viewer.roles.includes("viewer") ? <NavLink to="/reports/code-review">Code review</NavLink> : null}
+            {viewer.roles.some((r) => ["finance", "admin"].includes(r)) ? <NavLink to="/reports/spend">Spend</NavLink> : null}
+            {viewer.roles.some((r) => ["finance", "admin"].includes(r)) ? <NavLink to="/reports/budgets">Budgets</NavLink> : null}
+            {viewer.roles.includes("admin") ? <NavLink to="/admin/prices">Prices</NavLink> : null}
+            {viewer.roles.includes("admin") ? <NavLink to="/admin/teams">Teams</NavLink> : null}
             {viewer.roles.includes("admin") ? <NavLink to="/admin/sessions">Sessions</NavLink> : null}
             {viewer.roles.includes("admin") ? <NavLink to="/admin/sync">Sync</NavLink> : null}
           </nav>

@@ -52,3 +52,21 @@ test("a share card shows only the chosen numbers and can be withdrawn", async ({
   const real = await page.request.post("/me", { form: { intent: "leaderboard", optIn: "on", csrf: await csrfToken(page) } });
   expect(real.ok()).toBe(true);
 });
+
+test("pages hydrate under the CSP: no blocked script, no console error", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  await signIn(page, "admin");
+  for (const path of ["/", "/overview", "/me", "/admin/sessions"]) {
+    await page.goto(path);
+    // Remix sets its router on window once the page has hydrated.
+    await page.waitForFunction(() => "__remixRouter" in window);
+  }
+  // A client-side navigation, which only works with the scripts running.
+  await page.getByRole("link", { name: "My activity" }).click();
+  await expect(page.getByRole("heading", { name: "My activity" })).toBeVisible();
+  expect(problems).toEqual([]);
+});
