@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getConfig } from "../lib/config.server";
 import type { DatabaseHandle } from "../../db/client.server";
-import { analyticsUsageDaily, codexSessions, costsHourly, dailyRollups, people } from "../../db/schema";
+import { codexSessions, costsHourly, dailyRollups, people } from "../../db/schema";
 import { createTestDatabase } from "../../tests/setup/test-database";
 import { getPeopleExport, getPeopleView, listPeople, listTeamAggregates, parsePeopleParams, type PeopleQuery } from "./people.server";
 import { getTeamsOfPeople, listTeams, teamFromGroups } from "./teams.server";
@@ -65,8 +65,10 @@ beforeAll(async () => {
     const groups = [{ id: "g0", name: "everyone" }, ...(s.team ? [{ id: "g1", name: s.team }] : []), { id: "g2", name: "engineering" }];
     // An older row with another team: the most recent row decides.
     await db.insert(costsHourly).values([
-      { eventId: `cost-old-${s.key}`, hour: new Date("2026-01-01T10:00:00Z"), personId, openaiUserId: `user-${s.key}`, groups: [{ name: "Old Team" }], credits: "1" },
-      { eventId: `cost-new-${s.key}`, hour: new Date("2026-03-15T10:00:00Z"), personId, openaiUserId: `user-${s.key}`, groups, credits: "1" },
+      { eventId: `cost-old-${s.key}`, hour: new Date("2026-01-01T10:00:00Z"), personId, openaiUserId: `user-${s.key}`, groups: [{ name: "Old Team" }], product: "codex", credits: "1" },
+      { eventId: `cost-new-${s.key}`, hour: new Date("2026-03-15T10:00:00Z"), personId, openaiUserId: `user-${s.key}`, groups, product: "codex", credits: String(s.credits) },
+      // ChatGPT usage in the same feed is not Codex spend.
+      { eventId: `cost-chat-${s.key}`, hour: new Date("2026-03-15T11:00:00Z"), personId, openaiUserId: `user-${s.key}`, groups, product: "ChatGPT", credits: "77" },
     ]);
     for (const day of s.days) {
       // Two rows per day (two models): turns and tokens add up, the day counts once.
@@ -84,16 +86,13 @@ beforeAll(async () => {
         });
       }
     }
-    if (s.credits > 0) {
-      await db.insert(analyticsUsageDaily).values({ workspaceId: "ws", day: "2026-03-15", openaiUserId: `user-${s.key}`, personId, credits: String(s.credits) });
-    }
     for (let i = 0; i < s.sessions; i++) {
       const at = new Date(`2026-03-${String(10 + i).padStart(2, "0")}T09:00:00Z`);
       await db.insert(codexSessions).values({ sessionId: `${s.key}-s${i}`, personId, openaiUserId: `user-${s.key}`, firstAt: at, lastAt: at, turns: 1 });
     }
   }
   // Outside the range: neither counted in credits nor threads.
-  await db.insert(analyticsUsageDaily).values({ workspaceId: "ws", day: "2026-02-01", openaiUserId: "user-bob", personId: ids.get("bob"), credits: "1000" });
+  await db.insert(costsHourly).values({ eventId: "cost-feb-bob", hour: new Date("2026-02-01T10:00:00Z"), personId: ids.get("bob"), openaiUserId: "user-bob", product: "codex", credits: "1000" });
   await db.insert(codexSessions).values({ sessionId: "bob-old", personId: ids.get("bob"), firstAt: new Date("2026-02-01T00:00:00Z"), lastAt: new Date("2026-02-01T00:00:00Z") });
 });
 afterAll(async () => {
@@ -144,7 +143,7 @@ describe("parsePeopleParams", () => {
 });
 
 describe("People for auditors and finance", () => {
-  it("adds up rollups, analytics credits and sessions in the range; streaks and last active from active days", async () => {
+  it("adds up rollups, COSTS credits and sessions in the range; streaks and last active from active days", async () => {
     const { rows, total } = await listPeople({ db: handle.db, viewer: auditor, query: query() });
     expect(total).toBe(6);
     const ada = rows.find((r) => r.email === "ada@corp.test")!;

@@ -7,8 +7,8 @@ import { assertViewerHasRole, type Viewer } from "./viewer";
 
 /**
  * The People page: one row per Codex user with their activity in a date range, read from
- * the rollups (daily_rollups, codex_sessions, analytics_usage_daily, costs_hourly for the
- * team), never from raw events. Individuals are for auditors, finance and admins; viewers
+ * the rollups (daily_rollups, codex_sessions; costs_hourly for credits, COSTS being the
+ * authoritative spend, and for the team), never from raw events. Individuals are for auditors, finance and admins; viewers
  * get per-team aggregates only, with small teams merged so that nobody can be singled out.
  */
 
@@ -189,10 +189,12 @@ export function peopleRowsSql(query: PeopleQuery, { search, withTeam }: { search
       group by r.person_id
     ),
     credit as (
-      select a.person_id, sum(a.credits::float8) as credits
-      from analytics_usage_daily a
-      where a.person_id in (select id from scoped) and a.day between ${from} and ${to}
-      group by a.person_id
+      -- COSTS is the authoritative spend (the Analytics API's credits are reconciled against it in the spend reports).
+      select c.person_id, sum(c.credits)::float8 as credits
+      from costs_hourly c
+      where c.person_id in (select id from scoped) and c.product = 'codex'
+        and c.hour >= ${utcStart(query.from)} and c.hour < ${utcStart(addDays(query.to, 1))}
+      group by c.person_id
     ),
     thread as (
       select s.person_id, count(*)::int as threads
