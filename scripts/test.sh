@@ -84,6 +84,9 @@ if [ -n "$pg_bin" ] && [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; th
   missing+=(postgresql)
 fi
 [ -x "$CHROMIUM" ] || missing+=(chromium)
+# The PDF report embeds DejaVu; its tests read the PDF back with pdftotext.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   install_cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
