@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -5,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getConfig } from "../lib/config.server";
 import type { DatabaseHandle } from "../../db/client.server";
-import { codexSessions, costsHourly, dailyRollups, people } from "../../db/schema";
+import { codexSessions, costsHourly, dailyRollups, people, teamAssignments } from "../../db/schema";
 import { createTestDatabase } from "../../tests/setup/test-database";
 import { getPeopleExport, getPeopleView, listPeople, listTeamAggregates, parsePeopleParams, type PeopleQuery } from "./people.server";
 import { getTeamsOfPeople, listTeams, teamFromGroups } from "./teams.server";
@@ -113,6 +114,20 @@ describe("teams", () => {
     expect(teams.get(ids.get("dee")!)).toBe("Mobile");
     expect(teams.has(ids.get("eve")!)).toBe(false);
     expect(await listTeams({ db: handle.db, viewer })).toEqual(["Mobile", "Payments"]);
+  });
+
+  it("lets an admin's CSV assignment in force today override the COSTS groups", async () => {
+    const [ada] = await handle.db.select().from(people).where(eq(people.id, ids.get("ada")!));
+    await handle.db.insert(teamAssignments).values([
+      { email: ada!.email, team: "Platform", validFrom: "2000-01-01", source: "csv_import" },
+      // Not yet in force: ignored today.
+      { email: ada!.email, team: "Future", validFrom: "2999-01-01", source: "csv_import" },
+    ]);
+    try {
+      expect((await getTeamsOfPeople({ db: handle.db, personIds: [ada!.id] })).get(ada!.id)).toBe("Platform");
+    } finally {
+      await handle.db.delete(teamAssignments).where(eq(teamAssignments.email, ada!.email));
+    }
   });
 });
 

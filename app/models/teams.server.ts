@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { selectRows, type Database } from "../../db/client.server";
 import { getConfig } from "../lib/config.server";
+import { teamOnDaySql } from "./team-assignments.server";
 import { assertViewerHasRole, type Viewer } from "./viewer";
 
 /**
@@ -9,9 +10,9 @@ import { assertViewerHasRole, type Viewer } from "./viewer";
  * whose name is not in TEAM_IGNORE_GROUPS (groups such as "everyone" or "engineering" that
  * span teams). No such group: no team (null).
  *
- * Issue 6 brings effective-dated teams (a person's team on the day of each record, not
- * today's) and CSV overrides from the admin screen; until then this is the one place that
- * decides, so callers should go through these functions rather than read `groups` themselves.
+ * Effective-dated assignments (CSV imports from the admin screen, IdP groups) override it:
+ * see team-assignments.server.ts. Callers go through these functions rather than read
+ * `groups` themselves.
  */
 
 export type IdentityGroup = { id?: string; name?: string };
@@ -26,20 +27,18 @@ export function teamFromGroups(groups: readonly IdentityGroup[] | null | undefin
 }
 
 /**
- * The same rule as a SQL expression (text or null) for the person whose id is
- * `personIdColumn`, for queries that filter, group or sort by team. Each evaluation is one
- * backward step on the index costs_hourly_person_hour (person_id, hour).
+ * A person's team today as a SQL expression (text or null) for the person whose id is
+ * `personIdColumn`, for queries that filter, group or sort by team: an admin's CSV import or
+ * an IdP assignment in force today wins (team_assignments, effective-dated), else the rule
+ * above on the groups of the person's most recent COSTS record (one backward step on the
+ * index costs_hourly_person_hour).
  */
-export function teamSql(personIdColumn: SQL, ignore: readonly string[] = getConfig().teamIgnoreGroups): SQL {
-  const ignoreArray = sql`${JSON.stringify(ignore)}::jsonb`;
+export function teamSql(personIdColumn: SQL): SQL {
   return sql`(
-    select g.value->>'name'
-    from (select c.groups from costs_hourly c where c.person_id = ${personIdColumn} order by c.hour desc limit 1) latest,
-      jsonb_array_elements(case when jsonb_typeof(latest.groups) = 'array' then latest.groups else '[]'::jsonb end) with ordinality as g(value, position)
-    where coalesce(g.value->>'name', '') <> ''
-      and (g.value->>'name') not in (select jsonb_array_elements_text(${ignoreArray}))
-    order by g.position
-    limit 1
+    select ${teamOnDaySql({ email: sql`lower(tp.email)`, day: sql`current_date`, groups: sql`latest.groups` })}
+    from people tp
+    left join lateral (select c.groups from costs_hourly c where c.person_id = tp.id order by c.hour desc limit 1) latest on true
+    where tp.id = ${personIdColumn}
   )`;
 }
 
