@@ -91,6 +91,7 @@ export type SyncRunRow = {
 export type SyncHealth = {
   now: string;
   lagWarningHours: number;
+  retentionDays: number;
   schedule: { mode: SyncControl["mode"]; intervalMinutes: number } | null;
   streams: StreamHealth[];
   runs: SyncRunRow[];
@@ -172,6 +173,7 @@ export async function getSyncHealth({
   return {
     now: now.toISOString(),
     lagWarningHours,
+    retentionDays: SOURCE_RETENTION_DAYS,
     schedule: control ? { mode: control.mode, intervalMinutes: control.intervalMinutes } : null,
     streams,
     runs: runs.map((r) => runRow(r)),

@@ -4,7 +4,8 @@ import { CsrfInput } from "../components/csrf-input";
 import { getConfig } from "../lib/config.server";
 import { getDb } from "../lib/db.server";
 import { requireAdmin } from "../lib/session.server";
-import { getSyncHealth, requestSyncNow, SOURCE_RETENTION_DAYS, type StreamHealth } from "../models/sync-health.server";
+// Values from a .server module are empty in the browser: only types are imported, data comes from the loader.
+import { getSyncHealth, requestSyncNow, type StreamHealth } from "../models/sync-health.server";
 
 export const meta: MetaFunction = () => [{ title: "Sync health · Codex Ledger" }];
 
@@ -69,7 +70,7 @@ export default function SyncHealth() {
           {health.schedule
             ? `Every source syncs every ${health.schedule.intervalMinutes} minutes (${health.schedule.mode === "pg-boss" ? "pg-boss workers on PostgreSQL" : "in this process"}). `
             : "This process runs no sync schedule. "}
-          OpenAI keeps log files for {SOURCE_RETENTION_DAYS} days; a cursor more than {health.lagWarningHours} hours behind is flagged. Times are
+          OpenAI keeps log files for {health.retentionDays} days; a cursor more than {health.lagWarningHours} hours behind is flagged. Times are
           UTC.
         </p>
         <Form method="post">
