@@ -81,6 +81,8 @@ function Header({ viewer }: { viewer: RootData["viewer"] }) {
             {viewer.roles.some((r) => ["auditor", "admin"].includes(r)) ? <NavLink to="/access-log">Access log</NavLink> : null}
             {viewer.roles.includes("auditor") ? <NavLink to="/auditor/findings">Findings</NavLink> : null}
             {viewer.roles.includes("auditor") ? <NavLink to="/auditor/lookup">Lookup</NavLink> : null}
+            {viewer.roles.some((r) => ["auditor", "admin"].includes(r)) ? <NavLink to="/auditor/ledger">Ledger</NavLink> : null}
+            {viewer.roles.some((r) => ["auditor", "admin"].includes(r)) ? <NavLink to="/auditor/export">Export</NavLink> : null}
             {viewer.roles.includes("viewer") ? <NavLink to="/reports/code-review">Code review</NavLink> : null}
             {viewer.roles.some((r) => ["finance", "admin"].includes(r)) ? <NavLink to="/reports/spend">Spend</NavLink> : null}
             {viewer.roles.some((r) => ["finance", "admin"].includes(r)) ? <NavLink to="/reports/budgets">Budgets</NavLink> : null}
@@ -88,6 +90,7 @@ function Header({ viewer }: { viewer: RootData["viewer"] }) {
             {viewer.roles.includes("admin") ? <NavLink to="/admin/teams">Teams</NavLink> : null}
             {viewer.roles.includes("admin") ? <NavLink to="/admin/sessions">Sessions</NavLink> : null}
             {viewer.roles.includes("admin") ? <NavLink to="/admin/sync">Sync</NavLink> : null}
+            {viewer.roles.includes("admin") ? <NavLink to="/admin/destinations">Destinations</NavLink> : null}
           </nav>
           <div className="whoami">
             <span title={viewer.email}>{viewer.name ?? viewer.email}</span>

@@ -307,7 +307,7 @@ function ocsfRedactionFinding(event: CanonicalEvent, finding: CanonicalFinding, 
       data_sources: ["Codex Ledger redaction"],
       related_events: [{ uid: event.event_id, type: event.event_type, type_uid: undefined }],
     },
-    message: `[${finding.kind === "secret" ? "SECRET" : "PII"}:${finding.type}:${finding.fingerprint}] in ${finding.field}`,
+    message: `${finding.type} (${finding.kind}) in ${finding.field}, fingerprint ${finding.fingerprint}`,
     unmapped: {
       codex: { event_id: event.event_id, field: finding.field, type: finding.type, kind: finding.kind, start: finding.start, end: finding.end, fingerprint: finding.fingerprint },
     },
