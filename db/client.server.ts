@@ -12,13 +12,17 @@ import postgres from "postgres";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
-export type DatabaseTarget = { kind: "pglite"; dataDir: string | null } | { kind: "postgres"; url: string };
+export type DatabaseTarget =
+  | { kind: "pglite"; dataDir: string | null; /** Start from a dumped data folder (tests: a migrated template). */ loadDataDir?: Blob }
+  | { kind: "postgres"; url: string };
 
 export type DatabaseHandle = {
   db: Database;
   kind: DatabaseTarget["kind"];
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** PGlite only: the whole data folder as a tarball. */
+  dumpDataDir?: () => Promise<Blob>;
 };
 
 export { schema };
@@ -103,7 +107,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     let client: PGlite;
     try {
       if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
-      client = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+      client = target.dataDir ? new PGlite(target.dataDir) : new PGlite(target.loadDataDir ? { loadDataDir: target.loadDataDir } : undefined);
       await client.waitReady;
       await client.exec("set time zone 'UTC'");
     } catch (error) {
@@ -119,6 +123,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
         await client.close();
         release();
       },
+      dumpDataDir: () => client.dumpDataDir("none"),
     };
   }
   const client = postgres(target.url, {

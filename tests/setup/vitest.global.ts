@@ -1,4 +1,4 @@
-import { prepareTemplateDatabase } from "./test-database";
+import { preparePgliteTemplate, prepareTemplateDatabase } from "./test-database";
 
 /**
  * Runs once before the vitest suite. With TEST_DATABASE_URL (set by scripts/test.sh to a
@@ -9,4 +9,5 @@ export default async function setup() {
   const adminUrl = process.env.TEST_DATABASE_URL;
   process.stdout.write(`vitest: database tests run on ${adminUrl ? "PostgreSQL" : "PGlite"}\n`);
   if (adminUrl) await prepareTemplateDatabase(adminUrl);
+  else await preparePgliteTemplate();
 }
