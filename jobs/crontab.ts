@@ -14,7 +14,13 @@ export const SYNC_TASKS = {
   analytics: "analytics__sync",
 } as const satisfies Record<SyncSource, string>;
 export type SyncTask = (typeof SYNC_TASKS)[SyncSource];
-export type TaskName = SyncTask;
+/** Daily: clears redacted text older than TEXT_RETENTION_DAYS (jobs/redacted_text__expire.ts). */
+export const EXPIRE_TEXT_TASK = "redacted_text__expire";
+export type TaskName = SyncTask | typeof EXPIRE_TEXT_TASK;
+
+export function isSyncTask(task: TaskName): task is SyncTask {
+  return (Object.values(SYNC_TASKS) as string[]).includes(task);
+}
 
 export type CrontabEntry = { task: TaskName; cron: string; comment: string };
 
@@ -51,9 +57,8 @@ export function buildCrontab({ intervalMinutes, sources }: { intervalMinutes: nu
     // publishes them late.
     entries.push({ task: SYNC_TASKS.analytics, cron, comment: `Codex Analytics daily rows, every ${minutes} min` });
   }
-  // TODO(redacted_text__expire): once jobs/redacted_text__expire.ts exists, add a daily line
-  // here, e.g. { task: "redacted_text__expire", cron: "17 3 * * *", comment: "drop redacted
-  // text older than TEXT_RETENTION_DAYS" }, and its runner in jobs/scheduler.ts TASK_RUNNERS.
-  // Nothing runs for it until then.
+  // Redacted text has its own, shorter retention (TEXT_RETENTION_DAYS): cleared once a day at a
+  // quiet hour; metadata, fingerprints and findings stay.
+  entries.push({ task: EXPIRE_TEXT_TASK, cron: "17 3 * * *", comment: "Clear redacted text older than TEXT_RETENTION_DAYS, daily at 03:17 UTC" });
   return entries;
 }

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { selectRows, type DatabaseHandle } from "../db/client.server";
 import { startSimulator, type SimulatorHandle } from "../scripts/simulator/index";
 import { createTestDatabase } from "../tests/setup/test-database";
-import { buildCrontab, cronForInterval, SYNC_TASKS, type CrontabEntry, type TaskName } from "./crontab";
+import { buildCrontab, cronForInterval, EXPIRE_TEXT_TASK, SYNC_TASKS, type CrontabEntry, type TaskName } from "./crontab";
 import {
   abortableDatabase,
   configuredSources,
@@ -57,9 +57,13 @@ describe("crontab", () => {
     expect(cronForInterval(5000)).toEqual({ cron: "0 0 * * *", minutes: 1440 });
   });
 
-  it("schedules only the configured sources", () => {
-    expect(buildCrontab({ intervalMinutes: 15, sources: ["compliance", "analytics"] }).map((e) => e.task)).toEqual([COMPLIANCE, ANALYTICS]);
-    expect(buildCrontab({ intervalMinutes: 15, sources: ["analytics"] }).map((e) => e.task)).toEqual([ANALYTICS]);
+  it("schedules only the configured sources, and the daily text expiry", () => {
+    expect(buildCrontab({ intervalMinutes: 15, sources: ["compliance", "analytics"] }).map((e) => [e.task, e.cron])).toEqual([
+      [COMPLIANCE, "*/15 * * * *"],
+      [ANALYTICS, "*/15 * * * *"],
+      [EXPIRE_TEXT_TASK, "17 3 * * *"],
+    ]);
+    expect(buildCrontab({ intervalMinutes: 15, sources: ["analytics"] }).map((e) => e.task)).toEqual([ANALYTICS, EXPIRE_TEXT_TASK]);
     expect(configuredSources({ apiBase: "x", analyticsApiKey: "k", workspaceId: "w" })).toEqual(["analytics"]);
     expect(configuredSources({ apiBase: "x", complianceApiKey: "k", workspaceId: "w", analyticsApiKey: "a" })).toEqual(["compliance", "analytics"]);
     const both = { apiBase: "x", complianceApiKey: "c", analyticsApiKey: "a", workspaceId: "w", orgId: "o" };
@@ -163,6 +167,7 @@ describe("sync tasks on the database", () => {
       db: handle.db,
       connection: { apiBase: sim.baseUrl, complianceApiKey: sim.complianceApiKey, analyticsApiKey: sim.analyticsApiKey, workspaceId: sim.workspaceId, orgId: sim.orgId },
       settings: { backfillDays: 2, textPolicy: "hash-only", redactionKey: randomBytes(32), redactIpAddresses: false },
+      textRetentionDays: 30,
     });
     const summary = await run(ANALYTICS, "schedule", new AbortController().signal);
     expect(summary.sources.map((s) => s.source)).toEqual(["analytics", "analytics", "analytics"]);
@@ -170,6 +175,9 @@ describe("sync tasks on the database", () => {
     expect(runs).toEqual([{ trigger: "schedule", ok: summary.ok }]);
     const cursors = await selectRows<{ source: string }>(handle.db, sql`select distinct source from sync_cursors`);
     expect(cursors.map((c) => c.source)).toEqual(["analytics"]);
+
+    const expiry = await run(EXPIRE_TEXT_TASK, "schedule", new AbortController().signal);
+    expect(expiry).toMatchObject({ ok: true, sources: [{ source: "retention", eventType: "redacted_text", errors: [] }] });
   });
 });
 
@@ -215,7 +223,7 @@ describe.skipIf(!TEST_DATABASE_URL)("pg-boss scheduler (PostgreSQL)", () => {
     const a = await startPgBossScheduler({ url, entries, run: runner("a"), logger: quiet, pollingIntervalSeconds: 0.5 });
     const b = await startPgBossScheduler({ url, entries, run: runner("b"), logger: quiet, pollingIntervalSeconds: 0.5 });
     try {
-      expect((await a.boss.getSchedules()).map((s) => s.name).sort()).toEqual([ANALYTICS, COMPLIANCE]);
+      expect((await a.boss.getSchedules()).map((s) => s.name).sort()).toEqual([ANALYTICS, COMPLIANCE, EXPIRE_TEXT_TASK].sort());
       expect(await a.syncNow("manual")).toBe("started");
       await waitFor(async () => (active.get(COMPLIANCE) ?? 0) === 1 && (active.get(ANALYTICS) ?? 0) === 1);
       // Both tasks are running: "sync now" from the other process starts nothing new.

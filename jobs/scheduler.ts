@@ -5,7 +5,8 @@ import { z } from "zod";
 import type { Database } from "../db/client.server";
 import type { Config } from "../app/lib/config.server";
 import type { OpenAIConnection } from "../app/lib/openai/connection";
-import { buildCrontab, cronForInterval, SYNC_SOURCES, SYNC_TASKS, type CrontabEntry, type SyncSource, type TaskName } from "./crontab";
+import { buildCrontab, cronForInterval, EXPIRE_TEXT_TASK, isSyncTask, SYNC_SOURCES, SYNC_TASKS, type CrontabEntry, type SyncSource, type TaskName } from "./crontab";
+import { expireRedactedText } from "./redacted_text__expire";
 import { plannedStreams, runSyncOnce, type SyncSettings, type SyncSummary } from "./sync__run_once";
 
 /**
@@ -24,7 +25,10 @@ export type SchedulerLogger = {
   error(fields: Record<string, unknown>, message: string): void;
 };
 
-/** Runs one task to its end (or to the first clean point after `signal` aborts). */
+/**
+ * Runs one task to its end (or to the first clean point after `signal` aborts). Every task
+ * answers in the sync summary's shape, so logs and callers read one kind of result.
+ */
 export type TaskRunner = (task: TaskName, trigger: string, signal: AbortSignal) => Promise<SyncSummary>;
 
 export type TriggerResult = "started" | "already running";
@@ -32,7 +36,7 @@ export type TriggerResult = "started" | "already running";
 export interface Scheduler {
   readonly kind: "in-process" | "pg-boss";
   readonly entries: readonly CrontabEntry[];
-  /** Starts every sync task now, unless it is already running; returns at once. */
+  /** Starts every sync task (not the maintenance ones) now, unless it is already running; returns at once. */
   syncNow(trigger: string): Promise<TriggerResult>;
   /** Stops scheduling, asks running tasks to stop at their next clean point, waits up to graceMs. */
   stop(options?: { graceMs?: number }): Promise<{ finished: boolean }>;
@@ -98,16 +102,25 @@ export function createSyncTaskRunner({
   db,
   connection,
   settings,
+  textRetentionDays,
   logger,
 }: {
   db: Database;
   connection: OpenAIConnection;
   settings: SyncSettings;
+  /** TEXT_RETENTION_DAYS, for the daily redacted_text__expire task. */
+  textRetentionDays?: number;
   logger?: SchedulerLogger;
 }): TaskRunner {
   return async (task, trigger, signal) => {
-    const source = sourceOfTask(task);
     const started = Date.now();
+    if (task === EXPIRE_TEXT_TASK) {
+      if (!textRetentionDays) throw new Error("redacted_text__expire needs TEXT_RETENTION_DAYS");
+      const cleared = await expireRedactedText({ db: abortableDatabase(db, signal), retentionDays: textRetentionDays, now: new Date() });
+      logger?.info({ task, trigger, cleared, ms: Date.now() - started }, "redacted text expired");
+      return { ok: true, sources: [{ source: "retention", eventType: "redacted_text", files: 0, events: cleared, newEvents: 0, errors: [] }], totalEvents: 0 };
+    }
+    const source = sourceOfTask(task);
     const summary = await runSyncOnce({ db: abortableDatabase(db, signal), connection: connectionForSource(connection, source), settings, trigger, logger });
     const errors = summary.sources.flatMap((s) => s.errors);
     logger?.[summary.ok ? "info" : "warn"](
@@ -174,7 +187,7 @@ export function startInProcessScheduler({
     runNow: launch,
     isRunning: (task) => running.has(task),
     async syncNow(trigger) {
-      const started = entries.filter((e) => launch(e.task, trigger) !== null);
+      const started = entries.filter((e) => isSyncTask(e.task) && launch(e.task, trigger) !== null);
       return started.length > 0 ? "started" : "already running";
     },
     async stop({ graceMs = 15_000 } = {}) {
@@ -251,7 +264,7 @@ export async function startPgBossScheduler({
   if (schedule) {
     for (const entry of entries) await boss.schedule(entry.task, entry.cron, { trigger: "schedule" }, { tz: "UTC" });
     // A task this deployment no longer runs (a source whose key was removed) stops being scheduled.
-    const ours = new Set<string>(Object.values(SYNC_TASKS));
+    const ours = new Set<string>([...Object.values(SYNC_TASKS), EXPIRE_TEXT_TASK]);
     for (const existing of await boss.getSchedules()) {
       if (ours.has(existing.name) && !entries.some((e) => e.task === existing.name)) await boss.unschedule(existing.name);
     }
@@ -305,7 +318,7 @@ export async function startPgBossScheduler({
     boss,
     async syncNow(trigger) {
       let started = 0;
-      for (const entry of entries) {
+      for (const entry of entries.filter((e) => isSyncTask(e.task))) {
         if (await isActive(entry.task)) continue;
         // null: a run of this task is already waiting for a worker (the stately policy).
         if ((await boss.send(entry.task, { trigger })) !== null) started++;
@@ -354,10 +367,11 @@ export async function startConfiguredScheduler({
   logger?: SchedulerLogger;
   work?: boolean;
 }): Promise<ConfiguredScheduler> {
-  const entries = buildCrontab({ intervalMinutes: config.sync.intervalMinutes, sources: configuredSources(connection) });
+  const sources = configuredSources(connection);
   const { minutes: intervalMinutes } = cronForInterval(config.sync.intervalMinutes);
-  if (entries.length === 0) return { kind: "none", scheduler: null, intervalMinutes };
-  const run = createSyncTaskRunner({ db, connection, settings: syncSettingsFromConfig(config), logger });
+  if (sources.length === 0) return { kind: "none", scheduler: null, intervalMinutes };
+  const entries = buildCrontab({ intervalMinutes: config.sync.intervalMinutes, sources });
+  const run = createSyncTaskRunner({ db, connection, settings: syncSettingsFromConfig(config), textRetentionDays: config.textRetentionDays, logger });
   if (config.database.kind === "postgres") {
     return { kind: "pg-boss", scheduler: await startPgBossScheduler({ url: config.database.url, entries, run, logger, work }), intervalMinutes };
   }

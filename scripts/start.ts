@@ -8,6 +8,7 @@ import { createApp, listen } from "../app/lib/http-server.server";
 import { logger } from "../app/lib/logger.server";
 import { connectionFromConfig } from "../app/lib/openai/connection";
 import { registerSyncControl } from "../app/models/sync-health.server";
+import { isSyncTask } from "../jobs/crontab";
 import { startConfiguredScheduler, type ConfiguredScheduler, type RunOutcome } from "../jobs/scheduler";
 import { bootConfig } from "./lib/boot";
 import { buildIfNeeded } from "./lib/build";
@@ -60,7 +61,7 @@ async function main() {
   // The first sync runs in the background: the console serves while it stores.
   if (sync.kind === "in-process") {
     const started = Date.now();
-    const runs = sync.scheduler.entries.map((e) => sync.scheduler.runNow(e.task, "first sync")).filter((p): p is Promise<RunOutcome> => p !== null);
+    const runs = sync.scheduler.entries.filter((e) => isSyncTask(e.task)).map((e) => sync.scheduler.runNow(e.task, "first sync")).filter((p): p is Promise<RunOutcome> => p !== null);
     void Promise.all(runs).then((outcomes) => {
       if (stopping) return;
       const seconds = Math.round((Date.now() - started) / 1000);
