@@ -16,7 +16,7 @@ import { assertViewerHasRole, type Viewer } from "./viewer";
 
 const AUDITOR_ROLES = ["auditor", "admin"] as const;
 const DAY_MS = 86_400_000;
-export const FINDINGS_PAGE_SIZE = 50;
+export const FINDINGS_PAGE_SIZE = 25;
 /** Characters of redacted text shown on each side of a finding's placeholder. */
 export const EXCERPT_CONTEXT = 80;
 /** Longest value "has this value been seen?" accepts (a PEM key with its chain fits). */

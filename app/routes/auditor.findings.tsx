@@ -119,17 +119,15 @@ export default function Findings() {
               <thead>
                 <tr>
                   <th scope="col">Type</th>
-                  <th scope="col">Kind</th>
                   <th scope="col" className="num">Findings</th>
                 </tr>
               </thead>
               <tbody>
                 {page.byType.map((t) => (
                   <tr key={t.type}>
-                    <td>
-                      <code>{t.type}</code>
+                    <td style={{ overflowWrap: "anywhere" }}>
+                      <code>{t.type}</code> <span className="muted small">{t.kind === "secret" ? "secret" : "personal data"}</span>
                     </td>
-                    <td className="muted">{t.kind === "secret" ? "secret" : "personal data"}</td>
                     <td className="num">
                       <Link to={withFilters(filters, { type: t.type, day: undefined })}>{num(t.count)}</Link>
                     </td>
@@ -148,9 +146,9 @@ export default function Findings() {
                 </tr>
               </thead>
               <tbody>
-                {page.byPerson.map((p) => (
+                {page.byPerson.slice(0, 25).map((p) => (
                   <tr key={p.personId ?? "unknown"}>
-                    <td>
+                    <td style={{ overflowWrap: "anywhere" }}>
                       {personLabel(p)}
                       {p.name && p.email ? <div className="muted small">{p.email}</div> : null}
                     </td>
@@ -161,36 +159,29 @@ export default function Findings() {
                 ))}
               </tbody>
             </table>
-          </section>
-          <section className="card">
-            <h2>By day</h2>
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">Day (UTC)</th>
-                  <th scope="col" className="num">Findings</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.byDay.map((d) => (
-                  <tr key={d.day} aria-current={filters.day === d.day ? "true" : undefined}>
-                    <td>{d.day}</td>
-                    <td className="num">
-                      <Link to={withFilters(filters, { day: d.day })}>{num(d.count)}</Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            {page.byPerson.length > 25 ? <p className="muted small">The 25 people with the most findings; filter by type or day to see others.</p> : null}
           </section>
         </div>
+      ) : null}
+      {page.total > 0 ? (
+        <section className="card">
+          <h2>By day (UTC)</h2>
+          <ul className="badges" aria-label="Findings by day">
+            {page.byDay.map((d) => (
+              <li key={d.day} className={filters.day === d.day ? "badge role" : "badge"}>
+                <Link to={withFilters(filters, { day: d.day })} data-day={d.day} style={{ color: "inherit", textDecoration: "none" }}>
+                  {d.day}: <strong>{num(d.count)}</strong>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       {page.total > 0 ? (
         <section className="card" id="events">
           <h2>Findings{narrowed.length ? ` — ${narrowed.join(", ")}` : ""}</h2>
           <p className="muted small">
-            Newest first, {page.rows.length} shown. The excerpt is the stored redacted text around the finding; it is empty once the text has
-            passed its retention (TEXT_RETENTION_DAYS) or under TEXT_POLICY=hash-only.
+            Newest first, {page.rows.length} shown, each with the stored redacted text around it (never the value: there is none).
           </p>
           <table className="data findings">
             <thead>
@@ -200,38 +191,37 @@ export default function Findings() {
                 <th scope="col">Event</th>
                 <th scope="col">Field</th>
                 <th scope="col">Finding</th>
-                <th scope="col">Redacted text</th>
               </tr>
             </thead>
-            <tbody>
-              {page.rows.map((r) => (
-                <tr key={r.id}>
-                  <td>{dateTime.format(new Date(r.occurredAt))}</td>
-                  <td>{r.personName ?? r.personEmail ?? "—"}</td>
-                  <td>
+            {page.rows.map((r) => (
+              <tbody key={r.id}>
+                <tr>
+                  <td style={{ borderBottom: 0 }}>{dateTime.format(new Date(r.occurredAt))}</td>
+                  <td style={{ borderBottom: 0 }}>{r.personName ?? r.personEmail ?? "—"}</td>
+                  <td style={{ borderBottom: 0 }} title={r.eventId}>
                     {r.eventType}
-                    <div className="muted small" title={r.eventId}>
-                      {r.eventId.length > 14 ? `${r.eventId.slice(0, 14)}…` : r.eventId}
-                    </div>
                   </td>
-                  <td>{r.field}</td>
-                  <td>
+                  <td style={{ borderBottom: 0 }}>{r.field}</td>
+                  <td style={{ borderBottom: 0 }}>
                     <code>{r.placeholder}</code>
                   </td>
-                  <td className="small" style={{ maxWidth: "28rem", overflowWrap: "anywhere" }}>
+                </tr>
+                <tr>
+                  <td colSpan={5} className="small" style={{ paddingTop: 0, overflowWrap: "anywhere" }}>
                     {r.excerpt ? (
                       <>
+                        <span className="muted">Redacted text: </span>
                         {r.excerpt.before}
                         <mark>{r.excerpt.placeholder}</mark>
                         {r.excerpt.after}
                       </>
                     ) : (
-                      <span className="muted">not stored</span>
+                      <span className="muted">Redacted text not stored (past TEXT_RETENTION_DAYS, hash-only policy, or a field other than the main text).</span>
                     )}
                   </td>
                 </tr>
-              ))}
-            </tbody>
+              </tbody>
+            ))}
           </table>
           {page.rows.length === 0 ? <p className="muted">No findings on that day within the range.</p> : null}
           {page.nextCursor ? (

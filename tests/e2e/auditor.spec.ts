@@ -18,7 +18,7 @@ async function waitForFindings(page: Page): Promise<number> {
 
 test.describe("auditor tools", () => {
   test("an auditor sees the DLP overview and drills down to the findings behind a count", async ({ page }) => {
-    test.setTimeout(260_000);
+    test.setTimeout(330_000);
     await signIn(page, "auditor", "/auditor/findings");
     await expect(page).toHaveURL(/\/auditor\/findings$/);
     await expect(page.getByRole("heading", { name: "DLP findings" })).toBeVisible();
@@ -28,6 +28,7 @@ test.describe("auditor tools", () => {
 
     const total = await waitForFindings(page);
     await page.screenshot({ path: "test-results/screens/auditor-findings.png", fullPage: true });
+    await page.screenshot({ path: "test-results/screens/auditor-findings-top.png" });
     if (total === 0) {
       // No sync data in this run: the page still answers, and says so.
       await expect(page.getByText(/No findings between/)).toBeVisible();
@@ -40,6 +41,8 @@ test.describe("auditor tools", () => {
     // Placeholders only: every row shows [SECRET:…] or [PII:…], never a planted value.
     await expect(list.locator("tbody tr").first().locator("code")).toHaveText(/^\[(SECRET|PII):[a-z0-9_]+:[0-9a-f]{8}\]$/);
     await expect(page.locator("body")).not.toContainText(CANARY_EMAIL);
+    await page.locator("#events").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "test-results/screens/auditor-findings-list.png" });
 
     // Drill down: the count of the first type links to the same page filtered by that type.
     const firstType = (await byType.locator("tbody tr").first().locator("code").textContent())!.trim();
@@ -51,15 +54,15 @@ test.describe("auditor tools", () => {
     for (const code of codes) expect(code).toContain(`:${firstType}:`);
 
     // A day's count narrows the list to that day.
-    const dayTable = page.getByRole("table").nth(2);
-    const day = (await dayTable.locator("tbody tr").first().locator("td").first().textContent())!.trim();
-    await dayTable.locator("tbody tr").first().getByRole("link").click();
+    const dayLink = page.getByRole("list", { name: "Findings by day" }).getByRole("link").first();
+    const day = (await dayLink.getAttribute("data-day"))!;
+    await dayLink.click();
     await expect(page).toHaveURL(new RegExp(`[?&]day=${day}`));
     await page.screenshot({ path: "test-results/screens/auditor-findings-drilldown.png", fullPage: true });
   });
 
   test("lookup finds a planted value, and the value is not kept on the page, in the URL or in the access log", async ({ page }) => {
-    test.setTimeout(260_000);
+    test.setTimeout(330_000);
     await signIn(page, "auditor", "/auditor/findings");
     const total = await waitForFindings(page);
     await page.goto("/auditor/lookup");
