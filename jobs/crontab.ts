@@ -16,7 +16,15 @@ export const SYNC_TASKS = {
 export type SyncTask = (typeof SYNC_TASKS)[SyncSource];
 /** Daily: clears redacted text older than TEXT_RETENTION_DAYS (jobs/redacted_text__expire.ts). */
 export const EXPIRE_TEXT_TASK = "redacted_text__expire";
-export type TaskName = SyncTask | typeof EXPIRE_TEXT_TASK;
+/** Maintenance tasks that do not talk to OpenAI, one job file each. */
+export const MAINTENANCE_TASKS = {
+  digest: "ledger__digest",
+  verify: "ledger__verify",
+  budgets: "budgets__check",
+  report: "reports__monthly",
+} as const;
+export type MaintenanceTask = (typeof MAINTENANCE_TASKS)[keyof typeof MAINTENANCE_TASKS];
+export type TaskName = SyncTask | typeof EXPIRE_TEXT_TASK | MaintenanceTask;
 
 export function isSyncTask(task: TaskName): task is SyncTask {
   return (Object.values(SYNC_TASKS) as string[]).includes(task);
@@ -60,5 +68,14 @@ export function buildCrontab({ intervalMinutes, sources }: { intervalMinutes: nu
   // Redacted text has its own, shorter retention (TEXT_RETENTION_DAYS): cleared once a day at a
   // quiet hour; metadata, fingerprints and findings stay.
   entries.push({ task: EXPIRE_TEXT_TASK, cron: "17 3 * * *", comment: "Clear redacted text older than TEXT_RETENTION_DAYS, daily at 03:17 UTC" });
+  // The integrity chain is appended (and the SIEM destinations fed) right after every
+  // Compliance sync, inside its task; the daily digest signs each closed UTC day's chain head
+  // shortly after midnight, and a daily verification recomputes everything.
+  entries.push({ task: MAINTENANCE_TASKS.digest, cron: "5 0 * * *", comment: "Sign the integrity chain's digest of each closed UTC day, daily at 00:05 UTC" });
+  entries.push({ task: MAINTENANCE_TASKS.verify, cron: "30 2 * * *", comment: "Recompute the chain and every digest, daily at 02:30 UTC" });
+  // Budget alerts at 50/75/90/100 %: hourly is soon enough for spend that OpenAI reports hourly.
+  entries.push({ task: MAINTENANCE_TASKS.budgets, cron: "23 * * * *", comment: "Check budgets and send threshold alerts, hourly at :23" });
+  // The leadership PDF of the previous month, once its last day's COSTS files are in.
+  entries.push({ task: MAINTENANCE_TASKS.report, cron: "30 6 1 * *", comment: "Generate and keep last month's spend report, on the 1st at 06:30 UTC" });
   return entries;
 }

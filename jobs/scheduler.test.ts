@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { selectRows, type DatabaseHandle } from "../db/client.server";
 import { startSimulator, type SimulatorHandle } from "../scripts/simulator/index";
 import { createTestDatabase } from "../tests/setup/test-database";
@@ -57,13 +57,20 @@ describe("crontab", () => {
     expect(cronForInterval(5000)).toEqual({ cron: "0 0 * * *", minutes: 1440 });
   });
 
-  it("schedules only the configured sources, and the daily text expiry", () => {
+  it("schedules only the configured sources, and the daily and hourly maintenance", () => {
+    const maintenance = [
+      [EXPIRE_TEXT_TASK, "17 3 * * *"],
+      ["ledger__digest", "5 0 * * *"],
+      ["ledger__verify", "30 2 * * *"],
+      ["budgets__check", "23 * * * *"],
+      ["reports__monthly", "30 6 1 * *"],
+    ];
     expect(buildCrontab({ intervalMinutes: 15, sources: ["compliance", "analytics"] }).map((e) => [e.task, e.cron])).toEqual([
       [COMPLIANCE, "*/15 * * * *"],
       [ANALYTICS, "*/15 * * * *"],
-      [EXPIRE_TEXT_TASK, "17 3 * * *"],
+      ...maintenance,
     ]);
-    expect(buildCrontab({ intervalMinutes: 15, sources: ["analytics"] }).map((e) => e.task)).toEqual([ANALYTICS, EXPIRE_TEXT_TASK]);
+    expect(buildCrontab({ intervalMinutes: 15, sources: ["analytics"] }).map((e) => e.task)).toEqual([ANALYTICS, ...maintenance.map((m) => m[0])]);
     expect(configuredSources({ apiBase: "x", analyticsApiKey: "k", workspaceId: "w" })).toEqual(["analytics"]);
     expect(configuredSources({ apiBase: "x", complianceApiKey: "k", workspaceId: "w", analyticsApiKey: "a" })).toEqual(["compliance", "analytics"]);
     const both = { apiBase: "x", complianceApiKey: "c", analyticsApiKey: "a", workspaceId: "w", orgId: "o" };
@@ -178,6 +185,32 @@ describe("sync tasks on the database", () => {
 
     const expiry = await run(EXPIRE_TEXT_TASK, "schedule", new AbortController().signal);
     expect(expiry).toMatchObject({ ok: true, sources: [{ source: "retention", eventType: "redacted_text", errors: [] }] });
+  });
+
+  it("chains what a Compliance sync stored right after it, and the daily tasks sign and verify the chain", async () => {
+    const signingKey = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    // The task syncs up to the real clock, so this simulator runs on it too.
+    const live = await startSimulator({ seed: 6, users: 3, days: 1 });
+    onTestFinished(() => live.close());
+    const run = createSyncTaskRunner({
+      db: handle.db,
+      connection: { apiBase: live.baseUrl, complianceApiKey: live.complianceApiKey, workspaceId: live.workspaceId, orgId: live.orgId },
+      settings: { backfillDays: 2, textPolicy: "hash-only", redactionKey: randomBytes(32), redactIpAddresses: false },
+      textRetentionDays: 30,
+      ledgerSigningKey: signingKey,
+    });
+    const summary = await run(COMPLIANCE, "schedule", new AbortController().signal);
+    expect(summary.sources.flatMap((s) => s.errors)).toEqual([]);
+    const [counts] = await selectRows<{ events: number; links: number }>(
+      handle.db,
+      sql`select (select count(*)::int from events) as events, (select count(*)::int from ledger_links) as links`,
+    );
+    expect(counts!.events).toBeGreaterThan(0);
+    expect(counts!.links).toBe(counts!.events);
+    expect(summary.sources.find((s) => s.eventType === "ledger_links")?.events).toBe(counts!.events);
+
+    expect(await run("ledger__digest", "schedule", new AbortController().signal)).toMatchObject({ ok: true });
+    expect(await run("ledger__verify", "schedule", new AbortController().signal)).toMatchObject({ ok: true, sources: [{ errors: [] }] });
   });
 });
 

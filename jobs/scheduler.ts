@@ -5,7 +5,13 @@ import { z } from "zod";
 import type { Database } from "../db/client.server";
 import type { Config } from "../app/lib/config.server";
 import type { OpenAIConnection } from "../app/lib/openai/connection";
-import { buildCrontab, cronForInterval, EXPIRE_TEXT_TASK, isSyncTask, SYNC_SOURCES, SYNC_TASKS, type CrontabEntry, type SyncSource, type TaskName } from "./crontab";
+import { runBudgetsCheck } from "./budgets__check";
+import { buildCrontab, cronForInterval, EXPIRE_TEXT_TASK, isSyncTask, MAINTENANCE_TASKS, SYNC_SOURCES, SYNC_TASKS, type CrontabEntry, type SyncSource, type TaskName } from "./crontab";
+import { appendToLedger } from "./ledger__append";
+import { writeLedgerDigests } from "./ledger__digest";
+import { runLedgerVerification } from "./ledger__verify";
+import { runMonthlyReport } from "./reports__monthly";
+import { forwardToSiem } from "./siem__forward";
 import { expireRedactedText } from "./redacted_text__expire";
 import { plannedStreams, runSyncOnce, type SyncSettings, type SyncSummary } from "./sync__run_once";
 
@@ -98,11 +104,18 @@ export function abortableDatabase(db: Database, signal: AbortSignal): Database {
   });
 }
 
+const maintenanceSummary = (eventType: string, events: number, errors: string[] = []): SyncSummary => ({
+  ok: errors.length === 0,
+  sources: [{ source: "maintenance", eventType, files: 0, events, newEvents: 0, errors }],
+  totalEvents: 0,
+});
+
 export function createSyncTaskRunner({
   db,
   connection,
   settings,
   textRetentionDays,
+  ledgerSigningKey,
   logger,
 }: {
   db: Database;
@@ -110,10 +123,33 @@ export function createSyncTaskRunner({
   settings: SyncSettings;
   /** TEXT_RETENTION_DAYS, for the daily redacted_text__expire task. */
   textRetentionDays?: number;
+  /** LEDGER_SIGNING_KEY, for the daily digest and verification. */
+  ledgerSigningKey?: string;
   logger?: SchedulerLogger;
 }): TaskRunner {
   return async (task, trigger, signal) => {
     const started = Date.now();
+    const guarded = abortableDatabase(db, signal);
+    if (task === MAINTENANCE_TASKS.digest || task === MAINTENANCE_TASKS.verify) {
+      if (!ledgerSigningKey) throw new Error(`${task} needs LEDGER_SIGNING_KEY`);
+      if (task === MAINTENANCE_TASKS.digest) {
+        const { written } = await writeLedgerDigests({ db: guarded, signingKeyPem: ledgerSigningKey });
+        return maintenanceSummary("ledger_digests", written);
+      }
+      const result = await runLedgerVerification({ db: guarded, signingKeyPem: ledgerSigningKey, trigger });
+      const problems = result.ok ? [] : [`the integrity chain does not verify: ${result.problems.length} problem(s), see the ledger page`];
+      logger?.[result.ok ? "info" : "error"]({ task, trigger, ok: result.ok, ms: Date.now() - started }, "ledger verified");
+      return maintenanceSummary("ledger_verification", 0, problems);
+    }
+    if (task === MAINTENANCE_TASKS.budgets) {
+      const results = await runBudgetsCheck({ db: guarded });
+      return maintenanceSummary("budgets", results.length);
+    }
+    if (task === MAINTENANCE_TASKS.report) {
+      const result = await runMonthlyReport({ db: guarded });
+      logger?.info({ task, trigger, month: result.month, generated: result.generated }, "monthly report");
+      return maintenanceSummary("monthly_report", result.generated ? 1 : 0);
+    }
     if (task === EXPIRE_TEXT_TASK) {
       if (!textRetentionDays) throw new Error("redacted_text__expire needs TEXT_RETENTION_DAYS");
       const cleared = await expireRedactedText({ db: abortableDatabase(db, signal), retentionDays: textRetentionDays, now: new Date() });
@@ -121,7 +157,8 @@ export function createSyncTaskRunner({
       return { ok: true, sources: [{ source: "retention", eventType: "redacted_text", files: 0, events: cleared, newEvents: 0, errors: [] }], totalEvents: 0 };
     }
     const source = sourceOfTask(task);
-    const summary = await runSyncOnce({ db: abortableDatabase(db, signal), connection: connectionForSource(connection, source), settings, trigger, logger });
+    const summary = await runSyncOnce({ db: guarded, connection: connectionForSource(connection, source), settings, trigger, logger });
+    if (source === "compliance") await chainAndForward({ db: guarded, settings, signal, summary, logger });
     const errors = summary.sources.flatMap((s) => s.errors);
     logger?.[summary.ok ? "info" : "warn"](
       { task, trigger, ok: summary.ok, newEvents: summary.totalEvents, errors: errors.length, ms: Date.now() - started },
@@ -132,6 +169,30 @@ export function createSyncTaskRunner({
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Right after a Compliance sync: chain what it stored (the integrity ledger) and push it to
+ * the SIEM destinations. Failures are reported in the run's summary; the next run catches up.
+ */
+async function chainAndForward({ db, settings, signal, summary, logger }: { db: Database; settings: SyncSettings; signal: AbortSignal; summary: SyncSummary; logger?: SchedulerLogger }) {
+  const note = (eventType: string, events: number, errors: string[]) => {
+    summary.sources.push({ source: "maintenance", eventType, files: 0, events, newEvents: 0, errors });
+    if (errors.length > 0) summary.ok = false;
+  };
+  try {
+    const { appended } = await appendToLedger({ db });
+    note("ledger_links", appended, []);
+  } catch (error) {
+    if (error instanceof SyncStopped) throw error;
+    note("ledger_links", 0, [`appending to the integrity chain failed: ${errorText(error)}`]);
+    return;
+  }
+  const forwarded = await forwardToSiem({ db, redactionKey: settings.redactionKey, signal, logger }).catch((error: unknown) => {
+    if (error instanceof SyncStopped) throw error;
+    return [{ destination: "all", delivered: 0, deadLettered: 0, missing: 0, state: "retrying" as const, error: errorText(error) }];
+  });
+  for (const f of forwarded) note(`siem:${f.destination}`, f.delivered, f.error ? [`SIEM destination ${f.destination}: ${f.error}`] : []);
+}
 
 /* ───────────────────────── in-process (demo, PGlite) ───────────────────────── */
 
@@ -371,7 +432,7 @@ export async function startConfiguredScheduler({
   const { minutes: intervalMinutes } = cronForInterval(config.sync.intervalMinutes);
   if (sources.length === 0) return { kind: "none", scheduler: null, intervalMinutes };
   const entries = buildCrontab({ intervalMinutes: config.sync.intervalMinutes, sources });
-  const run = createSyncTaskRunner({ db, connection, settings: syncSettingsFromConfig(config), textRetentionDays: config.textRetentionDays, logger });
+  const run = createSyncTaskRunner({ db, connection, settings: syncSettingsFromConfig(config), textRetentionDays: config.textRetentionDays, ledgerSigningKey: config.ledgerSigningKey, logger });
   if (config.database.kind === "postgres") {
     return { kind: "pg-boss", scheduler: await startPgBossScheduler({ url: config.database.url, entries, run, logger, work }), intervalMinutes };
   }
