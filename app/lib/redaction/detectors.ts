@@ -1120,7 +1120,7 @@ function isUriUserinfo(text: string, ls: number): boolean {
 
 /**
  * Numeric candidates: digits with single separators (space . - parentheses), at least 7 digits,
- * optionally starting with + or (, not preceded by a letter, digit or `_ + - / . ,` (blocksNumber,
+ * optionally starting with + or (, not preceded by a letter, digit or `_ + - / .`, nor by a thousands comma (continuesNumber,
  * checked by the scan). Every alternative of the repeated group starts with a different
  * character class, so the regex cannot backtrack into alternatives (linear).
  */
@@ -1137,7 +1137,19 @@ const NUMERIC_STICKY_RE = sticky(NUMERIC_BODY);
 
 /** Characters that may not precede a numeric span. */
 function blocksNumber(c: number): boolean {
-  return isAlnum(c) || c === 95 || c === 43 || c === 45 || c === 47 || c === 46 || c === 44; // _ + - / . ,
+  return isAlnum(c) || c === 95 || c === 43 || c === 45 || c === 47 || c === 46; // _ + - / .
+}
+
+/**
+ * Whether the number starting at `i` continues a number before it. A comma does so only as a
+ * thousands separator (a digit before it, exactly three digits after): in CSV rows such as
+ * `Liam,4929401288981772,DE` or `42,512-38-4467` the value after the comma starts a number.
+ */
+function continuesNumber(text: string, i: number): boolean {
+  if (i === 0) return false;
+  const p = text.charCodeAt(i - 1);
+  if (p !== 44) return blocksNumber(p);
+  return i >= 2 && isDigit(text.charCodeAt(i - 2)) && isDigit(text.charCodeAt(i + 1)) && isDigit(text.charCodeAt(i + 2)) && !isDigit(text.charCodeAt(i + 3));
 }
 
 function isNumberSeparator(c: number): boolean {
@@ -1568,7 +1580,7 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
             if (i > 0 && i - 1 >= tildeResume && text.charCodeAt(i - 1) === 81 /* Q */) tildeResume = innerTokenAt(text, i - 1, "Q~", out);
             break;
           case MARK_NUMBER:
-            if (i >= numberResume && (i === 0 || !blocksNumber(text.charCodeAt(i - 1)))) {
+            if (i >= numberResume && !continuesNumber(text, i)) {
               const end = numberAt(text, i, out);
               if (end !== -1) numberResume = end;
             }
@@ -1596,7 +1608,7 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
     }
     if (c <= 57) {
       // a digit
-      if (i >= numberResume && !blocksNumber(p)) {
+      if (i >= numberResume && !continuesNumber(text, i)) {
         const end = numberAt(text, i, out);
         if (end !== -1) numberResume = end;
       }
