@@ -15,6 +15,7 @@ import {
 } from "@remix-run/react";
 import { CsrfInput } from "./components/csrf-input";
 import { useNonce } from "./components/nonce";
+import { hasRole, type Role } from "./lib/roles";
 import { getConfig } from "./lib/config.server";
 import { csrfTokenFor, getCurrentSession } from "./lib/session.server";
 import stylesheet from "./styles/app.css";
@@ -63,35 +64,59 @@ export function Layout({ children }: { children: React.ReactNode }) {
   );
 }
 
+type NavItem = { to: string; label: string; anyOf?: Role[] };
+
+/** The console's sections; a link shows only to the roles its page allows (the server checks again). */
+const NAV: Array<{ section: string; items: NavItem[] }> = [
+  {
+    section: "Activity",
+    items: [
+      { to: "/overview", label: "Overview", anyOf: ["viewer"] },
+      { to: "/people", label: "People", anyOf: ["viewer"] },
+      { to: "/reports/code-review", label: "Code review", anyOf: ["viewer"] },
+      { to: "/me", label: "My activity" },
+    ],
+  },
+  {
+    section: "Audit",
+    items: [
+      { to: "/auditor/findings", label: "Findings", anyOf: ["auditor"] },
+      { to: "/auditor/lookup", label: "Lookup", anyOf: ["auditor"] },
+      { to: "/access-log", label: "Access log", anyOf: ["auditor"] },
+      { to: "/auditor/ledger", label: "Ledger", anyOf: ["auditor"] },
+      { to: "/auditor/export", label: "Export", anyOf: ["auditor"] },
+    ],
+  },
+  {
+    section: "Spend",
+    items: [
+      { to: "/reports/spend", label: "Spend", anyOf: ["finance"] },
+      { to: "/reports/budgets", label: "Budgets", anyOf: ["finance"] },
+    ],
+  },
+  {
+    section: "Admin",
+    items: [
+      { to: "/admin/sync", label: "Sync", anyOf: ["admin"] },
+      { to: "/admin/sessions", label: "Sessions", anyOf: ["admin"] },
+      { to: "/admin/prices", label: "Prices", anyOf: ["admin"] },
+      { to: "/admin/teams", label: "Teams", anyOf: ["admin"] },
+      { to: "/admin/destinations", label: "Destinations", anyOf: ["admin"] },
+    ],
+  },
+];
+
 function Header({ viewer }: { viewer: RootData["viewer"] }) {
+  const sections = viewer
+    ? NAV.map(({ section, items }) => ({ section, items: items.filter((i) => !i.anyOf || hasRole(viewer.roles, i.anyOf)) })).filter((s) => s.items.length > 0)
+    : [];
   return (
     <header className="topbar">
-      <Link to="/" className="brand">
-        Codex Ledger
-      </Link>
-      {viewer ? (
-        <>
-          <nav aria-label="Main">
-            <NavLink to="/" end>
-              Home
-            </NavLink>
-            {viewer.roles.includes("viewer") ? <NavLink to="/overview">Overview</NavLink> : null}
-            <NavLink to="/me">My activity</NavLink>
-            {viewer.roles.some((r) => ["viewer", "finance", "auditor", "admin"].includes(r)) ? <NavLink to="/people">People</NavLink> : null}
-            {viewer.roles.some((r) => ["auditor", "admin"].includes(r)) ? <NavLink to="/access-log">Access log</NavLink> : null}
-            {viewer.roles.includes("auditor") ? <NavLink to="/auditor/findings">Findings</NavLink> : null}
-            {viewer.roles.includes("auditor") ? <NavLink to="/auditor/lookup">Lookup</NavLink> : null}
-            {viewer.roles.some((r) => ["auditor", "admin"].includes(r)) ? <NavLink to="/auditor/ledger">Ledger</NavLink> : null}
-            {viewer.roles.some((r) => ["auditor", "admin"].includes(r)) ? <NavLink to="/auditor/export">Export</NavLink> : null}
-            {viewer.roles.includes("viewer") ? <NavLink to="/reports/code-review">Code review</NavLink> : null}
-            {viewer.roles.some((r) => ["finance", "admin"].includes(r)) ? <NavLink to="/reports/spend">Spend</NavLink> : null}
-            {viewer.roles.some((r) => ["finance", "admin"].includes(r)) ? <NavLink to="/reports/budgets">Budgets</NavLink> : null}
-            {viewer.roles.includes("admin") ? <NavLink to="/admin/prices">Prices</NavLink> : null}
-            {viewer.roles.includes("admin") ? <NavLink to="/admin/teams">Teams</NavLink> : null}
-            {viewer.roles.includes("admin") ? <NavLink to="/admin/sessions">Sessions</NavLink> : null}
-            {viewer.roles.includes("admin") ? <NavLink to="/admin/sync">Sync</NavLink> : null}
-            {viewer.roles.includes("admin") ? <NavLink to="/admin/destinations">Destinations</NavLink> : null}
-          </nav>
+      <div className="topbar-row">
+        <Link to="/" className="brand">
+          Codex Ledger
+        </Link>
+        {viewer ? (
           <div className="whoami">
             <span title={viewer.email}>{viewer.name ?? viewer.email}</span>
             <Form method="post" action="/auth/signout">
@@ -101,7 +126,26 @@ function Header({ viewer }: { viewer: RootData["viewer"] }) {
               </button>
             </Form>
           </div>
-        </>
+        ) : null}
+      </div>
+      {viewer ? (
+        <nav aria-label="Main" className="mainnav">
+          <NavLink to="/" end>
+            Home
+          </NavLink>
+          {sections.map(({ section, items }) => (
+            <div key={section} className="navgroup" role="group" aria-label={section}>
+              <span className="navgroup-label" aria-hidden="true">
+                {section}
+              </span>
+              {items.map((item) => (
+                <NavLink key={item.to} to={item.to}>
+                  {item.label}
+                </NavLink>
+              ))}
+            </div>
+          ))}
+        </nav>
       ) : null}
     </header>
   );
