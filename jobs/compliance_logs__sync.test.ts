@@ -13,7 +13,7 @@ import { syncComplianceStream, type SourceSummary } from "./compliance_logs__syn
 
 const NOW = new Date("2026-11-20T12:30:00Z");
 const HOUR = 3_600_000;
-const SIM = { seed: 11, users: 12, days: 3, now: NOW, hangMs: 800, slowMaxMs: 250 } as const;
+const SIM = { seed: 11, users: 8, days: 2, now: NOW, hangMs: 800, slowMaxMs: 210 } as const;
 const FAST: RetryPolicy = { ...DEFAULT_RETRY_POLICY, timeoutMs: 400, maxAttempts: 6, sleep: async () => {} };
 const redactor = createRedactor({ key: randomBytes(32) });
 

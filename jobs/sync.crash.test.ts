@@ -16,7 +16,7 @@ import { startSimulator, type SimulatorHandle } from "../scripts/simulator";
  */
 
 const NOW = "2026-11-20T12:30:00Z";
-const KILLS = 8;
+const KILLS = 5;
 const root = path.resolve(import.meta.dirname, "..");
 const tsx = path.join(root, "node_modules/.bin/tsx");
 const child = path.join(root, "tests/setup/sync-child.ts");
@@ -25,7 +25,7 @@ let sim: SimulatorHandle;
 const cleanup: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, seed: 23, users: 30, days: 4, now: new Date(NOW) });
+  sim = await startSimulator({ port: 0, seed: 23, users: 20, days: 3, now: new Date(NOW) });
 });
 afterAll(async () => {
   for (const step of cleanup.reverse()) await step();
