@@ -23,7 +23,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ["app/lib/config.server.ts", "scripts/**", "tests/**", "playwright.config.ts", "vitest.config.ts"],
+    // Tests and command-line entry points read their own test and process settings.
+    files: ["app/lib/config.server.ts", "scripts/**", "tests/**", "**/*.test.ts", "**/*.test.tsx", "playwright.config.ts", "vitest.config.ts"],
     rules: { "no-restricted-properties": "off" },
   },
 );
