@@ -215,7 +215,6 @@ describe("sync tasks on the database", () => {
 });
 
 // pg-boss needs PostgreSQL: this part runs in the PostgreSQL pass of the suite only.
-// eslint-disable-next-line no-restricted-properties -- the test cluster chosen by scripts/test.sh, as in tests/setup/
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
 describe.skipIf(!TEST_DATABASE_URL)("pg-boss scheduler (PostgreSQL)", () => {
