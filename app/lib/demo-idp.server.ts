@@ -65,6 +65,7 @@ export async function startDemoIdentityProvider(config: Config) {
   const oidcCallback = provider.callback();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", config.oidc.issuer);
+    if (url.pathname === "/favicon.ico") return void res.writeHead(204).end();
     const match = /^\/interaction\/([\w-]+)(\/login)?$/.exec(url.pathname);
     if (!match) return oidcCallback(req, res);
     handleInteraction(provider, req, res, Boolean(match[2])).catch((error: unknown) => {

@@ -11,9 +11,9 @@ import { assertViewerHasRole, type Viewer } from "./viewer";
  * Every change is written to the access log in the same transaction.
  */
 
-export const DESTINATION_KINDS = ["syslog", "hec", "webhook"] as const;
-export const DESTINATION_FORMATS = ["ocsf", "ecs", "cef", "ndjson"] as const;
-export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+import { DESTINATION_FORMATS, DESTINATION_KINDS, type DestinationKind } from "../lib/siem/destination-options";
+
+export { DESTINATION_FORMATS, DESTINATION_KINDS, type DestinationKind };
 
 const trimmed = z.string().trim();
 const optional = trimmed.transform((v) => (v === "" ? undefined : v)).optional();

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { selectRows, type Database } from "../../db/client.server";
+import { SHARE_FIELD_LABELS, SHARE_FIELDS, type ShareField } from "../lib/share-fields";
 import type { Viewer } from "./viewer";
 
 /**
@@ -9,18 +10,7 @@ import type { Viewer } from "./viewer";
  * rollups and indexed per-person queries.
  */
 
-export const SHARE_FIELDS = ["lifetimeTokens", "activeDays", "currentStreak", "longestStreak", "peakDayTokens", "topModel", "topClient"] as const;
-export type ShareField = (typeof SHARE_FIELDS)[number];
-
-export const SHARE_FIELD_LABELS: Record<ShareField, string> = {
-  lifetimeTokens: "Lifetime tokens",
-  activeDays: "Active days",
-  currentStreak: "Current streak (days)",
-  longestStreak: "Longest streak (days)",
-  peakDayTokens: "Peak daily tokens",
-  topModel: "Favourite model",
-  topClient: "Favourite client",
-};
+export { SHARE_FIELDS, SHARE_FIELD_LABELS, type ShareField };
 
 export type Streaks = { current: number; longest: number };
 

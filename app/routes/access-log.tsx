@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "../lib/db.server";
 import { requireRole } from "../lib/session.server";
 import { ACCESS_LOG_ROLES, parseAccessLogParams, searchAccessLog } from "../models/access-log-queries.server";
+import { utcDateTimeSeconds } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "Access log · Codex Ledger" }];
 
@@ -14,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...result, filters: parsed.filters, paged: parsed.before !== null };
 }
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
+const dateTime = utcDateTimeSeconds;
 
 function hrefWith(search: string, changes: Record<string, string | null>) {
   const params = new URLSearchParams(search);

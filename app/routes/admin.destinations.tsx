@@ -4,15 +4,16 @@ import { CsrfInput } from "../components/csrf-input";
 import { getConfig } from "../lib/config.server";
 import { getDb } from "../lib/db.server";
 import { requestMeta, requireAdmin } from "../lib/session.server";
+import { DESTINATION_FORMATS } from "../lib/siem/destination-options";
 import {
   deleteDestination,
-  DESTINATION_FORMATS,
   destinationInput,
   listDestinations,
   requestDeadLetterRetry,
   saveDestination,
   type DestinationView,
 } from "../models/destinations.server";
+import { utcDateTime } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "SIEM destinations · Codex Ledger" }];
 
@@ -48,7 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
   });
 }
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const dateTime = utcDateTime;
 const when = (value: string | null) => (value ? dateTime.format(new Date(value)) : "—");
 const count = new Intl.NumberFormat("en-GB");
 const text = (settings: Record<string, unknown>, key: string) => (typeof settings[key] === "string" ? (settings[key] as string) : "");

@@ -4,6 +4,7 @@ import { getDb } from "../lib/db.server";
 import { CsrfInput } from "../components/csrf-input";
 import { listActiveSessions, revokeSessionAsAdmin } from "../models/console-session.server";
 import { requestMeta, requireAdmin } from "../lib/session.server";
+import { utcDateTime } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "Sessions · Codex Ledger" }];
 
@@ -20,7 +21,7 @@ export async function action({ request }: ActionFunctionArgs) {
   return Response.json({ revoked }, { status: revoked ? 200 : 404 });
 }
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const dateTime = utcDateTime;
 
 export default function Sessions() {
   const { sessions } = useLoaderData<typeof loader>();

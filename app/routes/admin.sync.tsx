@@ -6,6 +6,7 @@ import { getDb } from "../lib/db.server";
 import { requireAdmin } from "../lib/session.server";
 // Values from a .server module are empty in the browser: only types are imported, data comes from the loader.
 import { getSyncHealth, requestSyncNow, type StreamHealth } from "../models/sync-health.server";
+import { utcDateTime } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "Sync health · Codex Ledger" }];
 
@@ -20,7 +21,7 @@ export async function action({ request }: ActionFunctionArgs) {
   return Response.json({ status }, { status: status === "unavailable" ? 503 : 202 });
 }
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const dateTime = utcDateTime;
 const when = (value: string | null) => (value ? dateTime.format(new Date(value)) : "—");
 const count = new Intl.NumberFormat("en-GB");
 

@@ -6,6 +6,7 @@ import { getDb } from "../lib/db.server";
 import { requestMeta, requireAuditor } from "../lib/session.server";
 import { FINDING_TYPES } from "../lib/redaction/types";
 import { getFindingsPage, type FindingsFilters } from "../models/findings.server";
+import { utcDateTime } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "Findings · Codex Ledger" }];
 
@@ -35,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return getFindingsPage({ db: await getDb(), viewer, filters, cursor, meta: requestMeta(request) });
 }
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const dateTime = utcDateTime;
 const num = (v: number) => v.toLocaleString("en-US");
 
 /** The page's URL with some filters changed (undefined removes one); the cursor always resets. */

@@ -4,6 +4,7 @@ import { getConfig } from "../lib/config.server";
 import { getDb } from "../lib/db.server";
 import { requireRole } from "../lib/session.server";
 import { getLedgerState, LEDGER_ROLES } from "../models/ledger.server";
+import { utcDateTime } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "Integrity ledger · Codex Ledger" }];
 
@@ -12,7 +13,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return getLedgerState({ db: await getDb(), viewer, signingKeyPem: getConfig().ledgerSigningKey });
 }
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const dateTime = utcDateTime;
 const when = (value: string) => dateTime.format(new Date(value));
 const count = new Intl.NumberFormat("en-GB");
 const short = (hash: string) => `${hash.slice(0, 16)}…`;

@@ -6,6 +6,7 @@ import { getConfig } from "../lib/config.server";
 import { getDb } from "../lib/db.server";
 import { requestMeta, requireAuditor } from "../lib/session.server";
 import { lookupValue, LOOKUP_MAX_LENGTH, type ValueLookupResult } from "../models/findings.server";
+import { utcDateTime } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "Has this value been seen? · Codex Ledger" }];
 
@@ -39,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
 type ActionData = { error: string | null; result: ValueLookupResult | null; searchedAt: string | null };
 const failed = (error: string): ActionData => ({ error, result: null, searchedAt: null });
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const dateTime = utcDateTime;
 
 export default function Lookup() {
   const data = useActionData<ActionData>();

@@ -7,10 +7,9 @@ import { CsrfInput } from "../components/csrf-input";
 import { contributionHeatmap, horizontalBars } from "../lib/charts.server";
 import { getDb } from "../lib/db.server";
 import { requireSession } from "../lib/session.server";
+import { SHARE_FIELD_LABELS, SHARE_FIELDS } from "../lib/share-fields";
 import {
   getMyActivity,
-  SHARE_FIELD_LABELS,
-  SHARE_FIELDS,
   setMyLeaderboardOptIn,
   shareMyCard,
   shareValues,

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { getDb } from "../lib/db.server";
 import { requestMeta, requireRole } from "../lib/session.server";
 import { openTrail, PAGE_LIMITS, parseTrailParams, TRAIL_ROLES, TRAIL_TYPES, type TrailEvent, type TrailFinding, type TrailSession } from "../models/trail.server";
+import { utcDateTimeSeconds, utcTime } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "Audit trail · Codex Ledger" }];
 
@@ -23,8 +24,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...trail, typeOptions: TRAIL_TYPES, limits: PAGE_LIMITS };
 }
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
-const time = new Intl.DateTimeFormat("en-GB", { timeStyle: "medium", timeZone: "UTC" });
+const dateTime = utcDateTimeSeconds;
+const time = utcTime;
 const integer = new Intl.NumberFormat("en-GB");
 
 function hrefWith(search: string, changes: Record<string, string | null>) {

@@ -4,6 +4,7 @@ import { createColumnHelper, rowPaginationFeature, rowSortingFeature, tableFeatu
 import { getDb } from "../lib/db.server";
 import { requireRole } from "../lib/session.server";
 import { getPeopleView, PAGE_SIZES, parsePeopleParams, type PersonRow, type TeamAggregate } from "../models/people.server";
+import { utcDate } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "People · Codex Ledger" }];
 
@@ -11,13 +12,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, ["viewer", "finance", "auditor", "admin"]);
   const parsed = parsePeopleParams(new URL(request.url).searchParams);
   if (!parsed.ok) throw new Response(`Bad request: ${parsed.problem}.`, { status: 400, statusText: "Bad Request" });
-  return getPeopleView({ db: await getDb(), viewer, query: parsed.query });
+  // PAGE_SIZES lives in a .server module, which the browser bundle does not have: send it along.
+  return { ...(await getPeopleView({ db: await getDb(), viewer, query: parsed.query })), pageSizes: PAGE_SIZES };
 }
 
 const integer = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const compact = new Intl.NumberFormat("en-GB", { notation: "compact", maximumFractionDigits: 1 });
-const dayFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+const dayFormat = utcDate;
 
 function formatDay(day: string | null) {
   return day ? dayFormat.format(new Date(`${day}T00:00:00Z`)) : "—";
@@ -127,7 +129,7 @@ function FilterForm({ view }: { view: View }) {
           <label>
             Rows{" "}
             <select name="pageSize" defaultValue={String(q.pageSize)}>
-              {PAGE_SIZES.map((n) => (
+              {view.pageSizes.map((n) => (
                 <option key={n} value={n}>
                   {n}
                 </option>
