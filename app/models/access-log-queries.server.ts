@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
+import { addDays, isoDayParam, resolveDayRange } from "../lib/date-range";
 import { z } from "zod";
 import { selectRows, type Database } from "../../db/client.server";
-import { addDays, todayUtc } from "./people.server";
 import { assertViewerHasRole, type Viewer } from "./viewer";
 
 /**
@@ -12,7 +12,6 @@ import { assertViewerHasRole, type Viewer } from "./viewer";
 
 export const ACCESS_LOG_ROLES = ["auditor", "admin"] as const;
 const MAX_RANGE_DAYS = 731;
-const DAY_MS = 86_400_000;
 export const ACCESS_PAGE_SIZE = 100;
 
 export type AccessLogFilters = {
@@ -24,12 +23,6 @@ export type AccessLogFilters = {
   action: string | null;
 };
 export type AccessLogCursor = { at: string; id: number };
-
-const isoDay = (name: string) =>
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date written YYYY-MM-DD`)
-    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `${name} is not a calendar date`);
 
 export function encodeAccessCursor(cursor: AccessLogCursor) {
   return Buffer.from(`${cursor.at}\n${cursor.id}`, "utf8").toString("base64url");
@@ -44,8 +37,8 @@ export function decodeAccessCursor(text: string): AccessLogCursor | null {
 }
 
 const schema = z.object({
-  from: isoDay("from").optional(),
-  to: isoDay("to").optional(),
+  from: isoDayParam("from").optional(),
+  to: isoDayParam("to").optional(),
   actor: z.string().trim().max(200, "actor must be at most 200 characters").optional(),
   subject: z.string().trim().max(200, "subject must be at most 200 characters").optional(),
   subjectId: z.uuid({ error: "subjectId must be a person id" }).optional(),
@@ -78,10 +71,9 @@ export function parseAccessLogParams(
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, problem: parsed.error.issues.map((i) => i.message).join("; ") };
-  const to = parsed.data.to ?? todayUtc(now);
-  const from = parsed.data.from ?? addDays(to, -29);
-  if (from > to) return { ok: false, problem: "from must not be after to" };
-  if ((Date.parse(to) - Date.parse(from)) / DAY_MS + 1 > MAX_RANGE_DAYS) return { ok: false, problem: `from and to may span at most ${MAX_RANGE_DAYS} days` };
+  const range = resolveDayRange(parsed.data, { now, maxDays: MAX_RANGE_DAYS });
+  if (!range.ok) return range;
+  const { from, to } = range;
   return {
     ok: true,
     filters: {

@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { addDays, isoDayParam, resolveDayRange } from "../lib/date-range";
 import { z } from "zod";
 import { selectRows, type Database } from "../../db/client.server";
 import type { Role } from "../lib/roles";
@@ -24,26 +25,11 @@ export const MIN_TEAM_SIZE = 3;
 /** Streaks count back at most this many days before the end of the range. */
 const STREAK_LOOKBACK_DAYS = 365;
 const MAX_RANGE_DAYS = 366;
-const DAY_MS = 86_400_000;
-
-const isoDay = (name: string) =>
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date written YYYY-MM-DD`)
-    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `${name} is not a calendar date`);
-
-export function todayUtc(now = new Date()) {
-  return now.toISOString().slice(0, 10);
-}
-
-export function addDays(day: string, days: number) {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
 
 const peopleParamsSchema = z
   .object({
-    from: isoDay("from").optional(),
-    to: isoDay("to").optional(),
+    from: isoDayParam("from").optional(),
+    to: isoDayParam("to").optional(),
     q: z.string().trim().max(200, "q (search) must be at most 200 characters").optional(),
     team: z.string().trim().max(200, "team must be at most 200 characters").optional(),
     sort: z.enum(PEOPLE_SORTS, { error: `sort must be one of: ${PEOPLE_SORTS.join(", ")}` }).default("credits"),
@@ -81,10 +67,9 @@ export function parsePeopleParams(params: URLSearchParams, now = new Date()): { 
   }
   const parsed = peopleParamsSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, problem: parsed.error.issues.map((i) => i.message).join("; ") };
-  const to = parsed.data.to ?? todayUtc(now);
-  const from = parsed.data.from ?? addDays(to, -29);
-  if (from > to) return { ok: false, problem: "from must not be after to" };
-  if ((Date.parse(to) - Date.parse(from)) / DAY_MS + 1 > MAX_RANGE_DAYS) return { ok: false, problem: `from and to may span at most ${MAX_RANGE_DAYS} days` };
+  const range = resolveDayRange(parsed.data, { now, maxDays: MAX_RANGE_DAYS });
+  if (!range.ok) return range;
+  const { from, to } = range;
   return {
     ok: true,
     query: {

@@ -1,8 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
+import { addDays, isoDayParam, resolveDayRange } from "../lib/date-range";
 import { z } from "zod";
 import { selectRows, type Database } from "../../db/client.server";
 import { recordAccess } from "./access-log.server";
-import { addDays, todayUtc } from "./people.server";
 import { assertViewerHasRole, type Viewer } from "./viewer";
 
 /**
@@ -46,17 +46,10 @@ const TYPE_SQL: Record<TrailType, SQL> = {
 
 export const PAGE_LIMITS = [50, 100, 200] as const;
 const MAX_RANGE_DAYS = 731;
-const DAY_MS = 86_400_000;
 
 export type TrailFilters = { from: string; to: string; types: TrailType[] };
 export type TrailCursor = { at: string; id: string };
 export type TrailPage = { before: TrailCursor | null; after: TrailCursor | null; limit: number };
-
-const isoDay = (name: string) =>
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date written YYYY-MM-DD`)
-    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `${name} is not a calendar date`);
 
 /** A cursor is the (occurred_at with microseconds, event_id) of a row, base64url-encoded. */
 export function encodeCursor(cursor: TrailCursor) {
@@ -85,8 +78,8 @@ const cursorParam = (name: string) =>
     .optional();
 
 const trailParamsSchema = z.object({
-  from: isoDay("from").optional(),
-  to: isoDay("to").optional(),
+  from: isoDayParam("from").optional(),
+  to: isoDayParam("to").optional(),
   type: z.array(z.enum(TRAIL_TYPE_VALUES, { error: `type must be one of: ${TRAIL_TYPE_VALUES.join(", ")}` })).max(TRAIL_TYPE_VALUES.length * 2, "too many type values"),
   before: cursorParam("before"),
   after: cursorParam("after"),
@@ -114,10 +107,9 @@ export function parseTrailParams(
     limit: one("limit"),
   });
   if (!parsed.success) return { ok: false, problem: parsed.error.issues.map((i) => i.message).join("; ") };
-  const to = parsed.data.to ?? todayUtc(now);
-  const from = parsed.data.from ?? addDays(to, -29);
-  if (from > to) return { ok: false, problem: "from must not be after to" };
-  if ((Date.parse(to) - Date.parse(from)) / DAY_MS + 1 > MAX_RANGE_DAYS) return { ok: false, problem: `from and to may span at most ${MAX_RANGE_DAYS} days` };
+  const range = resolveDayRange(parsed.data, { now, maxDays: MAX_RANGE_DAYS });
+  if (!range.ok) return range;
+  const { from, to } = range;
   if (parsed.data.before && parsed.data.after) return { ok: false, problem: "before and after cannot be used together" };
   const types = TRAIL_TYPE_VALUES.filter((t) => parsed.data.type.includes(t));
   return {
