@@ -115,6 +115,23 @@ function ocsfCommon(event: CanonicalEvent): Json {
   };
 }
 
+/** Model, usage, tool and text fields of one event under our own names (OCSF's unmapped.codex and the CSV share them). */
+const turnFields = (event: CanonicalEvent) => ({
+  model: event.model,
+  service_tier: event.service_tier,
+  reasoning_effort: event.reasoning_effort,
+  status: event.status,
+  input_tokens_uncached: event.input_tokens,
+  cached_input_tokens: event.cached_input_tokens,
+  output_tokens: event.output_tokens,
+  reasoning_output_tokens: event.reasoning_output_tokens,
+  tool_name: event.tool_name,
+  tool_decision: event.tool_decision,
+  text_kind: event.text_kind,
+  text_length: event.text_length,
+  text_fingerprint: event.text_fingerprint,
+});
+
 /** What OCSF has no attribute for, under unmapped.codex (our field names). */
 function ocsfUnmapped(event: CanonicalEvent, redactedText: string | null): Json {
   return {
@@ -124,19 +141,7 @@ function ocsfUnmapped(event: CanonicalEvent, redactedText: string | null): Json 
       person_id: event.person_id,
       client_id: event.client_id,
       turn_id: event.turn_id,
-      model: event.model,
-      service_tier: event.service_tier,
-      reasoning_effort: event.reasoning_effort,
-      status: event.status,
-      input_tokens_uncached: event.input_tokens,
-      cached_input_tokens: event.cached_input_tokens,
-      output_tokens: event.output_tokens,
-      reasoning_output_tokens: event.reasoning_output_tokens,
-      tool_name: event.tool_name,
-      tool_decision: event.tool_decision,
-      text_kind: event.text_kind,
-      text_length: event.text_length,
-      text_fingerprint: event.text_fingerprint,
+      ...turnFields(event),
       redacted_text: redactedText,
       finding_count: event.finding_count,
       finding_types: event.findings.length ? [...new Set(event.findings.map((f) => f.type))] : undefined,
@@ -534,19 +539,7 @@ export function toCsvRow({ event, redactedText }: EvidenceRecord): CsvRow {
     client_id: event.client_id,
     session_id: event.session_id,
     turn_id: event.turn_id,
-    model: event.model,
-    service_tier: event.service_tier,
-    reasoning_effort: event.reasoning_effort,
-    status: event.status,
-    input_tokens_uncached: event.input_tokens,
-    cached_input_tokens: event.cached_input_tokens,
-    output_tokens: event.output_tokens,
-    reasoning_output_tokens: event.reasoning_output_tokens,
-    tool_name: event.tool_name,
-    tool_decision: event.tool_decision,
-    text_kind: event.text_kind,
-    text_length: event.text_length,
-    text_fingerprint: event.text_fingerprint,
+    ...turnFields(event),
     finding_count: event.finding_count,
     finding_types: [...new Set(event.findings.map((f) => f.type))].join(";"),
     flags: event.flags.join(";"),
