@@ -2,8 +2,7 @@ import { sql } from "drizzle-orm";
 import { selectRows, type Database } from "../../../db/client.server";
 import { DIGEST_FORM, EVENT_FORM, LINK_FORM, loadSigningKey, publicKeyId, publicKeyPem, type CanonicalEvent } from "./canonical";
 import type { StoredDigest, StoredLink } from "./chain-checker";
-import { canonicalEventJson, parseCanonicalEvent, timestampText } from "./events-sql.server";
-import { toStoredDigest } from "./verify.server";
+import { readChainLinks, readDigests } from "./chain-read.server";
 
 /**
  * The evidence pack: one NDJSON file that proves a period of the archive offline. Lines, in order:
@@ -38,20 +37,6 @@ export const PACK_INSTRUCTIONS = [
   "By hand: for each link, sha256(forms.event + \"\\n\" + canonical JSON of `event`) must equal event_hash; sha256(forms.link + \"\\n\" + canonical JSON of the link fields workspace, seq, day, event_id, occurred_at, event_hash, text_hash, prev_hash) must equal link_hash; each prev_hash is the previous link's link_hash; sha256 of redacted_text equals text_hash unless the text was cleared by retention (null).",
   "Each digest's Ed25519 signature covers forms.digest + \"\\n\" + canonical JSON of workspace, day, event_count, first_seq, last_seq, first_event_id, last_event_id, prev_head, chain_head, public_key_id; the day's links must match it. Canonical JSON: keys sorted, no whitespace (RFC 8785). See docs/decisions/0010-integrity-ledger.md.",
 ];
-
-type LinkRow = {
-  workspace: string;
-  seq: string | number;
-  day: string;
-  event_id: string;
-  occurred_at: string;
-  event_hash: string;
-  text_hash: string | null;
-  prev_hash: string;
-  link_hash: string;
-  ev: string | null;
-  redacted_text: string | null;
-};
 
 const BATCH = 1_000;
 
@@ -88,53 +73,15 @@ export async function* evidencePackLines({
   let digestCount = 0;
   let linkCount = 0;
   for (const { workspace } of chains) {
-    const digests = (
-      await selectRows<Parameters<typeof toStoredDigest>[0]>(
-        db,
-        sql`select workspace, day::text as day, event_count, first_seq, last_seq, first_event_id, last_event_id, prev_head, chain_head,
-                   public_key_id, signature
-            from ledger_digests where workspace = ${workspace} and day between ${from} and ${to} order by day`,
-      )
-    ).map(toStoredDigest);
+    const digests = await readDigests(db, workspace, { from, to });
     for (const d of digests) yield { type: "digest", ...d };
     digestCount += digests.length;
     const seqs = digests.filter((d) => d.first_seq !== null);
     if (seqs.length === 0) continue;
-    let after = seqs[0]!.first_seq! - 1;
-    const last = seqs[seqs.length - 1]!.last_seq!;
-    for (;;) {
-      const rows = await selectRows<LinkRow>(
-        db,
-        sql`select l.workspace, l.seq, l.day::text as day, l.event_id, ${timestampText("l.occurred_at")} as occurred_at,
-                   l.event_hash, l.text_hash, l.prev_hash, l.link_hash, ev.ev, ev.redacted_text
-            from ledger_links l
-            left join lateral (
-              select ${canonicalEventJson("e")} as ev, e.redacted_text
-              from events e where e.event_id = l.event_id
-              order by (e.occurred_at = l.occurred_at) desc limit 1
-            ) ev on true
-            where l.workspace = ${workspace} and l.seq > ${after} and l.seq <= ${last}
-            order by l.seq limit ${BATCH}`,
-      );
-      for (const r of rows) {
-        linkCount += 1;
-        yield {
-          type: "link",
-          workspace: r.workspace,
-          seq: Number(r.seq),
-          day: r.day,
-          event_id: r.event_id,
-          occurred_at: r.occurred_at,
-          event_hash: r.event_hash,
-          text_hash: r.text_hash,
-          prev_hash: r.prev_hash,
-          link_hash: r.link_hash,
-          event: parseCanonicalEvent(r.ev),
-          redacted_text: r.redacted_text,
-        };
-      }
-      if (rows.length < BATCH) break;
-      after = Number(rows[rows.length - 1]!.seq);
+    const chained = readChainLinks(db, workspace, { afterSeq: seqs[0]!.first_seq! - 1, throughSeq: seqs[seqs.length - 1]!.last_seq!, batchSize: BATCH });
+    for await (const { link, event, redactedText } of chained) {
+      linkCount += 1;
+      yield { type: "link", ...link, event, redacted_text: redactedText };
     }
   }
   yield { type: "end", chains: chains.length, digests: digestCount, links: linkCount };

@@ -2,8 +2,8 @@ import type { KeyObject } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { selectRows, type Database } from "../../../db/client.server";
 import { publicKeyId, utcDay, type LedgerProblem } from "./canonical";
-import { ChainChecker, type StoredDigest, type StoredLink } from "./chain-checker";
-import { canonicalEventJson, parseCanonicalEvent, timestampText } from "./events-sql.server";
+import { ChainChecker } from "./chain-checker";
+import { readChainLinks, readDigests } from "./chain-read.server";
 
 /**
  * Recomputes every chain and every digest from the database (npm run verify). Read-only;
@@ -29,32 +29,6 @@ export type VerifyResult = {
 
 const BATCH = 2_000;
 const MAX_PROBLEMS = 1_000;
-
-type LinkRow = {
-  workspace: string;
-  seq: string | number;
-  day: string;
-  event_id: string;
-  occurred_at: string;
-  event_hash: string;
-  text_hash: string | null;
-  prev_hash: string;
-  link_hash: string;
-  ev: string | null;
-  redacted_text: string | null;
-};
-
-type DigestRow = Omit<StoredDigest, "first_seq" | "last_seq" | "event_count"> & {
-  first_seq: string | number | null;
-  last_seq: string | number | null;
-  event_count: string | number;
-};
-
-const numOrNull = (v: string | number | null) => (v === null ? null : Number(v));
-
-export function toStoredDigest(r: DigestRow): StoredDigest {
-  return { ...r, event_count: Number(r.event_count), first_seq: numOrNull(r.first_seq), last_seq: numOrNull(r.last_seq) };
-}
 
 export async function verifyLedger({
   db,
@@ -83,46 +57,10 @@ export async function verifyLedger({
 
   for (const { workspace } of chains) {
     const checker = new ChainChecker(workspace, undefined, MAX_PROBLEMS);
-    let afterSeq = 0;
-    for (;;) {
-      const rows = await selectRows<LinkRow>(
-        db,
-        sql`select l.workspace, l.seq, l.day::text as day, l.event_id, ${timestampText("l.occurred_at")} as occurred_at,
-                   l.event_hash, l.text_hash, l.prev_hash, l.link_hash, ev.ev, ev.redacted_text
-            from ledger_links l
-            left join lateral (
-              select ${canonicalEventJson("e")} as ev, e.redacted_text
-              from events e where e.event_id = l.event_id
-              order by (e.occurred_at = l.occurred_at) desc limit 1
-            ) ev on true
-            where l.workspace = ${workspace} and l.seq > ${afterSeq}
-            order by l.seq limit ${BATCH}`,
-      );
-      for (const r of rows) {
-        const link: StoredLink = {
-          workspace: r.workspace,
-          seq: Number(r.seq),
-          day: r.day,
-          event_id: r.event_id,
-          occurred_at: r.occurred_at,
-          event_hash: r.event_hash,
-          text_hash: r.text_hash,
-          prev_hash: r.prev_hash,
-          link_hash: r.link_hash,
-        };
-        checker.checkLink(link, parseCanonicalEvent(r.ev), r.ev === null ? undefined : r.redacted_text);
-      }
-      if (rows.length < BATCH) break;
-      afterSeq = Number(rows[rows.length - 1]!.seq);
+    for await (const { link, event, eventJson, redactedText } of readChainLinks(db, workspace, { afterSeq: 0, batchSize: BATCH })) {
+      checker.checkLink(link, event, eventJson === null ? undefined : redactedText);
     }
-    const digests = (
-      await selectRows<DigestRow>(
-        db,
-        sql`select workspace, day::text as day, event_count, first_seq, last_seq, first_event_id, last_event_id, prev_head, chain_head,
-                   public_key_id, signature
-            from ledger_digests where workspace = ${workspace} order by day`,
-      )
-    ).map(toStoredDigest);
+    const digests = await readDigests(db, workspace);
     const digestCheck = checker.checkDigests({ digests, keyOf, today });
     digestsChecked += digestCheck.digestsChecked;
     undigestedDays.push(...digestCheck.undigestedDays.map((d) => `${workspace || "(none)"}/${d}`));
