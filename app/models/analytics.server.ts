@@ -392,48 +392,12 @@ async function upsertUsage(db: Database, workspaceId: string, rows: UsageDayRow[
     code_attribution: r.codeAttribution,
     attributes: r.attributes,
   }));
-  const written = await selectRows(db, sql`
-    insert into analytics_usage_daily as t (workspace_id, day, openai_user_id, person_id, email, threads, turns, credits, cost_usd,
-      estimated_cost_usd, input_tokens, cached_input_tokens, output_tokens, total_tokens, clients, models, code_attribution, attributes, fetched_at)
-    select workspace_id, day, openai_user_id, person_id, email, threads, turns, credits, cost_usd,
-      estimated_cost_usd, input_tokens, cached_input_tokens, output_tokens, total_tokens,
-      coalesce(clients, '[]'::jsonb), coalesce(models, '[]'::jsonb), code_attribution, coalesce(attributes, '{}'::jsonb), now()
-    from json_to_recordset(${JSON.stringify(input)}::json) as x(workspace_id text, day date, openai_user_id text, person_id uuid, email text,
-      threads integer, turns integer, credits numeric, cost_usd numeric, estimated_cost_usd numeric, input_tokens bigint,
-      cached_input_tokens bigint, output_tokens bigint, total_tokens bigint, clients jsonb, models jsonb, code_attribution jsonb, attributes jsonb)
-    on conflict (workspace_id, day, openai_user_id) do update set
-      person_id = excluded.person_id, email = excluded.email, threads = excluded.threads, turns = excluded.turns,
-      credits = excluded.credits, cost_usd = excluded.cost_usd, estimated_cost_usd = excluded.estimated_cost_usd,
-      input_tokens = excluded.input_tokens, cached_input_tokens = excluded.cached_input_tokens,
-      output_tokens = excluded.output_tokens, total_tokens = excluded.total_tokens, clients = excluded.clients,
-      models = excluded.models, code_attribution = excluded.code_attribution, attributes = excluded.attributes,
-      fetched_at = excluded.fetched_at
-    where (t.person_id, t.email, t.threads, t.turns, t.credits, t.cost_usd, t.estimated_cost_usd, t.input_tokens,
-           t.cached_input_tokens, t.output_tokens, t.total_tokens, t.clients, t.models, t.code_attribution, t.attributes)
-      is distinct from
-          (excluded.person_id, excluded.email, excluded.threads, excluded.turns, excluded.credits, excluded.cost_usd,
-           excluded.estimated_cost_usd, excluded.input_tokens, excluded.cached_input_tokens, excluded.output_tokens,
-           excluded.total_tokens, excluded.clients, excluded.models, excluded.code_attribution, excluded.attributes)
-    returning 1 as changed
-  `);
-  return written.length;
+  return upsertChangedRows(db, USAGE_TABLE, input);
 }
 
 async function upsertCodeReviews(db: Database, workspaceId: string, rows: CodeReviewDayRow[]): Promise<number> {
   const input = rows.map((r) => ({ workspace_id: workspaceId, day: r.day, pull_request_reviews: r.pullRequestReviews, comments: r.comments, p0: r.p0, p1: r.p1, p2: r.p2, attributes: r.attributes }));
-  const written = await selectRows(db, sql`
-    insert into analytics_code_reviews_daily as t (workspace_id, day, pull_request_reviews, comments, p0, p1, p2, attributes, fetched_at)
-    select workspace_id, day, pull_request_reviews, comments, p0, p1, p2, coalesce(attributes, '{}'::jsonb), now()
-    from json_to_recordset(${JSON.stringify(input)}::json) as x(workspace_id text, day date, pull_request_reviews integer,
-      comments integer, p0 integer, p1 integer, p2 integer, attributes jsonb)
-    on conflict (workspace_id, day) do update set
-      pull_request_reviews = excluded.pull_request_reviews, comments = excluded.comments, p0 = excluded.p0, p1 = excluded.p1,
-      p2 = excluded.p2, attributes = excluded.attributes, fetched_at = excluded.fetched_at
-    where (t.pull_request_reviews, t.comments, t.p0, t.p1, t.p2, t.attributes)
-      is distinct from (excluded.pull_request_reviews, excluded.comments, excluded.p0, excluded.p1, excluded.p2, excluded.attributes)
-    returning 1 as changed
-  `);
-  return written.length;
+  return upsertChangedRows(db, CODE_REVIEWS_TABLE, input);
 }
 
 async function upsertCodeReviewResponses(db: Database, workspaceId: string, rows: CodeReviewResponseDayRow[]): Promise<number> {
@@ -455,26 +419,71 @@ async function upsertCodeReviewResponses(db: Database, workspaceId: string, rows
     replied: r.replied,
     attributes: r.attributes,
   }));
+  return upsertChangedRows(db, CODE_REVIEW_RESPONSES_TABLE, input);
+}
+
+type UpsertTable = {
+  name: string;
+  /** Every input column in order with its SQL type; the first `keyLength` are the conflict key. */
+  columns: Array<[column: string, type: string]>;
+  keyLength: number;
+  /** SQL defaults for columns that must not be null when the API leaves them out. */
+  defaults?: Record<string, string>;
+};
+
+const USAGE_TABLE: UpsertTable = {
+  name: "analytics_usage_daily",
+  columns: [
+    ["workspace_id", "text"], ["day", "date"], ["openai_user_id", "text"], ["person_id", "uuid"], ["email", "text"],
+    ["threads", "integer"], ["turns", "integer"], ["credits", "numeric"], ["cost_usd", "numeric"], ["estimated_cost_usd", "numeric"],
+    ["input_tokens", "bigint"], ["cached_input_tokens", "bigint"], ["output_tokens", "bigint"], ["total_tokens", "bigint"],
+    ["clients", "jsonb"], ["models", "jsonb"], ["code_attribution", "jsonb"], ["attributes", "jsonb"],
+  ],
+  keyLength: 3,
+  defaults: { clients: "'[]'::jsonb", models: "'[]'::jsonb", attributes: "'{}'::jsonb" },
+};
+
+const CODE_REVIEWS_TABLE: UpsertTable = {
+  name: "analytics_code_reviews_daily",
+  columns: [
+    ["workspace_id", "text"], ["day", "date"], ["pull_request_reviews", "integer"], ["comments", "integer"],
+    ["p0", "integer"], ["p1", "integer"], ["p2", "integer"], ["attributes", "jsonb"],
+  ],
+  keyLength: 2,
+  defaults: { attributes: "'{}'::jsonb" },
+};
+
+const CODE_REVIEW_RESPONSES_TABLE: UpsertTable = {
+  name: "analytics_code_review_responses_daily",
+  columns: [
+    ["workspace_id", "text"], ["day", "date"], ["pull_request_reviews", "integer"], ["comments", "integer"], ["replies", "integer"],
+    ["reactions", "integer"], ["upvotes", "integer"], ["downvotes", "integer"], ["other_reactions", "integer"], ["engaged", "integer"],
+    ["reacted", "integer"], ["upvoted", "integer"], ["downvoted", "integer"], ["reacted_other", "integer"], ["replied", "integer"],
+    ["attributes", "jsonb"],
+  ],
+  keyLength: 2,
+  defaults: { attributes: "'{}'::jsonb" },
+};
+
+/**
+ * One statement for a page of daily rows: insert, or update a stored row only when something
+ * differs (so a re-fetch of unchanged days writes nothing and counts nothing). Returns the
+ * number of rows inserted or changed. Table and column names are the constants above.
+ */
+async function upsertChangedRows(db: Database, table: UpsertTable, input: Array<Record<string, unknown>>): Promise<number> {
+  const names = table.columns.map(([column]) => column);
+  const key = names.slice(0, table.keyLength);
+  const values = names.slice(table.keyLength);
+  const list = (items: string[]) => items.join(", ");
+  const selected = names.map((c) => (table.defaults?.[c] ? `coalesce(${c}, ${table.defaults[c]})` : c));
+  const recordType = table.columns.map(([column, type]) => `${column} ${type}`);
   const written = await selectRows(db, sql`
-    insert into analytics_code_review_responses_daily as t (workspace_id, day, pull_request_reviews, comments, replies, reactions,
-      upvotes, downvotes, other_reactions, engaged, reacted, upvoted, downvoted, reacted_other, replied, attributes, fetched_at)
-    select workspace_id, day, pull_request_reviews, comments, replies, reactions, upvotes, downvotes, other_reactions, engaged,
-      reacted, upvoted, downvoted, reacted_other, replied, coalesce(attributes, '{}'::jsonb), now()
-    from json_to_recordset(${JSON.stringify(input)}::json) as x(workspace_id text, day date, pull_request_reviews integer,
-      comments integer, replies integer, reactions integer, upvotes integer, downvotes integer, other_reactions integer,
-      engaged integer, reacted integer, upvoted integer, downvoted integer, reacted_other integer, replied integer, attributes jsonb)
-    on conflict (workspace_id, day) do update set
-      pull_request_reviews = excluded.pull_request_reviews, comments = excluded.comments, replies = excluded.replies,
-      reactions = excluded.reactions, upvotes = excluded.upvotes, downvotes = excluded.downvotes,
-      other_reactions = excluded.other_reactions, engaged = excluded.engaged, reacted = excluded.reacted,
-      upvoted = excluded.upvoted, downvoted = excluded.downvoted, reacted_other = excluded.reacted_other,
-      replied = excluded.replied, attributes = excluded.attributes, fetched_at = excluded.fetched_at
-    where (t.pull_request_reviews, t.comments, t.replies, t.reactions, t.upvotes, t.downvotes, t.other_reactions, t.engaged,
-           t.reacted, t.upvoted, t.downvoted, t.reacted_other, t.replied, t.attributes)
-      is distinct from
-          (excluded.pull_request_reviews, excluded.comments, excluded.replies, excluded.reactions, excluded.upvotes,
-           excluded.downvotes, excluded.other_reactions, excluded.engaged, excluded.reacted, excluded.upvoted,
-           excluded.downvoted, excluded.reacted_other, excluded.replied, excluded.attributes)
+    insert into ${sql.raw(table.name)} as t (${sql.raw(list(names))}, fetched_at)
+    select ${sql.raw(list(selected))}, now()
+    from json_to_recordset(${JSON.stringify(input)}::json) as x(${sql.raw(list(recordType))})
+    on conflict (${sql.raw(list(key))}) do update set
+      ${sql.raw(list([...values, "fetched_at"].map((c) => `${c} = excluded.${c}`)))}
+    where (${sql.raw(list(values.map((c) => `t.${c}`)))}) is distinct from (${sql.raw(list(values.map((c) => `excluded.${c}`)))})
     returning 1 as changed
   `);
   return written.length;
