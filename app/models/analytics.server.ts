@@ -229,21 +229,29 @@ export function parseAnalyticsPage({ stream, page, data }: { stream: AnalyticsSt
   const problems: RowProblem[] = [];
   const reject = (index: number, raw: unknown, fields: string[]) => problems.push({ row: index + 1, day: dayOfRejected(raw), fields });
 
-  if (stream === "usage") {
-    const rows = new Map<string, UsageDayRow>();
+  /** Valid rows by key (a later row for the same key replaces the earlier one); invalid ones are rejected with their fields. */
+  const collect = <S extends z.ZodTypeAny, R>(schema: S, build: (row: z.infer<S>, day: string) => [key: string, row: R]): R[] => {
+    const rows = new Map<string, R>();
     data.forEach((raw, index) => {
-      const parsed = usageRowSchema.safeParse(raw);
+      const parsed = schema.safeParse(raw);
       if (!parsed.success) return reject(index, raw, fieldsOf(parsed.error));
-      const r = parsed.data;
-      const when = dayOf(r);
+      const when = dayOf(parsed.data as { start_time: number; end_time?: number | null });
       if (!("day" in when)) return reject(index, raw, when.fields);
+      const [key, row] = build(parsed.data, when.day);
+      rows.set(key, row);
+    });
+    return [...rows.values()];
+  };
+
+  if (stream === "usage") {
+    const rows = collect(usageRowSchema, (r, day): [string, UsageDayRow] => {
       const t = r.totals;
       const input = t.uncached_text_input_tokens ?? 0;
       const cached = t.cached_text_input_tokens ?? 0;
       const output = t.text_output_tokens ?? 0;
       const openaiUserId = r.user_id ?? r.actor?.user_id ?? "";
-      rows.set(`${when.day}|${openaiUserId}`, {
-        day: when.day,
+      return [`${day}|${openaiUserId}`, {
+        day,
         openaiUserId,
         email: r.actor?.email ?? null,
         threads: t.threads,
@@ -263,44 +271,32 @@ export function parseAnalyticsPage({ stream, page, data }: { stream: AnalyticsSt
           totals: unknownKeys(t, KNOWN.usageTotals),
           actor: unknownKeys(r.actor, KNOWN.usageActor),
         }),
-      });
+      }];
     });
-    return { stream, page, received: data.length, rows: [...rows.values()], problems };
+    return { stream, page, received: data.length, rows, problems };
   }
 
   if (stream === "code_reviews") {
-    const rows = new Map<string, CodeReviewDayRow>();
-    data.forEach((raw, index) => {
-      const parsed = codeReviewRowSchema.safeParse(raw);
-      if (!parsed.success) return reject(index, raw, fieldsOf(parsed.error));
-      const r = parsed.data;
-      const when = dayOf(r);
-      if (!("day" in when)) return reject(index, raw, when.fields);
+    const rows = collect(codeReviewRowSchema, (r, day): [string, CodeReviewDayRow] => {
       const d = r.comment_details;
-      rows.set(when.day, {
-        day: when.day,
+      return [day, {
+        day,
         pullRequestReviews: r.pull_request_reviews,
         comments: r.comments,
         p0: d?.p0 ?? 0,
         p1: d?.p1 ?? 0,
         p2: d?.p2 ?? 0,
         attributes: attributesOf({ top: unknownKeys(r, KNOWN.code_reviews), comment_details: unknownKeys(d, KNOWN.commentDetails) }),
-      });
+      }];
     });
-    return { stream, page, received: data.length, rows: [...rows.values()], problems };
+    return { stream, page, received: data.length, rows, problems };
   }
 
-  const rows = new Map<string, CodeReviewResponseDayRow>();
-  data.forEach((raw, index) => {
-    const parsed = codeReviewResponseRowSchema.safeParse(raw);
-    if (!parsed.success) return reject(index, raw, fieldsOf(parsed.error));
-    const r = parsed.data;
-    const when = dayOf(r);
-    if (!("day" in when)) return reject(index, raw, when.fields);
+  const rows = collect(codeReviewResponseRowSchema, (r, day): [string, CodeReviewResponseDayRow] => {
     const rd = r.reaction_details;
     const cd = r.comment_response_details;
-    rows.set(when.day, {
-      day: when.day,
+    return [day, {
+      day,
       pullRequestReviews: r.pull_request_reviews,
       comments: r.comments,
       replies: r.replies,
@@ -319,9 +315,9 @@ export function parseAnalyticsPage({ stream, page, data }: { stream: AnalyticsSt
         reaction_details: unknownKeys(rd, KNOWN.reactionDetails),
         comment_response_details: unknownKeys(cd, KNOWN.responseDetails),
       }),
-    });
+    }];
   });
-  return { stream, page, received: data.length, rows: [...rows.values()], problems };
+  return { stream, page, received: data.length, rows, problems };
 }
 
 /* ───────────────────────── writes ───────────────────────── */
