@@ -245,6 +245,29 @@ export const dailyRollups = pgTable("daily_rollups", {
   findings: integer("findings").notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.day, t.openaiUserId, t.model, t.clientId] }), index("daily_rollups_person_day").on(t.personId, t.day)]);
 
+/**
+ * Tool calls per UTC day × person × client × model × tool name, with their approval decisions
+ * (the Overview's "tool types and approval decisions"). Updated with daily_rollups in the same
+ * transaction, from the same newly stored events. `approved` counts every approval flavour
+ * (approved, approved_for_session, approved_execpolicy_amendment); `aborted` counts abort/aborted.
+ */
+export const dailyToolRollups = pgTable("daily_tool_rollups", {
+  day: date("day").notNull(),
+  openaiUserId: text("openai_user_id").notNull(),
+  personId: uuid("person_id"),
+  clientId: text("client_id").notNull(),
+  model: text("model").notNull(),
+  toolName: text("tool_name").notNull(),
+  calls: integer("calls").notNull().default(0),
+  approved: integer("approved").notNull().default(0),
+  denied: integer("denied").notNull().default(0),
+  aborted: integer("aborted").notNull().default(0),
+}, (t) => [
+  primaryKey({ columns: [t.day, t.openaiUserId, t.clientId, t.model, t.toolName] }),
+  index("daily_tool_rollups_person_day").on(t.personId, t.day),
+  index("daily_tool_rollups_day").on(t.day),
+]);
+
 /* ───────────────────────── Spend: COSTS, hourly per person ───────────────────────── */
 
 export const costsHourly = pgTable("costs_hourly", {

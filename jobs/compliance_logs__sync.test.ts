@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectRows, type DatabaseHandle } from "../db/client.server";
@@ -55,7 +56,7 @@ async function syncAll(sim: SimulatorHandle, options: { connection?: OpenAIConne
 
 async function resetSyncTables() {
   await handle.db.execute(
-    sql`truncate events, event_ids, findings, codex_sessions, daily_rollups, costs_hourly, log_files, sync_cursors, sync_gaps, sync_runs`,
+    sql`truncate events, event_ids, findings, codex_sessions, daily_rollups, daily_tool_rollups, costs_hourly, log_files, sync_cursors, sync_gaps, sync_runs`,
   );
 }
 
@@ -64,8 +65,27 @@ type Stored = {
   costs: number;
   tokens: { input: number; cached: number; output: number; reasoning: number };
   costTokens: { uncached: number; cached: number; output: number; creditUnits: number };
+  /** Per tool name from daily_tool_rollups; the same decisions summed from daily_rollups. */
+  tools: Record<string, { calls: number; approved: number; denied: number; aborted: number }>;
+  toolTotals: { calls: number; approved: number; denied: number; aborted: number };
   digest: string;
 };
+
+type ToolTally = { calls: number; approved: number; denied: number; aborted: number };
+
+async function toolTallies() {
+  const byTool = await selectRows<ToolTally & { tool_name: string }>(
+    handle.db,
+    sql`select tool_name, sum(calls)::int as calls, sum(approved)::int as approved, sum(denied)::int as denied, sum(aborted)::int as aborted
+        from daily_tool_rollups group by 1 order by 1`,
+  );
+  const [totals] = await selectRows<ToolTally>(
+    handle.db,
+    sql`select coalesce(sum(tool_calls), 0)::int as calls, coalesce(sum(tool_approved), 0)::int as approved,
+               coalesce(sum(tool_denied), 0)::int as denied, coalesce(sum(tool_aborted), 0)::int as aborted from daily_rollups`,
+  );
+  return { tools: Object.fromEntries(byTool.map(({ tool_name, ...tally }) => [tool_name, tally])), toolTotals: totals! };
+}
 
 async function stored(): Promise<Stored> {
   const byType = await selectRows<{ event_type: string; n: number }>(
@@ -104,6 +124,7 @@ async function stored(): Promise<Stored> {
       output: Number(costs!.output),
       creditUnits: Math.round(Number(costs!.credits) * 1e4),
     },
+    ...(await toolTallies()),
     digest: digest!.digest,
   };
 }
@@ -116,6 +137,11 @@ function expectedOf(sim: SimulatorHandle) {
     costs: costRows ?? 0,
     tokens: { input: e.codexTokens.input - e.codexTokens.cached, cached: e.codexTokens.cached, output: e.codexTokens.output, reasoning: e.codexTokens.reasoning },
     costTokens: { uncached: e.costs.uncached, cached: e.costs.cached, output: e.costs.output, creditUnits: e.costs.creditUnits },
+    tools: e.tools,
+    toolTotals: Object.values(e.tools).reduce(
+      (sum, t) => ({ calls: sum.calls + t.calls, approved: sum.approved + t.approved, denied: sum.denied + t.denied, aborted: sum.aborted + t.aborted }),
+      { calls: 0, approved: 0, denied: 0, aborted: 0 },
+    ),
   };
 }
 
@@ -142,6 +168,23 @@ describe("Compliance log sync against the simulator", () => {
     const results = await syncAll(sim);
     expect(results.map((r) => r.newEvents)).toEqual([0, 0, 0, 0, 0]);
     expect(await stored()).toEqual(clean);
+  });
+
+  it("counts every tool name and approval decision in daily_tool_rollups, and the migration's backfill rebuilds the same rows", async () => {
+    const expected = expectedOf(sim).tools;
+    expect(Object.keys(expected).length).toBeGreaterThan(2);
+    expect(Object.values(expected).some((t) => t.aborted > 0 && t.denied > 0)).toBe(true);
+    expect(clean.tools).toEqual(expected);
+
+    const rowsOf = () =>
+      selectRows<Record<string, unknown>>(handle.db, sql`select * from daily_tool_rollups order by day, openai_user_id, client_id, model, tool_name`);
+    const incremental = await rowsOf();
+    const migration = readFileSync(new URL("../db/migrations/0007_daily_tool_rollups.sql", import.meta.url), "utf8");
+    const backfill = migration.split("--> statement-breakpoint").find((statement) => statement.trim().startsWith('INSERT INTO "daily_tool_rollups"'));
+    expect(backfill).toBeDefined();
+    await handle.db.execute(sql`delete from daily_tool_rollups`);
+    await handle.db.execute(sql.raw(backfill!));
+    expect(await rowsOf()).toEqual(incremental);
   });
 
   it("never stores a planted secret or canary value, anywhere", async () => {

@@ -70,6 +70,7 @@ const DIGESTS = {
   events: sql`select md5(coalesce(string_agg(concat_ws('|', event_id, occurred_at, event_type, detail_type, person_id is not null, input_tokens, cached_input_tokens, output_tokens, text_fingerprint, redacted_text, finding_count, attributes::text), E'\n' order by event_id), '')) as d from events`,
   costs: sql`select md5(coalesce(string_agg(concat_ws('|', event_id, hour, credits, input_tokens, cached_input_tokens, output_tokens), E'\n' order by event_id), '')) as d from costs_hourly`,
   rollups: sql`select md5(coalesce(string_agg(concat_ws('|', day, openai_user_id, model, client_id, events, prompts, responses, tool_calls, input_tokens, cached_input_tokens, output_tokens, findings), E'\n' order by day, openai_user_id, model, client_id), '')) as d from daily_rollups`,
+  tools: sql`select md5(coalesce(string_agg(concat_ws('|', day, openai_user_id, client_id, model, tool_name, calls, approved, denied, aborted), E'\n' order by day, openai_user_id, client_id, model, tool_name), '')) as d from daily_tool_rollups`,
   sessions: sql`select md5(coalesce(string_agg(concat_ws('|', session_id, first_at, last_at, turns), E'\n' order by session_id), '')) as d from codex_sessions`,
   findings: sql`select md5(coalesce(string_agg(concat_ws('|', event_id, field, type, start, "end", fingerprint), E'\n' order by event_id, field, start), '')) as d from findings`,
   ledger: sql`select md5(coalesce(string_agg(concat_ws('|', id, status, events, new_events), E'\n' order by id), '')) as d from log_files`,

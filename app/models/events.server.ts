@@ -226,14 +226,70 @@ function rollupsOf(events: Array<PreparedEvent & { personId: string | null }>) {
     }
     if (e.detailType === "TOOL_CALL") {
       r.tool_calls += 1;
-      if (e.toolDecision === "approved") r.tool_approved += 1;
-      else if (e.toolDecision === "denied") r.tool_denied += 1;
-      else if (e.toolDecision === "aborted") r.tool_aborted += 1;
+      const decision = decisionOf(e.toolDecision);
+      if (decision === "approved") r.tool_approved += 1;
+      else if (decision === "denied") r.tool_denied += 1;
+      else if (decision === "aborted") r.tool_aborted += 1;
     }
     r.input_tokens += e.inputTokens ?? 0;
     r.cached_input_tokens += e.cachedInputTokens ?? 0;
     r.output_tokens += e.outputTokens ?? 0;
     r.reasoning_output_tokens += e.reasoningOutputTokens ?? 0;
+  }
+  return [...rollups.values()];
+}
+
+/**
+ * Codex reports `approved`, `approved_for_session`, `approved_execpolicy_amendment`, `denied` and
+ * `abort`; the rollups count approvals of every flavour as approved, and abort (or aborted) as aborted.
+ */
+function decisionOf(decision: string | null): "approved" | "denied" | "aborted" | null {
+  if (!decision) return null;
+  if (decision === "approved" || decision.startsWith("approved_")) return "approved";
+  if (decision === "denied") return "denied";
+  if (decision === "abort" || decision === "aborted") return "aborted";
+  return null;
+}
+
+type ToolRollup = {
+  day: string;
+  openai_user_id: string;
+  person_id: string | null;
+  client_id: string;
+  model: string;
+  tool_name: string;
+  calls: number;
+  approved: number;
+  denied: number;
+  aborted: number;
+};
+
+function toolRollupsOf(events: Array<PreparedEvent & { personId: string | null }>) {
+  const rollups = new Map<string, ToolRollup>();
+  for (const e of events) {
+    if (e.eventType !== "CODEX_LOG" || e.detailType !== "TOOL_CALL") continue;
+    const day = dayOf(e.occurredAt);
+    const key = [day, e.openaiUserId ?? "", e.clientId ?? "", e.model ?? "", e.toolName ?? ""].join("\u0000");
+    let r = rollups.get(key);
+    if (!r) {
+      r = {
+        day,
+        openai_user_id: e.openaiUserId ?? "",
+        person_id: e.personId,
+        client_id: e.clientId ?? "",
+        model: e.model ?? "",
+        tool_name: e.toolName ?? "",
+        calls: 0,
+        approved: 0,
+        denied: 0,
+        aborted: 0,
+      };
+      rollups.set(key, r);
+    }
+    r.person_id ??= e.personId;
+    r.calls += 1;
+    const decision = decisionOf(e.toolDecision);
+    if (decision) r[decision] += 1;
   }
   return [...rollups.values()];
 }
@@ -511,6 +567,22 @@ async function insertEvents(tx: Database, rows: StoredEvent[]) {
         output_tokens = daily_rollups.output_tokens + excluded.output_tokens,
         reasoning_output_tokens = daily_rollups.reasoning_output_tokens + excluded.reasoning_output_tokens,
         findings = daily_rollups.findings + excluded.findings`);
+  }
+
+  const toolRollups = toolRollupsOf(rows);
+  if (toolRollups.length > 0) {
+    await tx.execute(sql`
+      insert into daily_tool_rollups (day, openai_user_id, person_id, client_id, model, tool_name, calls, approved, denied, aborted)
+      select day, openai_user_id, person_id, client_id, model, tool_name, calls, approved, denied, aborted
+      from json_to_recordset(${JSON.stringify(toolRollups)}::json) as x(
+        day date, openai_user_id text, person_id uuid, client_id text, model text, tool_name text,
+        calls integer, approved integer, denied integer, aborted integer)
+      on conflict (day, openai_user_id, client_id, model, tool_name) do update set
+        person_id = coalesce(daily_tool_rollups.person_id, excluded.person_id),
+        calls = daily_tool_rollups.calls + excluded.calls,
+        approved = daily_tool_rollups.approved + excluded.approved,
+        denied = daily_tool_rollups.denied + excluded.denied,
+        aborted = daily_tool_rollups.aborted + excluded.aborted`);
   }
 }
 

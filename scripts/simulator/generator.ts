@@ -1000,7 +1000,7 @@ export class Generator {
 
   /** Exact totals over the files of hours in [fromMs, toMs) (by period, not by visibility). */
   expected(fromMs: number, toMs: number, types: readonly EventType[] = EVENT_TYPES): ExpectedTotals {
-    const out: ExpectedTotals = { files: {}, lines: {}, events: {}, unknownEvents: {}, duplicates: {}, codexTokens: { input: 0, cached: 0, output: 0, reasoning: 0, responses: 0 }, costs: { uncached: 0, cached: 0, output: 0, creditUnits: 0, rows: 0 }, secretPrompts: 0, prompts: 0 };
+    const out: ExpectedTotals = { files: {}, lines: {}, events: {}, unknownEvents: {}, duplicates: {}, codexTokens: { input: 0, cached: 0, output: 0, reasoning: 0, responses: 0 }, costs: { uncached: 0, cached: 0, output: 0, creditUnits: 0, rows: 0 }, tools: {}, secretPrompts: 0, prompts: 0 };
     const first = Math.max(this.startHour, floorTo(fromMs, HOUR_MS));
     for (const type of types) {
       let files = 0;
@@ -1043,6 +1043,14 @@ export class Generator {
             out.codexTokens.output += t.output;
             out.codexTokens.reasoning += t.reasoning;
             out.codexTokens.responses++;
+          }
+          for (const tool of t.tools) {
+            if (tool.at < first || tool.at >= toMs) continue;
+            const tally = (out.tools[tool.name] ??= { calls: 0, approved: 0, denied: 0, aborted: 0 });
+            tally.calls++;
+            if (tool.decision.startsWith("approved")) tally.approved++;
+            else if (tool.decision === "denied") tally.denied++;
+            else if (tool.decision === "abort") tally.aborted++;
           }
           if (t.promptAt >= first && t.promptAt < toMs) {
             out.prompts++;
@@ -1140,6 +1148,8 @@ export interface ExpectedTotals {
   codexTokens: { input: number; cached: number; output: number; reasoning: number; responses: number };
   /** COSTS product=codex (code review included); creditUnits in 1e-4 credits */
   costs: { uncached: number; cached: number; output: number; creditUnits: number; rows: number };
+  /** CODEX_LOG TOOL_CALL events per tool name; approved counts every approval flavour, aborted the decision `abort` */
+  tools: Record<string, { calls: number; approved: number; denied: number; aborted: number }>;
   secretPrompts: number;
   prompts: number;
 }
