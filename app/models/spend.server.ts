@@ -400,7 +400,7 @@ function toReconciliationRow(d: { day: string; openai_user_id: string; email: st
 /** Every reconciliation row of the range (matching ones too), in keyset pages, for the CSV. */
 export async function* iterateReconciliation({ db, viewer, from, to }: { db: Database; viewer: Viewer; from: string; to: string }): AsyncGenerator<ReconciliationRow> {
   assertViewerHasRole(viewer, SPEND_ROLES);
-  let afterDay = "0000-01-01";
+  let afterDay = "0001-01-01"; // year 0 does not exist in PostgreSQL
   let afterUser = "";
   for (;;) {
     const rows = await selectRows<{ day: string; openai_user_id: string; email: string | null; costs_credits: string; analytics_credits: string }>(
