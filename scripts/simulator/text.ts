@@ -74,6 +74,12 @@ function pad36(prefix: string, len: number): string {
   return s.slice(0, len);
 }
 
+/** A PEM private key canary: key-shaped base64 lines (not a usable key). */
+function canaryPem(): string {
+  const lines = [0, 1, 2, 3, 4, 5].map((i) => pad36(`MII${i}CanaryLedgerPem${"Q".repeat(i)}`, 64));
+  return `-----BEGIN PRIVATE KEY-----\n${lines.join("\n")}\n${pad36("CanaryLedgerPemEnd", 22)}==\n-----END PRIVATE KEY-----`;
+}
+
 /** Canary values: fixed (seed-independent), planted in the data so tests can prove none is stored at rest. */
 export const CANARY_SECRETS: readonly Secret[] = Object.freeze([
   { kind: "aws_access_key", value: "AKIACANARYLEDGER7Q2X" },
@@ -85,6 +91,11 @@ export const CANARY_SECRETS: readonly Secret[] = Object.freeze([
   { kind: "credit_card", value: luhnComplete("492940128898177") },
   { kind: "connection_string_password", value: "Cnry-Ledger-9f3bQx" },
   { kind: "ssn", value: "512-38-4467" },
+  { kind: "gitlab_token", value: "glpat-" + pad36("CanaryLedgerGl", 20) },
+  { kind: "private_key", value: canaryPem() },
+  { kind: "jwt", value: `${b64url('{"alg":"HS256","typ":"JWT"}')}.${b64url('{"sub":"canary-ledger-7731","role":"admin","iat":1763000000}')}.${pad36("CanaryLedgerJwtSig", 43)}` },
+  { kind: "phone", value: "+49 157 4829163" },
+  { kind: "iban", value: ibanFrom("DE", "480700240934771265") },
 ] as const satisfies readonly Secret[]);
 export const CANARIES: readonly string[] = Object.freeze(CANARY_SECRETS.map((s) => s.value));
 
