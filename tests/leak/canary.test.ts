@@ -659,7 +659,7 @@ describe("end-to-end guarantee, TEXT_POLICY=redacted: no canary anywhere, every 
     expect(leaks.length, describeLeaks(leaks)).toBe(0);
     // Not vacuous: the evidence, a month partition and (PostgreSQL) pg-boss's job table were read.
     for (const table of ["public.events", "public.findings", "public.access_log", "public.siem_destinations", ...(run.handle.kind === "postgres" ? [`${PGBOSS_SCHEMA}.job`] : [])]) {
-      expect(tables).toContain(table);
+      expect(tables, tables.join(", ")).toContain(table);
     }
     expect(tables.some((t) => /^public\.events_.*2026.*11/.test(t)), tables.join(", ")).toBe(true);
     expect(cells).toBeGreaterThan(10_000);

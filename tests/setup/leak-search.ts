@@ -118,7 +118,7 @@ export async function listTables(db: Database): Promise<TableRef[]> {
   const rows = await selectRows<{ table_schema: string; table_name: string }>(
     db,
     sql`select table_schema, table_name from information_schema.tables
-        where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema') and table_schema not like 'pg\_%'
+        where table_type = 'BASE TABLE' and table_schema <> 'information_schema' and left(table_schema, 3) <> 'pg_'
         order by table_schema, table_name`,
   );
   return rows.map((r) => ({ schema: r.table_schema, table: r.table_name }));
