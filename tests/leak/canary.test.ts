@@ -672,6 +672,7 @@ describe("end-to-end guarantee, TEXT_POLICY=redacted: no canary anywhere, every 
     for (const msg of ["skipped an invalid log line", "ledger verified", "redacted text expired", "monthly report"]) expect([...messages]).toContain(msg);
     const leaks = scan(logSurfaces(run), run.needles);
     expect(leaks.length, describeLeaks(leaks)).toBe(0);
+    expect(run.logs.console.filter((l) => l.startsWith("console.error")).length, "console.error calls during the run").toBe(0);
   });
 
   it("no canary in any export: SIEM (OCSF, ECS, CEF, NDJSON, CSV), evidence pack, trail CSV/NDJSON, people, access log, spend, budgets, prices, teams, code review, PDF, auditor tools", () => {
@@ -729,6 +730,7 @@ describe("end-to-end guarantee, TEXT_POLICY=hash-only: no canary anywhere, every
   });
 
   it("no canary in any table, log line or export", async () => {
+    expect(run.logs.logLines.some((l) => (JSON.parse(l) as { msg: string }).msg === "skipped an invalid log line"), "the run's warnings were captured").toBe(true);
     const { leaks } = await findLeaksInDatabase(run.db, run.needles);
     const all = [...leaks, ...scan([...logSurfaces(run), ...run.exports], run.needles)];
     expect(all.length, describeLeaks(all)).toBe(0);
