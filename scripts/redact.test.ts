@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRedactor } from "../app/lib/redaction";
 
 const root = path.resolve(import.meta.dirname, "..");
 let dataDir: string;
@@ -14,10 +15,16 @@ afterAll(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Runs `tsx scripts/redact.ts` as a real child process, feeding stdin. */
-function runCli(input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** How `npm run redact` starts (a cached bundle), and the script run directly through tsx. */
+const LAUNCHERS = {
+  bundled: [path.join(root, "scripts/run-bundled.mjs"), "scripts/redact.ts"],
+  tsx: ["--import", "tsx", path.join(root, "scripts/redact.ts")],
+};
+
+/** Runs the CLI as a real child process, feeding stdin. */
+function runCli(input: string, launcher: keyof typeof LAUNCHERS = "bundled"): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/redact.ts")], {
+    const child = spawn(process.execPath, LAUNCHERS[launcher], {
       cwd: root,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, NODE_ENV: "test" },
       stdio: ["pipe", "pipe", "pipe"],
@@ -94,4 +101,58 @@ describe("npm run redact", () => {
     expect(JSON.parse(lines[n - 1]!).id).toBe(n - 1);
     expect(stdout).not.toContain(github);
   });
+
+  it("splits lines correctly across read blocks: long lines, multi-byte characters at block edges, CRLF, no final newline", async () => {
+    const redactor = createRedactor({ key: Buffer.alloc(32, 1) });
+    const texts = [
+      `${"日本語 ".repeat(300_000)}token ${github} ${"é".repeat(1000)}`, // ~3.6 MB of UTF-8, several blocks
+      `password = "${password}"`,
+      "😀".repeat(262_143) + `mail alice@example.com`, // 4-byte characters straddle the 1 MB block edges
+      "",
+      `last ${github}`,
+    ];
+    const input = texts.map((text, i) => (text === "" ? "" : JSON.stringify({ id: i, text }))).join("\r\n");
+    const { code, stdout } = await runCli(input);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const expected = texts.flatMap((text, i) => {
+      if (text === "") return [];
+      const result = redactor.redact(text);
+      return [{ id: i, redacted: withoutFingerprints(result.redacted), findings: result.findings.map(({ type, start, end }) => ({ type, start, end })) }];
+    });
+    expect(lines.map((l) => ({ ...l, redacted: withoutFingerprints(l.redacted) }))).toEqual(expected);
+    expect(stdout).not.toContain(github);
+    expect(stdout).not.toContain(password);
+  });
+
+  it("gives the same output when run through tsx as through the bundle npm run redact uses", async () => {
+    const input = [`token ${github}`, `密码 😀 postgres://app:${password}@db/x`, "nothing"].map((text, i) => JSON.stringify({ id: i, text })).join("\n");
+    const bundled = await runCli(input, "bundled");
+    const direct = await runCli(input, "tsx");
+    expect(direct.code).toBe(0);
+    expect(direct.stdout).toBe(bundled.stdout);
+  });
+
+  it("stops quietly when its reader goes away (npm run redact | head)", async () => {
+    const child = spawn(process.execPath, LAUNCHERS.bundled, {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, NODE_ENV: "test" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const line = `${JSON.stringify({ id: 1, text: `key=${github} ${"x ".repeat(2000)}` })}\n`;
+    child.stdin.on("error", () => {}); // the child may be gone before all input is written
+    child.stdin.end(line.repeat(2000));
+    expect(await closed).toBe(1);
+    expect(stderr).toContain("stdout was closed");
+    expect(stderr).not.toContain(github);
+  });
 });
+
+/** Placeholders without their fingerprint (the CLI uses the demo key of its data folder). */
+function withoutFingerprints(text: string): string {
+  return text.replace(/\[(SECRET|PII):([a-z0-9_]+):[0-9a-f]{8}\]/g, "[$1:$2]");
+}

@@ -77,10 +77,98 @@ function isIdentChar(c: number): boolean {
 function isSpaceOrTab(c: number): boolean {
   return c === 32 || c === 9;
 }
-const ALNUM_TABLE = new Uint8Array(128);
-for (let c = 0; c < 128; c++) if (isAlnum(c)) ALNUM_TABLE[c] = 1;
 function isWhitespace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The text as UTF-16 code units in a typed array. V8 reads a Uint16Array element several times
+// faster than String.prototype.charCodeAt, and the hot loops read every character; the copy is a
+// native memcpy (Buffer#write, utf16le). Zeros after the text let loops read a few units past its
+// end without a bounds check. One buffer is reused from call to call: scanning is synchronous.
+
+const CODES_PAD = 16;
+/** Buffers up to this many code units (8 MB) are kept for the next call; a longer text gets its own. */
+const CODES_KEEP = 1 << 22;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+let codesBuffer = new Uint16Array(1 << 14);
+let codesBytes = Buffer.from(codesBuffer.buffer);
+/** The code units of the text being scanned (valid during scanText). */
+let C: Uint16Array = codesBuffer;
+
+function loadCodes(text: string): void {
+  const n = text.length;
+  let codes = codesBuffer;
+  let bytes = codesBytes;
+  if (codes.length < n + CODES_PAD) {
+    let size = codes.length;
+    while (size < n + CODES_PAD) size *= 2;
+    codes = new Uint16Array(size);
+    bytes = Buffer.from(codes.buffer);
+    if (size <= CODES_KEEP) {
+      codesBuffer = codes;
+      codesBytes = bytes;
+    }
+  }
+  if (LITTLE_ENDIAN) bytes.write(text, 0, n * 2, "utf16le");
+  else for (let i = 0; i < n; i++) codes[i] = text.charCodeAt(i);
+  codes.fill(0, n, n + CODES_PAD);
+  C = codes;
+}
+
+/**
+ * What the main loop needs to know about a code unit, in one table lookup: a word character
+ * (ASCII letter or digit, >= K_WORD), punctuation some detector starts from, or nothing (0; every
+ * other character, all non-ASCII included).
+ */
+const K_PLAIN = 0;
+const K_COLON = 1;
+const K_EQUALS = 2;
+const K_GT = 3;
+const K_DASH = 4;
+const K_AT = 5;
+const K_SEMICOLON = 6;
+const K_TILDE = 7;
+const K_NUMBER = 8; // + and ( may start a number
+const K_NUL = 9; // also the end-of-text sentinel
+const K_WORD = 16;
+const K_DIGIT = 16;
+const K_UPPER = 17;
+const K_LOWER = 18;
+const CLASS = new Uint8Array(65536);
+for (let c = 48; c <= 57; c++) CLASS[c] = K_DIGIT;
+for (let c = 65; c <= 90; c++) CLASS[c] = K_UPPER;
+for (let c = 97; c <= 122; c++) CLASS[c] = K_LOWER;
+CLASS[58] = K_COLON;
+CLASS[61] = K_EQUALS;
+CLASS[62] = K_GT;
+CLASS[45] = K_DASH;
+CLASS[64] = K_AT;
+CLASS[59] = K_SEMICOLON;
+CLASS[126] = K_TILDE;
+CLASS[43] = K_NUMBER;
+CLASS[40] = K_NUMBER;
+CLASS[0] = K_NUL;
+/** 1 for identifier characters: letters, digits, `_ - .` (see isIdentChar). */
+const IDENT = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) if (isIdentChar(c)) IDENT[c] = 1;
+
+/** A growable list of text positions, reused from call to call. */
+class Positions {
+  a = new Int32Array(256);
+  n = 0;
+  push(position: number): void {
+    if (this.n === this.a.length) {
+      const bigger = new Int32Array(this.a.length * 2);
+      bigger.set(this.a);
+      this.a = bigger;
+    }
+    this.a[this.n++] = position;
+  }
+  reset(): void {
+    this.n = 0;
+    if (this.a.length > 1 << 16) this.a = new Int32Array(256);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,10 +366,10 @@ const START_PREFIXES = [...RULES_BY_PREFIX.keys(), "eyJ"].filter((p) => !INNER_P
  * sorted by length, so the longest literal prefix wins.
  */
 const PREFIXES_BY_HEAD: Array<string[] | undefined> = new Array(128 * 128);
-/** 1 for the characters a start prefix begins with. */
-const TOKEN_FIRST = new Uint8Array(128);
+/** 1 for the first two characters of a start prefix, at c0 * 128 + c1. */
+const TOKEN_HEAD = new Uint8Array(128 * 128);
 for (const prefix of START_PREFIXES) {
-  TOKEN_FIRST[prefix.charCodeAt(0) & 127] = 1;
+  TOKEN_HEAD[(prefix.charCodeAt(0) & 127) * 128 + (prefix.charCodeAt(1) & 127)] = 1;
   const c0 = prefix.charCodeAt(0);
   const c1 = prefix.charCodeAt(1);
   if (prefix.length < 2 || c0 >= 128 || c1 >= 128 || !isAlnum(c0)) throw new Error(`token prefix ${prefix} must start with two ASCII characters, the first alphanumeric`);
@@ -317,8 +405,8 @@ function tryRulesAt(text: string, start: number, prefix: string, out: Candidate[
  */
 function tokenAt(text: string, start: number, out: Candidate[]): number {
   if (start + 1 >= text.length) return -1;
-  const c0 = text.charCodeAt(start);
-  const c1 = text.charCodeAt(start + 1);
+  const c0 = C[start]!;
+  const c1 = C[start + 1]!;
   if (c0 >= 128 || c1 >= 128) return -1;
   const list = PREFIXES_BY_HEAD[c0 * 128 + c1];
   if (list === undefined) return -1;
@@ -428,10 +516,11 @@ function walkPemBody(text: string, from: number, limit: number): number {
 }
 
 /** `begins`: the positions of "BEGIN " at a word start (a PEM header has dashes or a space before it). */
-function scanPrivateKeys(text: string, begins: number[], out: Candidate[]): void {
+function scanPrivateKeys(text: string, begins: Positions, out: Candidate[]): void {
   let footerAt = -2; // cached next "END " position, so many BEGINs without END stay linear
   let resume = 0;
-  for (const pos of begins) {
+  for (let b = 0; b < begins.n; b++) {
+    const pos = begins.a[b]!;
     if (pos < resume) continue;
     let next = pos + 6;
     // at least three dashes (optionally a space) before BEGIN
@@ -448,7 +537,9 @@ function scanPrivateKeys(text: string, begins: number[], out: Candidate[]): void
       const bodyStart = PEM_HEADER_RE.lastIndex;
       const limit = Math.min(text.length, bodyStart + PEM_MAX);
       if (footerAt !== -1 && footerAt < bodyStart) footerAt = findFooter(text, bodyStart);
-      const nextBegin = text.indexOf("BEGIN ", bodyStart);
+      // the next "BEGIN " before the limit (searched in a slice, which V8 makes without copying)
+      const beginInWindow = text.slice(bodyStart, limit + 5).indexOf("BEGIN ");
+      const nextBegin = beginInWindow === -1 ? -1 : bodyStart + beginInWindow;
       let end = -1;
       if (footerAt !== -1 && footerAt < limit && (nextBegin === -1 || nextBegin > footerAt)) {
         PEM_FOOTER_RE.lastIndex = footerAt;
@@ -526,46 +617,60 @@ function isUriStop(c: number): boolean {
   return isWhitespace(c) || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 92; // " ' ` < > \
 }
 
-/** `colons`: the positions of every ":" (the URI scheme separator and Oracle's `:thin:` are among them). */
-function scanUriCredentials(text: string, colons: number[], out: Candidate[]): void {
-  let resume = 0;
-  for (const pos of colons) {
-    if (pos < resume || text.charCodeAt(pos + 1) !== 47 || text.charCodeAt(pos + 2) !== 47) continue;
-    const a = pos + 3;
-    const limit = Math.min(text.length, a + 512);
-    let colon = -1;
-    let at = -1;
-    let i = a;
-    for (; i < limit; i++) {
-      const c = text.charCodeAt(i);
-      if (isUriStop(c)) break;
-      if (c === 58 && text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47) break; // the next URI
-      if (colon === -1) {
-        if (c === 58) colon = i;
-        else if (c === 47 || c === 63 || c === 35 || c === 64) break; // / ? # @ before any colon: no password
-      } else if (c === 64) {
-        at = i;
-      }
-    }
-    if (colon !== -1 && at > colon + 1 && colon - a <= 128) {
-      const password = text.slice(colon + 1, at);
-      if (!/^\d{1,5}(?:[/?#]|$)/.test(password) && password.length <= 256 && credentialValue(password)) {
-        out.push({ type: "connection_string_password", kind: "secret", start: colon + 1, end: at, priority: PRIORITY.connection });
-      }
-    }
-    resume = Math.max(pos + 3, at + 1);
+/**
+ * The detectors that start from a colon, in one pass over `ops` (every `:` and `=`): credentials in
+ * URIs (`scheme://user:password@host`), Oracle's `jdbc:oracle:thin:user/password@host`, and IPv6
+ * addresses. Each keeps its own resume point, as its own pass would.
+ */
+function scanColons(text: string, ops: Positions, detectIpAddresses: boolean, out: Candidate[]): void {
+  let uriResume = 0;
+  let thinResume = 0;
+  let ipResume = 0;
+  for (let k = 0; k < ops.n; k++) {
+    const pos = ops.a[k]!;
+    if (C[pos] !== 58) continue;
+    const next = C[pos + 1]!;
+    if (next === 47 && C[pos + 2] === 47 && pos >= uriResume) uriResume = uriCredentialsAt(text, pos, out);
+    else if (next === 116 && pos >= thinResume && text.startsWith(":thin:", pos)) thinResume = oracleThinAt(text, pos, out);
+    if (detectIpAddresses && pos >= ipResume) ipResume = ipv6At(text, pos, out);
   }
-  resume = 0;
-  for (const thin of colons) {
-    if (thin < resume || !text.startsWith(":thin:", thin)) continue;
-    ORACLE_THIN_RE.lastIndex = thin + 6;
-    const m = ORACLE_THIN_RE.exec(text);
-    if (m && m[1] !== undefined && m[2] !== undefined && credentialValue(m[2])) {
-      const start = thin + 6 + m[1].length + 1;
-      out.push({ type: "connection_string_password", kind: "secret", start, end: start + m[2].length, priority: PRIORITY.connection });
+}
+
+/** `scheme://user:password@host` with its `://` at `pos`; returns where the next URI may start. */
+function uriCredentialsAt(text: string, pos: number, out: Candidate[]): number {
+  const a = pos + 3;
+  const limit = Math.min(text.length, a + 512);
+  let colon = -1;
+  let at = -1;
+  for (let i = a; i < limit; i++) {
+    const c = C[i]!;
+    if (isUriStop(c)) break;
+    if (c === 58 && C[i + 1] === 47 && C[i + 2] === 47) break; // the next URI
+    if (colon === -1) {
+      if (c === 58) colon = i;
+      else if (c === 47 || c === 63 || c === 35 || c === 64) break; // / ? # @ before any colon: no password
+    } else if (c === 64) {
+      at = i;
     }
-    resume = thin + 6;
   }
+  if (colon !== -1 && at > colon + 1 && colon - a <= 128) {
+    const password = text.slice(colon + 1, at);
+    if (!/^\d{1,5}(?:[/?#]|$)/.test(password) && password.length <= 256 && credentialValue(password)) {
+      out.push({ type: "connection_string_password", kind: "secret", start: colon + 1, end: at, priority: PRIORITY.connection });
+    }
+  }
+  return Math.max(pos + 3, at + 1);
+}
+
+/** `:thin:user/password@host` at `thin`; returns where the next one may start. */
+function oracleThinAt(text: string, thin: number, out: Candidate[]): number {
+  ORACLE_THIN_RE.lastIndex = thin + 6;
+  const m = ORACLE_THIN_RE.exec(text);
+  if (m && m[1] !== undefined && m[2] !== undefined && credentialValue(m[2])) {
+    const start = thin + 6 + m[1].length + 1;
+    out.push({ type: "connection_string_password", kind: "secret", start, end: start + m[2].length, priority: PRIORITY.connection });
+  }
+  return thin + 6;
 }
 
 const ORACLE_THIN_RE = sticky(`([A-Za-z0-9_$#.]{1,64})/([^\\s@"'/]{1,128})@`);
@@ -848,17 +953,24 @@ function operatorFollows(text: string, keyStart: number, i: number, isFlag: bool
 
 /** The keywords a key must contain (as the keyword scan of earlier versions required). */
 const KEY_KEYWORD_RE = /pass|pwd|secret|token|key|cred|auth/i;
-function letterBit(c: number): number {
-  const l = c | 32;
-  return l >= 97 && l <= 122 ? 1 << (l - 97) : 0;
-}
+/** A bit per letter, either case (a = 1, b = 2, …), 0 for anything else. */
+const LETTER_BIT = new Int32Array(65536);
+for (let c = 65; c <= 90; c++) LETTER_BIT[c] = LETTER_BIT[c + 32] = 1 << (c - 65);
 function lettersOf(word: string): number {
   let mask = 0;
-  for (let i = 0; i < word.length; i++) mask |= letterBit(word.charCodeAt(i));
+  for (let i = 0; i < word.length; i++) mask |= LETTER_BIT[word.charCodeAt(i)]!;
   return mask;
 }
 /** The letters of each keyword: a key whose letters include none of these sets cannot contain one. */
 const KEYWORD_LETTERS = ["pass", "pwd", "secret", "token", "key", "cred", "auth"].map(lettersOf);
+/** Every letter that appears in some keyword: an identifier without two of them is rejected at once. */
+function mayHoldKeyword(mask: number): boolean {
+  for (let k = 0; k < KEYWORD_LETTERS.length; k++) {
+    const letters = KEYWORD_LETTERS[k]!;
+    if ((mask & letters) === letters) return true;
+  }
+  return false;
+}
 /** Characters that may close a key before its operator (see operatorFollows): " ' ` ] ? ! \ */
 function isKeyCloser(c: number): boolean {
   return c === 34 || c === 39 || c === 96 || c === 93 || c === 63 || c === 33 || c === 92;
@@ -868,38 +980,41 @@ const KEY_RUN_MAX = 100;
 /** Key candidates: identifier runs [start, end) that contain a keyword, in an array of pairs. */
 type KeyRuns = number[];
 
-function pushKeyRun(text: string, start: number, end: number, runs: KeyRuns): void {
-  if (end <= start) return;
-  let mask = 0;
-  for (let i = start; i < end; i++) mask |= letterBit(text.charCodeAt(i));
-  let possible = false;
-  for (const letters of KEYWORD_LETTERS) {
-    if ((mask & letters) === letters) {
-      possible = true;
-      break;
-    }
-  }
-  if (!possible || !KEY_KEYWORD_RE.test(text.slice(start, end))) return;
+function pushKeyRun(text: string, start: number, end: number, mask: number, runs: KeyRuns): void {
+  if (end <= start || !mayHoldKeyword(mask) || !KEY_KEYWORD_RE.test(text.slice(start, end))) return;
   runs.push(start, end);
 }
 
-/** The identifier run that ends at `end` (maximal to the left, at most KEY_RUN_MAX long), or -1. */
-function identRunStart(text: string, end: number): number {
+/**
+ * The identifier run that ends at `end` (maximal to the left, at most KEY_RUN_MAX long; a longer one
+ * is no key) and the letters in it: pushed as a key run when they may hold a keyword.
+ */
+function keyRunEndingAt(text: string, end: number, runs: KeyRuns, needsLt: boolean): void {
   let s = end;
-  const limit = Math.max(0, end - KEY_RUN_MAX - 1);
-  while (s > limit && isIdentChar(text.charCodeAt(s - 1))) s--;
-  if (s === limit && s > 0 && isIdentChar(text.charCodeAt(s - 1))) return -1;
-  return s;
+  let mask = 0;
+  const limit = end - KEY_RUN_MAX - 1 > 0 ? end - KEY_RUN_MAX - 1 : 0;
+  while (s > limit) {
+    const c = C[s - 1]!;
+    if (IDENT[c] === 0) break;
+    mask |= LETTER_BIT[c]!;
+    s--;
+  }
+  if (s === limit && s > 0 && IDENT[C[s - 1]!] === 1) return;
+  if (needsLt && !(s > 0 && s < end && C[s - 1] === 60)) return;
+  pushKeyRun(text, s, end, mask, runs);
 }
 
 /** The key before an operator at `op`: back over spaces (at most `spaces`), up to three closers, then the identifier. */
 function keyBeforeOperator(text: string, op: number, spaces: number, anyWhitespace: boolean, runs: KeyRuns): void {
   let j = op;
   const limit = Math.max(0, op - spaces);
-  while (j > limit && (anyWhitespace ? isWhitespace(text.charCodeAt(j - 1)) : isSpaceOrTab(text.charCodeAt(j - 1)))) j--;
-  for (let k = 0; k < 3 && j > 0 && isKeyCloser(text.charCodeAt(j - 1)); k++) j--;
-  const start = identRunStart(text, j);
-  if (start !== -1) pushKeyRun(text, start, j, runs);
+  if (anyWhitespace) {
+    while (j > limit && isWhitespace(C[j - 1]!)) j--;
+  } else {
+    while (j > limit && isSpaceOrTab(C[j - 1]!)) j--;
+  }
+  for (let k = 0; k < 3 && j > 0 && isKeyCloser(C[j - 1]!); k++) j--;
+  if (j > 0 && IDENT[C[j - 1]!] === 1) keyRunEndingAt(text, j, runs, false);
 }
 
 /**
@@ -911,22 +1026,26 @@ function keyBeforeOperator(text: string, op: number, spaces: number, anyWhitespa
  */
 function collectKeyRuns(text: string, marks: Marks): KeyRuns {
   const runs: KeyRuns = [];
-  for (const op of marks.ops) keyBeforeOperator(text, op, 16, false, runs);
-  for (const gt of marks.gts) {
-    const start = identRunStart(text, gt);
-    if (start > 0 && start < gt && text.charCodeAt(start - 1) === 60) pushKeyRun(text, start, gt, runs);
+  const { ops, gts, values, dashes } = marks;
+  for (let k = 0; k < ops.n; k++) keyBeforeOperator(text, ops.a[k]!, 16, false, runs);
+  for (let k = 0; k < gts.n; k++) {
+    const gt = gts.a[k]!;
+    if (gt > 0 && IDENT[C[gt - 1]!] === 1) keyRunEndingAt(text, gt, runs, true);
   }
-  for (const v of marks.values) {
-    if (text.charCodeAt(v + 5) === 61) keyBeforeOperator(text, v, 16, false, runs);
+  for (let k = 0; k < values.n; k++) {
+    const v = values.a[k]!;
+    if (C[v + 5] === 61) keyBeforeOperator(text, v, 16, false, runs);
     else keyBeforeOperator(text, v, 80, true, runs);
   }
   let dashResume = 0;
-  for (const d of marks.dashes) {
-    if (d < dashResume || (d > 0 && isIdentChar(text.charCodeAt(d - 1)))) continue;
+  for (let k = 0; k < dashes.n; k++) {
+    const d = dashes.a[k]!;
+    if (d < dashResume || (d > 0 && IDENT[C[d - 1]!] === 1)) continue;
     let e = d;
+    let mask = 0;
     const limit = Math.min(text.length, d + KEY_RUN_MAX + 1);
-    while (e < limit && isIdentChar(text.charCodeAt(e))) e++;
-    if (e - d <= KEY_RUN_MAX) pushKeyRun(text, d, e, runs);
+    while (e < limit && IDENT[C[e]!] === 1) mask |= LETTER_BIT[C[e++]!]!;
+    if (e - d <= KEY_RUN_MAX) pushKeyRun(text, d, e, mask, runs);
     dashResume = e;
   }
   if (runs.length <= 2) return runs;
@@ -1038,9 +1157,10 @@ function scanScheme(text: string, pos: number, word: string, out: Candidate[]): 
 const CURL_USER_RE = /(?:^|\s)(?:-u|--user)[ =]?(["']?)([^\s:"'@]{0,128}):([^\s"']{1,256})\1/y;
 
 /** curl -u user:password / --user user:password */
-function scanCurlUser(text: string, dashes: number[], out: Candidate[]): void {
-  for (const pos of dashes) {
-    if (text.charCodeAt(pos + 1) !== 117) continue; // -u
+function scanCurlUser(text: string, dashes: Positions, out: Candidate[]): void {
+  for (let k = 0; k < dashes.n; k++) {
+    const pos = dashes.a[k]!;
+    if (C[pos + 1] !== 117) continue; // -u
     let context = text.slice(Math.max(0, pos - 300), pos);
     const newline = context.lastIndexOf("\n");
     if (newline !== -1) context = context.slice(newline + 1);
@@ -1072,20 +1192,21 @@ function isDomainChar(c: number): boolean {
 
 const FILE_TLDS = new Set(["png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js", "mjs", "cjs", "ts", "tsx", "jsx", "css", "scss", "json", "map", "lock", "yaml", "yml", "html", "xml", "txt", "vue", "wasm"]);
 
-function scanEmails(text: string, ats: number[], out: Candidate[]): void {
+function scanEmails(text: string, ats: Positions, out: Candidate[]): void {
   let resume = 0;
-  for (const at of ats) {
+  for (let k = 0; k < ats.n; k++) {
+    const at = ats.a[k]!;
     if (at < resume) continue;
     let ls = at;
     const leftLimit = Math.max(0, at - 64);
-    while (ls > leftLimit && isEmailLocalChar(text.charCodeAt(ls - 1))) ls--;
-    while (ls < at && (text.charCodeAt(ls) === 46 || text.charCodeAt(ls) === 45 || text.charCodeAt(ls) === 43)) ls++;
+    while (ls > leftLimit && isEmailLocalChar(C[ls - 1]!)) ls--;
+    while (ls < at && (C[ls] === 46 || C[ls] === 45 || C[ls] === 43)) ls++;
     let de = at + 1;
     const rightLimit = Math.min(text.length, at + 1 + 253);
-    while (de < rightLimit && isDomainChar(text.charCodeAt(de))) de++;
-    while (de > at + 1 && (text.charCodeAt(de - 1) === 46 || text.charCodeAt(de - 1) === 45)) de--;
+    while (de < rightLimit && isDomainChar(C[de]!)) de++;
+    while (de > at + 1 && (C[de - 1] === 46 || C[de - 1] === 45)) de--;
     let next = at + 1;
-    if (ls < at && de > at + 3 && !(ls > 0 && isAlnum(text.charCodeAt(ls - 1)) && ls === leftLimit)) {
+    if (ls < at && de > at + 3 && !(ls > 0 && isAlnum(C[ls - 1]!) && ls === leftLimit)) {
       const local = text.slice(ls, at);
       const domain = text.slice(at + 1, de);
       const lastDot = domain.lastIndexOf(".");
@@ -1120,20 +1241,16 @@ function isUriUserinfo(text: string, ls: number): boolean {
 
 /**
  * Numeric candidates: digits with single separators (space . - parentheses), at least 7 digits,
- * optionally starting with + or (, not preceded by a letter, digit or `_ + - / .`, nor by a thousands comma (continuesNumber,
- * checked by the scan). Every alternative of the repeated group starts with a different
- * character class, so the regex cannot backtrack into alternatives (linear).
+ * optionally starting with + or (, not preceded by a letter, digit or `_ + - / .`, nor by a
+ * thousands comma (continuesNumber, checked by the scan). As a regex (numericSpanEnd matches it by
+ * hand): `(?:\+|\(\+?)?\d(?:\d|[ .-]\(?\d|\(\d|\)[ .-]?\d){6,40}`.
  */
-const NUMERIC_BODY = String.raw`(?:\+|\(\+?)?\d(?:\d|[ .-]\(?\d|\(\d|\)[ .-]?\d){6,40}`;
 
 /** Tested against the (up to 32) characters before a number, on its line. */
 const PHONE_CONTEXT_RE = /phone|tel|mobile|mob\b|cell|fax|call|contact|whatsapp|sms|n[uú]mero|nummer|handy|电话|電話|手机|携帯|연락처|전화|телефон|тел/i;
 const SSN_CONTEXT_RE = /ssn|social security|soc\. sec|sozialversicherung|tax id|taxpayer/i;
 
 type Group = { start: number; end: number };
-
-/** The numeric span that starts at a candidate position. */
-const NUMERIC_STICKY_RE = sticky(NUMERIC_BODY);
 
 /** Characters that may not precede a numeric span. */
 function blocksNumber(c: number): boolean {
@@ -1145,52 +1262,59 @@ function blocksNumber(c: number): boolean {
  * thousands separator (a digit before it, exactly three digits after): in CSV rows such as
  * `Liam,4929401288981772,DE` or `42,512-38-4467` the value after the comma starts a number.
  */
-function continuesNumber(text: string, i: number): boolean {
+function continuesNumber(i: number): boolean {
   if (i === 0) return false;
-  const p = text.charCodeAt(i - 1);
+  const p = C[i - 1]!;
   if (p !== 44) return blocksNumber(p);
-  return i >= 2 && isDigit(text.charCodeAt(i - 2)) && isDigit(text.charCodeAt(i + 1)) && isDigit(text.charCodeAt(i + 2)) && !isDigit(text.charCodeAt(i + 3));
+  return i >= 2 && isDigit(C[i - 2]!) && isDigit(C[i + 1]!) && isDigit(C[i + 2]!) && !isDigit(C[i + 3]!);
 }
 
-function isNumberSeparator(c: number): boolean {
-  return c === 32 || c === 46 || c === 45 || c === 40 || c === 41; // space . - ( )
+function isSeparator(c: number): boolean {
+  return c === 32 || c === 46 || c === 45; // space . -
 }
 
 /**
- * Necessary for a NUMERIC_STICKY_RE match at `start`: seven digits, each after at most two separator
- * characters. Rejects most short numbers without running the regex.
+ * The end of the numeric span at `start`, or -1: NUMERIC_BODY matched by hand. Each repetition
+ * starts with a different character class (a digit, a separator, `(`, `)`), so the first character
+ * decides the branch and nothing backtracks; up to 40 repetitions, at least 6.
  */
-function mayBeNumber(text: string, start: number): boolean {
+function numericSpanEnd(start: number): number {
   let i = start;
-  let c = text.charCodeAt(i);
-  if (c === 43 || c === 40) c = text.charCodeAt(++i);
-  if (c === 43) c = text.charCodeAt(++i);
-  let digits = 0;
-  const n = text.length;
-  while (i < n) {
+  const first = C[i]!;
+  if (first === 43) i++;
+  else if (first === 40) i += C[i + 1] === 43 ? 2 : 1;
+  if (!isDigit(C[i]!)) return -1;
+  i++;
+  let units = 0;
+  for (; units < 40; units++) {
+    const c = C[i]!;
     if (isDigit(c)) {
-      if (++digits >= 7) return true;
-      c = text.charCodeAt(++i);
-      continue;
-    }
-    if (digits === 0 || !isNumberSeparator(c)) return false;
-    c = text.charCodeAt(++i);
-    if (!isDigit(c)) {
-      if (!isNumberSeparator(c)) return false;
-      c = text.charCodeAt(++i);
-      if (!isDigit(c)) return false;
+      i++;
+    } else if (isSeparator(c)) {
+      const d = C[i + 1]!;
+      if (isDigit(d)) i += 2;
+      else if (d === 40 && isDigit(C[i + 2]!)) i += 3;
+      else break;
+    } else if (c === 40) {
+      if (!isDigit(C[i + 1]!)) break;
+      i += 2;
+    } else if (c === 41) {
+      const d = C[i + 1]!;
+      if (isDigit(d)) i += 2;
+      else if (isSeparator(d) && isDigit(C[i + 2]!)) i += 3;
+      else break;
+    } else {
+      break;
     }
   }
-  return false;
+  return units >= 6 ? i : -1;
 }
 
 /** A numeric span at `start` (a digit, `+` or `(` not preceded by blocksNumber); returns its end or -1. */
 function numberAt(text: string, start: number, out: Candidate[]): number {
-  if (!mayBeNumber(text, start)) return -1;
-  NUMERIC_STICKY_RE.lastIndex = start;
-  if (!NUMERIC_STICKY_RE.test(text)) return -1;
-  const end = NUMERIC_STICKY_RE.lastIndex;
-  const after = text.charCodeAt(end);
+  const end = numericSpanEnd(start);
+  if (end === -1) return -1;
+  const after = C[end]!;
   if (!(isAlnum(after) || after === 95)) analyseNumber(text, start, end, out);
   return end;
 }
@@ -1401,10 +1525,10 @@ function isUpper(c: number): boolean {
 }
 
 /** `\b[A-Z]{2}\d{2}(?= ?[A-Z0-9])` at a word start. */
-function ibanHead(text: string, i: number): boolean {
-  if (!isUpper(text.charCodeAt(i + 1)) || !isDigit(text.charCodeAt(i + 2)) || !isDigit(text.charCodeAt(i + 3))) return false;
-  let c = text.charCodeAt(i + 4);
-  if (c === 32) c = text.charCodeAt(i + 5);
+function ibanHead(i: number): boolean {
+  if (!isUpper(C[i + 1]!) || !isDigit(C[i + 2]!) || !isDigit(C[i + 3]!)) return false;
+  let c = C[i + 4]!;
+  if (c === 32) c = C[i + 5]!;
   return isUpper(c) || isDigit(c);
 }
 
@@ -1420,7 +1544,7 @@ const IPV4_STICKY_RE = sticky(IPV4_RE.source);
 /** A dotted quad at `start` (a digit not preceded by an alphanumeric, `_ . - / :`). */
 function ipv4At(text: string, start: number, out: Candidate[]): void {
   // quick reject: a dot within the first four characters
-  if (text.charCodeAt(start + 1) !== 46 && text.charCodeAt(start + 2) !== 46 && text.charCodeAt(start + 3) !== 46) return;
+  if (C[start + 1] !== 46 && C[start + 2] !== 46 && C[start + 3] !== 46) return;
   IPV4_STICKY_RE.lastIndex = start;
   const m = IPV4_STICKY_RE.exec(text);
   if (m === null) return;
@@ -1442,84 +1566,71 @@ function ipv4At(text: string, start: number, out: Candidate[]): void {
   out.push({ type: "ip_address", kind: "pii", start, end, priority: PRIORITY.ip });
 }
 
-function hexRun(text: string, i: number): number {
+function hexRun(i: number): number {
   let n = 0;
-  while (n < 5 && isHexOrColon(text.charCodeAt(i + n)) && text.charCodeAt(i + n) !== 58) n++;
+  while (n < 5 && isHexOrColon(C[i + n]!) && C[i + n] !== 58) n++;
   return n;
 }
 
-/** IPv6: triggered by `::` or three colon-separated hex groups, then expanded both ways. */
-function scanIpv6(text: string, colons: number[], out: Candidate[]): void {
-  let resume = 0;
-  for (const p of colons) {
-    if (p < resume) continue;
-    let triggerEnd = -1;
-    if (text.charCodeAt(p + 1) === 58) {
-      triggerEnd = p + 2;
-    } else {
-      // :h{1,4}:h{1,4}:
-      const a = hexRun(text, p + 1);
-      if (a >= 1 && a <= 4 && text.charCodeAt(p + 1 + a) === 58) {
-        const b = hexRun(text, p + 2 + a);
-        if (b >= 1 && b <= 4 && text.charCodeAt(p + 2 + a + b) === 58) triggerEnd = p + 3 + a + b;
-      }
+/**
+ * IPv6 from the colon at `p`: triggered by `::` or three colon-separated hex groups, then expanded
+ * both ways. Returns where the next trigger may start.
+ */
+function ipv6At(text: string, p: number, out: Candidate[]): number {
+  let triggerEnd = -1;
+  if (C[p + 1] === 58) {
+    triggerEnd = p + 2;
+  } else {
+    // :h{1,4}:h{1,4}:
+    const a = hexRun(p + 1);
+    if (a >= 1 && a <= 4 && C[p + 1 + a] === 58) {
+      const b = hexRun(p + 2 + a);
+      if (b >= 1 && b <= 4 && C[p + 2 + a + b] === 58) triggerEnd = p + 3 + a + b;
     }
-    if (triggerEnd === -1) continue;
-    let start = p;
-    const leftLimit = Math.max(0, start - 40);
-    while (start > leftLimit && isHexOrColon(text.charCodeAt(start - 1))) start--;
-    let end = triggerEnd;
-    const rightLimit = Math.min(text.length, end + 40);
-    while (end < rightLimit && isHexOrColon(text.charCodeAt(end))) end++;
-    resume = end;
-    const before = text.charCodeAt(start - 1);
-    const after = text.charCodeAt(end);
-    if (isAlnum(before) || before === 95 || before === 46 || isAlnum(after) || after === 95) continue;
-    if (after === 46 && isDigit(text.charCodeAt(end + 1))) continue; // ::ffff:192.0.2.1 — left to IPv4
-    const value = text.slice(start, end);
-    if (validIpv6(value)) out.push({ type: "ip_address", kind: "pii", start, end, priority: PRIORITY.ip });
   }
+  if (triggerEnd === -1) return p;
+  let start = p;
+  const leftLimit = Math.max(0, start - 40);
+  while (start > leftLimit && isHexOrColon(C[start - 1]!)) start--;
+  let end = triggerEnd;
+  const rightLimit = Math.min(text.length, end + 40);
+  while (end < rightLimit && isHexOrColon(C[end]!)) end++;
+  const before = text.charCodeAt(start - 1);
+  const after = text.charCodeAt(end);
+  if (isAlnum(before) || before === 95 || before === 46 || isAlnum(after) || after === 95) return end;
+  if (after === 46 && isDigit(text.charCodeAt(end + 1))) return end; // ::ffff:192.0.2.1 — left to IPv4
+  const value = text.slice(start, end);
+  if (validIpv6(value)) out.push({ type: "ip_address", kind: "pii", start, end, priority: PRIORITY.ip });
+  return end;
 }
 
 /** Positions of the punctuation and words that the detectors after the main pass start from. */
 type Marks = {
-  /** every `=` and `:`, in text order (assignment operators) */
-  ops: number[];
-  /** every `:` (URI schemes, Oracle `:thin:`, IPv6) */
-  colons: number[];
+  /** every `=` and `:`, in text order (assignment operators; the colons start URIs, Oracle `:thin:`, IPv6) */
+  ops: Positions;
   /** every `>` (`<password>…`) */
-  gts: number[];
-  /** every `-` (command-line flags, curl -u) */
-  dashes: number[];
+  gts: Positions;
+  /** every `-` that may start a flag (no identifier character before it) or is followed by `u` (curl -u) */
+  dashes: Positions;
   /** every `@` (emails) */
-  ats: number[];
-  /** every `;` (`;base64,` data URIs) */
-  semicolons: number[];
+  ats: Positions;
+  /** every `;` followed by `b` (`;base64,` data URIs) */
+  semicolons: Positions;
   /** `value=` / `value:` at a word start */
-  values: number[];
+  values: Positions;
   /** `BEGIN ` at a word start (PEM headers) */
-  begins: number[];
+  begins: Positions;
 };
 
-const MARK_NONE = 0;
-const MARK_COLON = 1;
-const MARK_EQUALS = 2;
-const MARK_GT = 3;
-const MARK_DASH = 4;
-const MARK_AT = 5;
-const MARK_SEMICOLON = 6;
-const MARK_TILDE = 7;
-const MARK_NUMBER = 8; // + and ( may start a number
-const MARK_OF = new Uint8Array(128);
-MARK_OF[58] = MARK_COLON;
-MARK_OF[61] = MARK_EQUALS;
-MARK_OF[62] = MARK_GT;
-MARK_OF[45] = MARK_DASH;
-MARK_OF[64] = MARK_AT;
-MARK_OF[59] = MARK_SEMICOLON;
-MARK_OF[126] = MARK_TILDE;
-MARK_OF[43] = MARK_NUMBER;
-MARK_OF[40] = MARK_NUMBER;
+const MARKS: Marks = {
+  ops: new Positions(),
+  gts: new Positions(),
+  dashes: new Positions(),
+  ats: new Positions(),
+  semicolons: new Positions(),
+  values: new Positions(),
+  begins: new Positions(),
+};
 
 export type ScanResult = {
   /** base64 runs of `data:…;base64,` URIs: candidates that start inside them are dropped */
@@ -1529,17 +1640,27 @@ export type ScanResult = {
 /**
  * Runs every detector over `text`, pushing candidates to `out`.
  *
- * One loop walks the text once. Inside a run of ASCII letters and digits (most of any text, and all
- * of a base64 blob) it does one table test per character. At a word start it dispatches on the
- * character to the trigger of each detector that starts there: token prefixes (a two-character
- * table), numbers (cards, SSNs, phones), IBANs, IPv4 addresses, `Bearer`/`Basic`, the inner parts of
- * some tokens, PEM `BEGIN`. Each is tried at exactly the positions its own global regex or indexOf
- * loop would try, with the same resume-after-a-match rule, so results do not depend on this loop.
- * Punctuation that other detectors start from (`=` `:` `>` `-` `@` `;`) is recorded on the way and
- * those detectors then visit only those positions.
+ * One loop walks the text once, over its code units in a typed array, with one table lookup per
+ * character (CLASS). Inside a run of ASCII letters and digits (most of any text, and all of a
+ * base64 blob) that is all it does. At a word start it dispatches on the character to the trigger
+ * of each detector that starts there: token prefixes (a two-character table), numbers (cards,
+ * SSNs, phones), IBANs, IPv4 addresses, `Bearer`/`Basic`, the inner parts of some tokens, PEM
+ * `BEGIN`. Each is tried at exactly the positions its own global regex or indexOf loop would try,
+ * with the same resume-after-a-match rule, so results do not depend on this loop. Punctuation that
+ * other detectors start from (`=` `:` `>` `-` `@` `;`) is recorded on the way and those detectors
+ * then visit only those positions.
  */
 export function scanText(text: string, out: Candidate[], detectIpAddresses: boolean): ScanResult {
-  const marks: Marks = { ops: [], colons: [], gts: [], dashes: [], ats: [], semicolons: [], values: [], begins: [] };
+  loadCodes(text);
+  const codes = C;
+  const { ops, gts, dashes, ats, semicolons, values, begins } = MARKS;
+  ops.reset();
+  gts.reset();
+  dashes.reset();
+  ats.reset();
+  semicolons.reset();
+  values.reset();
+  begins.reset();
   const n = text.length;
   let tokenResume = 0; // the next token boundary must be at or after this index
   let numberResume = 0;
@@ -1549,50 +1670,49 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
   let atlasResume = 0;
   let tildeResume = 0;
   let i = 0;
-  scan: while (i < n) {
-    let c = text.charCodeAt(i);
+  scan: for (;;) {
+    let k = CLASS[codes[i]!]!;
     // characters between words
-    while (c >= 128 || ALNUM_TABLE[c] === 0) {
-      if (c < 128) {
-        switch (MARK_OF[c]) {
-          case MARK_NONE:
+    while (k < K_WORD) {
+      if (k !== K_PLAIN) {
+        switch (k) {
+          case K_NUL:
+            if (i >= n) break scan; // the sentinel after the text
             break;
-          case MARK_COLON:
-            marks.ops.push(i);
-            marks.colons.push(i);
+          case K_COLON:
+          case K_EQUALS:
+            ops.push(i);
             break;
-          case MARK_EQUALS:
-            marks.ops.push(i);
+          case K_GT:
+            gts.push(i);
             break;
-          case MARK_GT:
-            marks.gts.push(i);
+          case K_DASH:
+            if (i === 0 || IDENT[codes[i - 1]!] === 0 || codes[i + 1] === 117) dashes.push(i);
             break;
-          case MARK_DASH:
-            marks.dashes.push(i);
+          case K_AT:
+            ats.push(i);
             break;
-          case MARK_AT:
-            marks.ats.push(i);
+          case K_SEMICOLON:
+            if (codes[i + 1] === 98) semicolons.push(i);
             break;
-          case MARK_SEMICOLON:
-            marks.semicolons.push(i);
+          case K_TILDE:
+            if (i > 0 && i - 1 >= tildeResume && codes[i - 1] === 81 /* Q */) tildeResume = innerTokenAt(text, i - 1, "Q~", out);
             break;
-          case MARK_TILDE:
-            if (i > 0 && i - 1 >= tildeResume && text.charCodeAt(i - 1) === 81 /* Q */) tildeResume = innerTokenAt(text, i - 1, "Q~", out);
-            break;
-          case MARK_NUMBER:
-            if (i >= numberResume && !continuesNumber(text, i)) {
+          case K_NUMBER:
+            if (i >= numberResume && !continuesNumber(i)) {
               const end = numberAt(text, i, out);
               if (end !== -1) numberResume = end;
             }
             break;
         }
       }
-      if (++i >= n) break scan;
-      c = text.charCodeAt(i);
+      k = CLASS[codes[++i]!]!;
     }
     // a word starts at i
-    const p = i === 0 ? 32 : text.charCodeAt(i - 1);
-    if (p !== 95 && p !== 45 && TOKEN_FIRST[c] === 1) {
+    const c = codes[i]!;
+    const p = i === 0 ? 32 : codes[i - 1]!;
+    const c1 = codes[i + 1]!;
+    if (c1 < 128 && TOKEN_HEAD[c * 128 + c1] === 1 && p !== 95 && p !== 45) {
       // token prefixes: after a non-token character (not _ or -)
       if (i === 0) {
         tokenAt(text, 0, out); // like a regex anchored at the start: does not move the scan on
@@ -1606,43 +1726,41 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
       const next = tokenAt(text, i + 1, out);
       if (next !== -1) tokenResume = next;
     }
-    if (c <= 57) {
-      // a digit
-      if (i >= numberResume && !continuesNumber(text, i)) {
+    if (k === K_DIGIT) {
+      if (i >= numberResume && !continuesNumber(i)) {
         const end = numberAt(text, i, out);
         if (end !== -1) numberResume = end;
       }
-      if (detectIpAddresses && p !== 95 && p !== 46 && p !== 45 && p !== 47 && p !== 58) ipv4At(text, i, out);
+      // IPv4: a dot within the next three characters, not after _ . - / :
+      if (detectIpAddresses && (c1 === 46 || codes[i + 2] === 46 || codes[i + 3] === 46) && p !== 95 && p !== 46 && p !== 45 && p !== 47 && p !== 58) ipv4At(text, i, out);
     } else {
-      if (c <= 90) {
-        if (p !== 95 && i >= ibanResume && ibanHead(text, i)) {
+      if (k === K_UPPER) {
+        if (c1 >= 65 && c1 <= 90 && p !== 95 && i >= ibanResume && ibanHead(i)) {
           const end = ibanAt(text, i, out);
           if (end !== -1) ibanResume = end;
         }
-        if (c === 65 && p === 58 && i - 1 >= aaResume && text.charCodeAt(i + 1) === 65) aaResume = innerTokenAt(text, i - 1, ":AA", out);
-        if (c === 66 && text.startsWith("BEGIN ", i)) marks.begins.push(i);
+        if (c === 65 && p === 58 && i - 1 >= aaResume && c1 === 65) aaResume = innerTokenAt(text, i - 1, ":AA", out);
+        if (c === 66 && c1 === 69 && text.startsWith("BEGIN ", i)) begins.push(i);
       } else if (c === 117) {
-        if (p === 45 && i - 1 >= usResume && text.charCodeAt(i + 1) === 115) usResume = innerTokenAt(text, i - 1, "-us", out);
+        if (p === 45 && i - 1 >= usResume && c1 === 115) usResume = innerTokenAt(text, i - 1, "-us", out);
       } else if (c === 97) {
-        if (p === 46 && i - 1 >= atlasResume && text.startsWith("atlasv1.", i)) atlasResume = innerTokenAt(text, i - 1, ".atlasv1.", out);
+        if (p === 46 && i - 1 >= atlasResume && c1 === 116 && text.startsWith("atlasv1.", i)) atlasResume = innerTokenAt(text, i - 1, ".atlasv1.", out);
       } else if (c === 118) {
-        if (text.startsWith("value", i) && (text.charCodeAt(i + 5) === 61 || text.charCodeAt(i + 5) === 58)) marks.values.push(i);
+        if (c1 === 97 && text.startsWith("value", i) && (codes[i + 5] === 61 || codes[i + 5] === 58)) values.push(i);
       }
-      if ((c | 32) === 98) schemeAt(text, i, out); // b B
+      if ((c | 32) === 98 && ((c1 | 32) === 101 || (c1 | 32) === 97)) schemeAt(text, i, out); // Bearer, Basic (any case)
     }
-    // the rest of the word
-    for (i++; i < n; i++) {
-      c = text.charCodeAt(i);
-      if (c >= 128 || ALNUM_TABLE[c] === 0) break;
-    }
+    // the rest of the word (the zero after the text ends it)
+    while (CLASS[codes[++i]!]! >= K_WORD);
   }
-  if (marks.begins.length > 0) scanPrivateKeys(text, marks.begins, out);
-  if (marks.colons.length > 0) scanUriCredentials(text, marks.colons, out);
-  scanAssignments(text, marks, out);
-  if (marks.dashes.length > 0) scanCurlUser(text, marks.dashes, out);
-  if (marks.ats.length > 0) scanEmails(text, marks.ats, out);
-  if (detectIpAddresses && marks.colons.length > 0) scanIpv6(text, marks.colons, out);
-  return { dataUris: marks.semicolons.length > 0 ? dataUriRanges(text, marks.semicolons) : [] };
+  if (begins.n > 0) scanPrivateKeys(text, begins, out);
+  if (ops.n > 0) scanColons(text, ops, detectIpAddresses, out);
+  scanAssignments(text, MARKS, out);
+  if (dashes.n > 0) scanCurlUser(text, dashes, out);
+  if (ats.n > 0) scanEmails(text, ats, out);
+  const dataUris = semicolons.n > 0 ? dataUriRanges(text, semicolons) : [];
+  C = codesBuffer; // do not hold on to the buffer of an over-long text
+  return { dataUris };
 }
 
 function validIpv6(value: string): boolean {
@@ -1664,10 +1782,11 @@ function validIpv6(value: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Skip regions: base64 image data (data:image/png;base64,…) contains anything by chance.
 
-function dataUriRanges(text: string, semicolons: number[]): Array<[number, number]> {
+function dataUriRanges(text: string, semicolons: Positions): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
   let resume = 0;
-  for (const pos of semicolons) {
+  for (let k = 0; k < semicolons.n; k++) {
+    const pos = semicolons.a[k]!;
     if (pos < resume || !text.startsWith(";base64,", pos)) continue;
     const start = pos + 8;
     let end = start;

@@ -10,6 +10,7 @@ export {
   type Finding,
   type FindingKind,
   type RedactionResult,
+  type Redaction,
   type Redactor,
   type RedactorOptions,
 } from "./redactor";

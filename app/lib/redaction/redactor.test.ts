@@ -475,6 +475,26 @@ describe("offsets, placeholders and fingerprints", () => {
     expect(result.findings).toEqual([]);
   });
 
+  it("redactWithoutTextFingerprint gives the same redaction without the whole-text HMAC", () => {
+    const text = `token ${tokens.github_token} mail alice@example.com 😀`;
+    const full = redactor.redact(text);
+    const light = redactor.redactWithoutTextFingerprint(text);
+    expect(light).toEqual({ redacted: full.redacted, findings: full.findings, length: full.length });
+    expect(light).not.toHaveProperty("textFingerprint");
+  });
+
+  it("an earlier, longer text leaves nothing behind for the next one (the scan reuses its buffers)", () => {
+    const long = `phone 415-555-0132 then ${tokens.github_token} and alice@example.com ${"x ".repeat(5000)}`;
+    const blank = " ".repeat(long.length);
+    for (let cut = 1; cut < 120; cut++) {
+      const prefix = long.slice(0, cut);
+      redactor.redact(blank);
+      const afterBlank = redactor.redact(prefix);
+      expect(redactor.redact(long).findings).toHaveLength(3);
+      expect(redactor.redact(prefix), `cut at ${cut}`).toEqual(afterBlank);
+    }
+  });
+
   it("rejects a short or missing key", () => {
     expect(() => createRedactor({ key: Buffer.alloc(4) })).toThrow(/at least 16 bytes/);
   });

@@ -30,8 +30,16 @@ export type RedactionResult = {
   length: number;
 };
 
+/** What redactWithoutTextFingerprint returns: everything but the whole-text fingerprint. */
+export type Redaction = Omit<RedactionResult, "textFingerprint">;
+
 export type Redactor = {
   redact(text: string): RedactionResult;
+  /**
+   * redact() without the whole-text HMAC, for callers that do not keep it (`npm run redact` writes
+   * only the redacted text and the findings). Findings and placeholders are the same.
+   */
+  redactWithoutTextFingerprint(text: string): Redaction;
   /** The fingerprint a finding of this exact value carries (PEM keys are normalised first). */
   fingerprintValue(value: string): string;
 };
@@ -64,7 +72,7 @@ export function createRedactor({ key, detectIpAddresses = true }: RedactorOption
     return fingerprint(value);
   }
 
-  function redact(text: string): RedactionResult {
+  function redactWithoutTextFingerprint(text: string): Redaction {
     if (typeof text !== "string") throw new TypeError("redact: text must be a string");
     const candidates: Candidate[] = [];
     const { dataUris } = scanText(text, candidates, detectIpAddresses);
@@ -88,10 +96,15 @@ export function createRedactor({ key, detectIpAddresses = true }: RedactorOption
       cursor = c.end;
     }
     redacted = findings.length === 0 ? text : redacted + text.slice(cursor);
-    return { redacted, findings, textFingerprint: hmacHex(text), length: text.length };
+    return { redacted, findings, length: text.length };
   }
 
-  return { redact, fingerprintValue };
+  function redact(text: string): RedactionResult {
+    const { redacted, findings, length } = redactWithoutTextFingerprint(text);
+    return { redacted, findings, textFingerprint: hmacHex(text), length };
+  }
+
+  return { redact, redactWithoutTextFingerprint, fingerprintValue };
 }
 
 function dropInsideDataUris(ranges: Array<[number, number]>, candidates: Candidate[]): Candidate[] {
