@@ -365,7 +365,7 @@ const START_PREFIXES = [...RULES_BY_PREFIX.keys(), "eyJ"].filter((p) => !INNER_P
  * array index instead of trying every prefix. Each list is longest first, like a regex alternation
  * sorted by length, so the longest literal prefix wins.
  */
-const PREFIXES_BY_HEAD: Array<string[] | undefined> = new Array(128 * 128);
+const PREFIXES_BY_HEAD: Array<Array<{ prefix: string; codes: number[] }> | undefined> = new Array(128 * 128);
 /** 1 for the first two characters of a start prefix, at c0 * 128 + c1. */
 const TOKEN_HEAD = new Uint8Array(128 * 128);
 for (const prefix of START_PREFIXES) {
@@ -373,7 +373,41 @@ for (const prefix of START_PREFIXES) {
   const c0 = prefix.charCodeAt(0);
   const c1 = prefix.charCodeAt(1);
   if (prefix.length < 2 || c0 >= 128 || c1 >= 128 || !isAlnum(c0)) throw new Error(`token prefix ${prefix} must start with two ASCII characters, the first alphanumeric`);
-  (PREFIXES_BY_HEAD[c0 * 128 + c1] ??= []).push(prefix);
+  (PREFIXES_BY_HEAD[c0 * 128 + c1] ??= []).push({ prefix, codes: [...prefix].map((ch) => ch.charCodeAt(0)) });
+}
+
+/**
+ * What may start at a word whose first two characters are c0 c1, at (c0 << 7) | c1 (c1 = 0 when the
+ * second character is not ASCII): bits for the main loop, so a word that starts nothing costs one
+ * lookup.
+ */
+const A_TOKEN = 1; // a token prefix begins with c0 c1
+const A_ESCAPE = 2; // n r t: after a backslash, a `\n`-style escape that may precede a token
+const A_DIGIT = 4; // numbers (cards, SSNs, phones) and IPv4
+const A_IBAN = 8; // two capitals: an IBAN country code
+const A_AA = 16; // AA after ":" (Telegram)
+const A_BEGIN = 32; // BE (PEM BEGIN)
+const A_US = 64; // us after "-" (Mailchimp)
+const A_ATLAS = 128; // at after "." (Terraform .atlasv1.)
+const A_VALUE = 256; // va (value= / value:)
+const A_SCHEME = 512; // Be, Ba in any case (Bearer, Basic)
+const A_OTHER = A_IBAN | A_AA | A_BEGIN | A_US | A_ATLAS | A_VALUE | A_SCHEME;
+const WORD_START = new Uint16Array(128 * 128);
+for (let c0 = 0; c0 < 128; c0++) {
+  if (!isAlnum(c0)) continue;
+  for (let c1 = 0; c1 < 128; c1++) {
+    let act = TOKEN_HEAD[c0 * 128 + c1]! === 1 ? A_TOKEN : 0;
+    if (c0 === 110 || c0 === 114 || c0 === 116) act |= A_ESCAPE;
+    if (isDigit(c0)) act |= A_DIGIT;
+    if (isUpper(c0) && isUpper(c1)) act |= A_IBAN;
+    if (c0 === 65 && c1 === 65) act |= A_AA;
+    if (c0 === 66 && c1 === 69) act |= A_BEGIN;
+    if (c0 === 117 && c1 === 115) act |= A_US;
+    if (c0 === 97 && c1 === 116) act |= A_ATLAS;
+    if (c0 === 118 && c1 === 97) act |= A_VALUE;
+    if ((c0 | 32) === 98 && ((c1 | 32) === 101 || (c1 | 32) === 97)) act |= A_SCHEME;
+    WORD_START[(c0 << 7) | c1] = act;
+  }
 }
 
 function tryRulesAt(text: string, start: number, prefix: string, out: Candidate[]): number {
@@ -410,8 +444,10 @@ function tokenAt(text: string, start: number, out: Candidate[]): number {
   if (c0 >= 128 || c1 >= 128) return -1;
   const list = PREFIXES_BY_HEAD[c0 * 128 + c1];
   if (list === undefined) return -1;
-  for (const prefix of list) {
-    if (prefix.length > 2 && !text.startsWith(prefix, start)) continue;
+  next: for (let p = 0; p < list.length; p++) {
+    const { prefix, codes } = list[p]!;
+    if (start + codes.length > text.length) continue;
+    for (let k = 2; k < codes.length; k++) if (C[start + k] !== codes[k]) continue next;
     const end = tryRulesAt(text, start, prefix, out);
     return Math.max(end, start + prefix.length);
   }
@@ -537,11 +573,13 @@ function scanPrivateKeys(text: string, begins: Positions, out: Candidate[]): voi
       const bodyStart = PEM_HEADER_RE.lastIndex;
       const limit = Math.min(text.length, bodyStart + PEM_MAX);
       if (footerAt !== -1 && footerAt < bodyStart) footerAt = findFooter(text, bodyStart);
-      // the next "BEGIN " before the limit (searched in a slice, which V8 makes without copying)
-      const beginInWindow = text.slice(bodyStart, limit + 5).indexOf("BEGIN ");
+      // The next "BEGIN " matters only before the footer (a body with another header inside is
+      // not closed by that footer) or, without a footer, before the limit of the body walk.
+      const footerInReach = footerAt !== -1 && footerAt < limit;
+      const beginInWindow = text.slice(bodyStart, (footerInReach ? footerAt : limit) + 5).indexOf("BEGIN ");
       const nextBegin = beginInWindow === -1 ? -1 : bodyStart + beginInWindow;
       let end = -1;
-      if (footerAt !== -1 && footerAt < limit && (nextBegin === -1 || nextBegin > footerAt)) {
+      if (footerInReach && (nextBegin === -1 || nextBegin > footerAt)) {
         PEM_FOOTER_RE.lastIndex = footerAt;
         if (PEM_FOOTER_RE.test(text)) {
           const body = text.slice(bodyStart, footerAt);
@@ -615,25 +653,6 @@ export function normalizePem(value: string): string {
 
 function isUriStop(c: number): boolean {
   return isWhitespace(c) || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 92; // " ' ` < > \
-}
-
-/**
- * The detectors that start from a colon, in one pass over `ops` (every `:` and `=`): credentials in
- * URIs (`scheme://user:password@host`), Oracle's `jdbc:oracle:thin:user/password@host`, and IPv6
- * addresses. Each keeps its own resume point, as its own pass would.
- */
-function scanColons(text: string, ops: Positions, detectIpAddresses: boolean, out: Candidate[]): void {
-  let uriResume = 0;
-  let thinResume = 0;
-  let ipResume = 0;
-  for (let k = 0; k < ops.n; k++) {
-    const pos = ops.a[k]!;
-    if (C[pos] !== 58) continue;
-    const next = C[pos + 1]!;
-    if (next === 47 && C[pos + 2] === 47 && pos >= uriResume) uriResume = uriCredentialsAt(text, pos, out);
-    else if (next === 116 && pos >= thinResume && text.startsWith(":thin:", pos)) thinResume = oracleThinAt(text, pos, out);
-    if (detectIpAddresses && pos >= ipResume) ipResume = ipv6At(text, pos, out);
-  }
 }
 
 /** `scheme://user:password@host` with its `://` at `pos`; returns where the next URI may start. */
@@ -1024,10 +1043,9 @@ function keyBeforeOperator(text: string, op: number, spaces: number, anyWhitespa
  * token, key, cred, auth); a cheap letter-set test rejects almost every other identifier before
  * the regex does.
  */
-function collectKeyRuns(text: string, marks: Marks): KeyRuns {
-  const runs: KeyRuns = [];
-  const { ops, gts, values, dashes } = marks;
-  for (let k = 0; k < ops.n; k++) keyBeforeOperator(text, ops.a[k]!, 16, false, runs);
+function collectKeyRuns(text: string, marks: Marks, opRuns: KeyRuns): KeyRuns {
+  const runs: KeyRuns = opRuns.slice();
+  const { gts, values, dashes } = marks;
   for (let k = 0; k < gts.n; k++) {
     const gt = gts.a[k]!;
     if (gt > 0 && IDENT[C[gt - 1]!] === 1) keyRunEndingAt(text, gt, runs, true);
@@ -1061,8 +1079,8 @@ function collectKeyRuns(text: string, marks: Marks): KeyRuns {
   return sorted;
 }
 
-function scanAssignments(text: string, marks: Marks, out: Candidate[]): void {
-  const runs = collectKeyRuns(text, marks);
+function scanAssignments(text: string, marks: Marks, opRuns: KeyRuns, out: Candidate[]): void {
+  const runs = collectKeyRuns(text, marks, opRuns);
   let skipUntil = 0; // a key inside a value already parsed is not a key
   for (let r = 0; r < runs.length; r += 2) {
     let ks = runs[r]!;
@@ -1606,8 +1624,6 @@ function ipv6At(text: string, p: number, out: Candidate[]): number {
 
 /** Positions of the punctuation and words that the detectors after the main pass start from. */
 type Marks = {
-  /** every `=` and `:`, in text order (assignment operators; the colons start URIs, Oracle `:thin:`, IPv6) */
-  ops: Positions;
   /** every `>` (`<password>…`) */
   gts: Positions;
   /** every `-` that may start a flag (no identifier character before it) or is followed by `u` (curl -u) */
@@ -1623,7 +1639,6 @@ type Marks = {
 };
 
 const MARKS: Marks = {
-  ops: new Positions(),
   gts: new Positions(),
   dashes: new Positions(),
   ats: new Positions(),
@@ -1631,6 +1646,9 @@ const MARKS: Marks = {
   values: new Positions(),
   begins: new Positions(),
 };
+
+/** Key runs found before `=` and `:` during the main loop, reused from call to call. */
+const OP_RUNS: KeyRuns = [];
 
 export type ScanResult = {
   /** base64 runs of `data:…;base64,` URIs: candidates that start inside them are dropped */
@@ -1653,8 +1671,9 @@ export type ScanResult = {
 export function scanText(text: string, out: Candidate[], detectIpAddresses: boolean): ScanResult {
   loadCodes(text);
   const codes = C;
-  const { ops, gts, dashes, ats, semicolons, values, begins } = MARKS;
-  ops.reset();
+  const { gts, dashes, ats, semicolons, values, begins } = MARKS;
+  const opRuns = OP_RUNS;
+  opRuns.length = 0;
   gts.reset();
   dashes.reset();
   ats.reset();
@@ -1669,6 +1688,9 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
   let aaResume = 0;
   let atlasResume = 0;
   let tildeResume = 0;
+  let uriResume = 0; // detectors that start from a colon
+  let thinResume = 0;
+  let ipv6Resume = 0;
   let i = 0;
   scan: for (;;) {
     let k = CLASS[codes[i]!]!;
@@ -1679,9 +1701,17 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
           case K_NUL:
             if (i >= n) break scan; // the sentinel after the text
             break;
-          case K_COLON:
+          case K_COLON: {
+            // the key before an assignment operator (while this part of the text is in cache)
+            keyBeforeOperator(text, i, 16, false, opRuns);
+            const next = codes[i + 1]!;
+            if (next === 47 && codes[i + 2] === 47 && i >= uriResume) uriResume = uriCredentialsAt(text, i, out);
+            else if (next === 116 && i >= thinResume && text.startsWith(":thin:", i)) thinResume = oracleThinAt(text, i, out);
+            if (detectIpAddresses && i >= ipv6Resume) ipv6Resume = ipv6At(text, i, out);
+            break;
+          }
           case K_EQUALS:
-            ops.push(i);
+            keyBeforeOperator(text, i, 16, false, opRuns);
             break;
           case K_GT:
             gts.push(i);
@@ -1708,54 +1738,51 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
       }
       k = CLASS[codes[++i]!]!;
     }
-    // a word starts at i
+    // a word starts at i: one lookup on its first two characters says which detectors may start here
     const c = codes[i]!;
-    const p = i === 0 ? 32 : codes[i - 1]!;
     const c1 = codes[i + 1]!;
-    if (c1 < 128 && TOKEN_HEAD[c * 128 + c1] === 1 && p !== 95 && p !== 45) {
-      // token prefixes: after a non-token character (not _ or -)
-      if (i === 0) {
-        tokenAt(text, 0, out); // like a regex anchored at the start: does not move the scan on
-      } else if (i - 1 >= tokenResume) {
-        const next = tokenAt(text, i, out);
+    const act = WORD_START[(c << 7) | (c1 < 128 ? c1 : 0)]!;
+    if (act !== 0) {
+      const p = i === 0 ? 32 : codes[i - 1]!;
+      if ((act & A_TOKEN) !== 0 && p !== 95 && p !== 45) {
+        // token prefixes: after a non-token character (not _ or -)
+        if (i === 0) {
+          tokenAt(text, 0, out); // like a regex anchored at the start: does not move the scan on
+        } else if (i - 1 >= tokenResume) {
+          const next = tokenAt(text, i, out);
+          if (next !== -1) tokenResume = next;
+        }
+      }
+      if ((act & A_ESCAPE) !== 0 && p === 92 && i - 1 >= tokenResume) {
+        // after a `\n` / `\r` / `\t` escape inside a JSON string
+        const next = tokenAt(text, i + 1, out);
         if (next !== -1) tokenResume = next;
       }
-    }
-    if (p === 92 && (c === 110 || c === 114 || c === 116) && i - 1 >= tokenResume) {
-      // after a `\n` / `\r` / `\t` escape inside a JSON string
-      const next = tokenAt(text, i + 1, out);
-      if (next !== -1) tokenResume = next;
-    }
-    if (k === K_DIGIT) {
-      if (i >= numberResume && !continuesNumber(i)) {
-        const end = numberAt(text, i, out);
-        if (end !== -1) numberResume = end;
-      }
-      // IPv4: a dot within the next three characters, not after _ . - / :
-      if (detectIpAddresses && (c1 === 46 || codes[i + 2] === 46 || codes[i + 3] === 46) && p !== 95 && p !== 46 && p !== 45 && p !== 47 && p !== 58) ipv4At(text, i, out);
-    } else {
-      if (k === K_UPPER) {
-        if (c1 >= 65 && c1 <= 90 && p !== 95 && i >= ibanResume && ibanHead(i)) {
+      if ((act & A_DIGIT) !== 0) {
+        if (i >= numberResume && !continuesNumber(i)) {
+          const end = numberAt(text, i, out);
+          if (end !== -1) numberResume = end;
+        }
+        // IPv4: a dot within the next three characters, not after _ . - / :
+        if (detectIpAddresses && (c1 === 46 || codes[i + 2] === 46 || codes[i + 3] === 46) && p !== 95 && p !== 46 && p !== 45 && p !== 47 && p !== 58) ipv4At(text, i, out);
+      } else if ((act & A_OTHER) !== 0) {
+        if ((act & A_IBAN) !== 0 && p !== 95 && i >= ibanResume && ibanHead(i)) {
           const end = ibanAt(text, i, out);
           if (end !== -1) ibanResume = end;
         }
-        if (c === 65 && p === 58 && i - 1 >= aaResume && c1 === 65) aaResume = innerTokenAt(text, i - 1, ":AA", out);
-        if (c === 66 && c1 === 69 && text.startsWith("BEGIN ", i)) begins.push(i);
-      } else if (c === 117) {
-        if (p === 45 && i - 1 >= usResume && c1 === 115) usResume = innerTokenAt(text, i - 1, "-us", out);
-      } else if (c === 97) {
-        if (p === 46 && i - 1 >= atlasResume && c1 === 116 && text.startsWith("atlasv1.", i)) atlasResume = innerTokenAt(text, i - 1, ".atlasv1.", out);
-      } else if (c === 118) {
-        if (c1 === 97 && text.startsWith("value", i) && (codes[i + 5] === 61 || codes[i + 5] === 58)) values.push(i);
+        if ((act & A_AA) !== 0 && p === 58 && i - 1 >= aaResume) aaResume = innerTokenAt(text, i - 1, ":AA", out);
+        if ((act & A_BEGIN) !== 0 && text.startsWith("BEGIN ", i)) begins.push(i);
+        if ((act & A_US) !== 0 && p === 45 && i - 1 >= usResume) usResume = innerTokenAt(text, i - 1, "-us", out);
+        if ((act & A_ATLAS) !== 0 && p === 46 && i - 1 >= atlasResume && text.startsWith("atlasv1.", i)) atlasResume = innerTokenAt(text, i - 1, ".atlasv1.", out);
+        if ((act & A_VALUE) !== 0 && text.startsWith("value", i) && (codes[i + 5] === 61 || codes[i + 5] === 58)) values.push(i);
+        if ((act & A_SCHEME) !== 0) schemeAt(text, i, out); // Bearer, Basic (any case)
       }
-      if ((c | 32) === 98 && ((c1 | 32) === 101 || (c1 | 32) === 97)) schemeAt(text, i, out); // Bearer, Basic (any case)
     }
     // the rest of the word (the zero after the text ends it)
     while (CLASS[codes[++i]!]! >= K_WORD);
   }
   if (begins.n > 0) scanPrivateKeys(text, begins, out);
-  if (ops.n > 0) scanColons(text, ops, detectIpAddresses, out);
-  scanAssignments(text, MARKS, out);
+  scanAssignments(text, MARKS, opRuns, out);
   if (dashes.n > 0) scanCurlUser(text, dashes, out);
   if (ats.n > 0) scanEmails(text, ats, out);
   const dataUris = semicolons.n > 0 ? dataUriRanges(text, semicolons) : [];
@@ -1790,7 +1817,7 @@ function dataUriRanges(text: string, semicolons: Positions): Array<[number, numb
     if (pos < resume || !text.startsWith(";base64,", pos)) continue;
     const start = pos + 8;
     let end = start;
-    while (end < text.length && isBase64Char(text.charCodeAt(end))) end++;
+    while (end < text.length && isBase64Char(C[end]!)) end++;
     if (end - start >= 64) ranges.push([start, end]);
     resume = end;
   }
