@@ -221,7 +221,11 @@ export const codexSessions = pgTable("codex_sessions", {
   firstAt: timestamp("first_at", { withTimezone: true }).notNull(),
   lastAt: timestamp("last_at", { withTimezone: true }).notNull(),
   turns: integer("turns").notNull().default(0),
-}, (t) => [index("codex_sessions_person_time").on(t.personId, t.firstAt)]);
+}, (t) => [
+  index("codex_sessions_person_time").on(t.personId, t.firstAt),
+  // INCLUDE (person_id, openai_user_id, client_id, model) added by hand in migration 0008: threads per day and per person read the index only.
+  index("codex_sessions_first_at").on(t.firstAt),
+]);
 
 /** Daily rollups (UTC day × person × model × client), updated in the same transaction as the events. */
 export const dailyRollups = pgTable("daily_rollups", {
@@ -293,7 +297,11 @@ export const costsHourly = pgTable("costs_hourly", {
   flags: text("flags").array().notNull().default(sql`'{}'::text[]`),
   attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
   sourceFileId: text("source_file_id"),
-}, (t) => [index("costs_hourly_hour").on(t.hour), index("costs_hourly_person_hour").on(t.personId, t.hour)]);
+}, (t) => [
+  // INCLUDE (product, person_id, openai_user_id, surface, model, credits) since migration 0008: credits per person and surface read the index only.
+  index("costs_hourly_hour").on(t.hour),
+  index("costs_hourly_person_hour").on(t.personId, t.hour),
+]);
 
 /* ───────────────────────── Codex Analytics API, daily rows ───────────────────────── */
 
