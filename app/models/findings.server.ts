@@ -144,14 +144,14 @@ async function listFindings(db: Database, filters: FindingsFilters, range: { fro
   if (cursor) conditions.push(sql`(f.occurred_at, f.id) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`);
   const rows = await selectRows<ListQueryRow>(
     db,
+    // The page of findings first, then its events and people: joined before the limit, the planner
+    // misjudges the events join (one row) and loops over every finding of the range.
     sql`select f.id, f.occurred_at, f.person_id, p.email, p.name, f.event_id, e.event_type, f.field, f.type, f.kind, f.start, f."end", f.fingerprint,
                e.text_kind, e.redacted_text
-        from findings f
+        from (select * from findings f where ${sql.join(conditions, sql` and `)} order by f.occurred_at desc, f.id desc limit ${limit + 1}) f
         join events e on e.event_id = f.event_id and e.occurred_at = f.occurred_at
         left join people p on p.id = f.person_id
-        where ${sql.join(conditions, sql` and `)}
-        order by f.occurred_at desc, f.id desc
-        limit ${limit + 1}`,
+        order by f.occurred_at desc, f.id desc`,
   );
   const page = rows.slice(0, limit);
   // The earlier findings of the same texts, to place each placeholder in the redacted text.

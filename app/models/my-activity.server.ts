@@ -64,8 +64,8 @@ export async function getMyActivity({ db, viewer, today }: { db: Database; viewe
   );
   const tools = await selectRows<ShareRow>(
     db,
-    sql`select coalesce(tool_name, 'unknown') as label, count(*)::int as value
-        from events where person_id = ${personId} and occurred_at >= ${yearAgo} and event_type = 'CODEX_LOG' and detail_type = 'TOOL_CALL'
+    sql`select coalesce(nullif(tool_name, ''), 'unknown') as label, sum(calls)::int as value
+        from daily_tool_rollups where person_id = ${personId} and day >= ${yearAgo}
         group by 1 order by 2 desc limit 8`,
   );
   const [preferences] = await selectRows<{ share_token: string | null; share_fields: string[]; leaderboard_opt_in: boolean }>(

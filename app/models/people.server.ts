@@ -3,7 +3,7 @@ import { addDays, isoDayParam, resolveDayRange } from "../lib/date-range";
 import { z } from "zod";
 import { selectRows, type Database } from "../../db/client.server";
 import type { Role } from "../lib/roles";
-import { listTeams, teamSql } from "./teams.server";
+import { listTeams, teamSql, teamsOfPeopleSql } from "./teams.server";
 import { assertViewerHasRole, type Viewer } from "./viewer";
 
 /**
@@ -141,66 +141,99 @@ function likePattern(text: string) {
 const utcStart = (day: string) => sql`((${day}::date)::timestamp at time zone 'UTC')`;
 
 /**
- * The per-person rows of the range, as a SQL query (CTEs ending in `people_rows`). Every
- * source is read only for the people in scope. The team costs a lookup per person, so it is
- * computed for everyone only when the view filters, sorts or groups by it (`withTeam`);
- * otherwise only for the rows of the page.
+ * The current streak of one person as of `to` (days in a row with Codex activity, ending on `to`
+ * or the day before), walking back one index probe per day of the streak.
  */
-export function peopleRowsSql(query: PeopleQuery, { search, withTeam }: { search: boolean; withTeam: boolean }) {
+export function streakSql(personId: SQL, to: string): SQL {
+  const day = sql`${to}::date`;
+  return sql`(
+    with recursive walk(day, length) as (
+      select max(r.day), 1 from daily_rollups r where r.person_id = ${personId} and r.day between ${day} - 1 and ${day} having max(r.day) is not null
+      union all
+      select w.day - 1, w.length + 1 from walk w
+      where w.day - 1 >= ${day} - ${STREAK_LOOKBACK_DAYS - 1}::int
+        and exists (select 1 from daily_rollups r where r.person_id = ${personId} and r.day = w.day - 1)
+    )
+    select coalesce(max(length), 0)::int from walk
+  )`;
+}
+
+/** The last day with Codex activity up to `to` (text, or null), one backward index probe. */
+export function lastActiveSql(personId: SQL, to: string): SQL {
+  return sql`(select max(d.day) from daily_rollups d where d.person_id = ${personId} and d.day <= ${to}::date)::text`;
+}
+
+/**
+ * The per-person rows of the range, as a SQL query (CTEs ending in `people_rows`). Sources are
+ * read by date range in one pass each (hash aggregates, no per-person probes) unless a search
+ * or team filter narrows the people, when they are read per person on the (person, time)
+ * indexes. The team costs a lookup per person, so it is computed for everyone only when the
+ * view filters, sorts or groups by it (`withTeam`); the current streak and the last active day
+ * likewise only when the view sorts by them (`withActivity`) — otherwise the caller computes
+ * them for the rows of the page (streakSql, lastActiveSql).
+ */
+export function peopleRowsSql(
+  query: PeopleQuery,
+  { search, withTeam, withActivity = false }: { search: boolean; withTeam: boolean; withActivity?: boolean },
+) {
   const conditions: SQL[] = [sql`p.openai_user_id is not null`];
   if (search && query.q) {
     const pattern = likePattern(query.q);
     conditions.push(sql`(p.email ilike ${pattern} or coalesce(p.name, '') ilike ${pattern})`);
   }
   const teamCondition = query.team ? sql`team = ${query.team}` : sql`true`;
+  // Narrowed to some people: read each one's rows on the (person, time) indexes; everyone: one range pass.
+  const narrowed = (column: SQL) => ((search && query.q) || query.team ? sql`and ${column} in (select id from scoped)` : sql``);
   const from = sql`${query.from}::date`;
   const to = sql`${query.to}::date`;
   return sql`
-    with base as (
-      select p.id, p.name, p.email, p.active, ${withTeam ? teamSql(sql`p.id`) : sql`null::text`} as team
-      from people p
+    with recursive base as (
+      select p.id, p.name, p.email, p.active, ${withTeam ? sql`pt.team` : sql`null::text`} as team
+      from people p ${withTeam ? sql`left join ${teamsOfPeopleSql()} pt on pt.person_id = p.id` : sql``}
       where ${sql.join(conditions, sql` and `)}
     ),
     scoped as (select * from base where ${teamCondition}),
-    roll as (
-      select r.person_id,
-        sum(r.prompts)::float8 as turns,
-        sum(r.input_tokens)::float8 as input_tokens,
-        sum(r.cached_input_tokens)::float8 as cached_input_tokens,
-        sum(r.output_tokens)::float8 as output_tokens,
-        count(distinct r.day)::int as active_days
+    roll_day as (
+      select r.person_id, r.day, sum(r.prompts)::float8 as turns, sum(r.input_tokens::float8) as input_tokens,
+        sum(r.cached_input_tokens::float8) as cached_input_tokens, sum(r.output_tokens::float8) as output_tokens
       from daily_rollups r
-      where r.person_id in (select id from scoped) and r.day between ${from} and ${to}
-      group by r.person_id
+      where r.day between ${from} and ${to} and r.person_id is not null ${narrowed(sql`r.person_id`)}
+      group by r.person_id, r.day
+    ),
+    roll as (
+      select person_id, sum(turns) as turns, sum(input_tokens) as input_tokens,
+        sum(cached_input_tokens) as cached_input_tokens, sum(output_tokens) as output_tokens, count(*)::int as active_days
+      from roll_day group by person_id
     ),
     credit as (
       -- COSTS is the authoritative spend (the Analytics API's credits are reconciled against it in the spend reports).
       select c.person_id, sum(c.credits)::float8 as credits
       from costs_hourly c
-      where c.person_id in (select id from scoped) and c.product = 'codex'
-        and c.hour >= ${utcStart(query.from)} and c.hour < ${utcStart(addDays(query.to, 1))}
+      where c.hour >= ${utcStart(query.from)} and c.hour < ${utcStart(addDays(query.to, 1))} and c.product = 'codex'
+        and c.person_id is not null ${narrowed(sql`c.person_id`)}
       group by c.person_id
     ),
     thread as (
       select s.person_id, count(*)::int as threads
       from codex_sessions s
-      where s.person_id in (select id from scoped) and s.first_at >= ${utcStart(query.from)} and s.first_at < ${utcStart(addDays(query.to, 1))}
+      where s.first_at >= ${utcStart(query.from)} and s.first_at < ${utcStart(addDays(query.to, 1))}
+        and s.person_id is not null ${narrowed(sql`s.person_id`)}
       group by s.person_id
     ),
-    recent as (
-      select distinct r.person_id from daily_rollups r
-      where r.person_id in (select id from scoped) and r.day between ${to} - 1 and ${to}
+    ${
+      withActivity
+        ? sql`walk(person_id, day, length) as (
+      select r.person_id, max(r.day), 1 from daily_rollups r
+      where r.day between ${to} - 1 and ${to} and r.person_id is not null ${narrowed(sql`r.person_id`)}
+      group by r.person_id
+      union all
+      select w.person_id, w.day - 1, w.length + 1 from walk w
+      where w.day - 1 >= ${to} - ${STREAK_LOOKBACK_DAYS - 1}::int
+        and exists (select 1 from daily_rollups r where r.person_id = w.person_id and r.day = w.day - 1)
     ),
-    active_day as (
-      select distinct r.person_id, r.day from daily_rollups r
-      where r.person_id in (select person_id from recent) and r.day between ${to} - ${STREAK_LOOKBACK_DAYS - 1}::int and ${to}
-    ),
-    run as (
-      select person_id, max(day) as last_day, count(*)::int as length
-      from (select person_id, day, day - (row_number() over (partition by person_id order by day))::int as island from active_day) d
-      group by person_id, island
-    ),
-    streak as (select person_id, length as current_streak from run where last_day >= ${to} - 1),
+    streak as (select person_id, max(length)::int as current_streak from walk group by person_id),`
+        : sql`streak as (select null::uuid as person_id, null::int as current_streak where false),`
+    }
     people_rows as (
       select s.id, s.name, s.email, s.active, s.team,
         coalesce(c.credits, 0)::float8 as credits,
@@ -211,8 +244,8 @@ export function peopleRowsSql(query: PeopleQuery, { search, withTeam }: { search
         coalesce(r.cached_input_tokens, 0) as cached_input_tokens,
         coalesce(r.output_tokens, 0) as output_tokens,
         coalesce(r.active_days, 0) as active_days,
-        coalesce(k.current_streak, 0) as current_streak,
-        (select max(d.day) from daily_rollups d where d.person_id = s.id and d.day <= ${to})::text as last_active
+        ${withActivity ? sql`coalesce(k.current_streak, 0)` : sql`null::int`} as current_streak,
+        ${withActivity ? lastActiveSql(sql`s.id`, query.to) : sql`null::text`} as last_active
       from scoped s
       left join roll r on r.person_id = s.id
       left join credit c on c.person_id = s.id
@@ -266,16 +299,20 @@ function orderBy(query: PeopleQuery) {
 }
 
 const needsTeam = (query: PeopleQuery) => query.team !== null || query.sort === "team";
+const needsActivity = (query: PeopleQuery) => query.sort === "currentStreak" || query.sort === "lastActive";
 
 /** One page of individuals, sorted and filtered on the server, with the total count. */
 export async function listPeople({ db, viewer, query }: { db: Database; viewer: Viewer; query: PeopleQuery }) {
   assertViewerHasRole(viewer, INDIVIDUAL_ROLES);
   const withTeam = needsTeam(query);
+  const withActivity = needsActivity(query);
   const rows = await selectRows<RawPersonRow>(
     db,
-    sql`${peopleRowsSql(query, { search: true, withTeam })}
+    sql`${peopleRowsSql(query, { search: true, withTeam, withActivity })}
         select page.id, page.name, page.email, page.active, page.credits, page.threads, page.turns, page.tokens, page.input_tokens,
-          page.cached_input_tokens, page.output_tokens, page.active_days, page.current_streak, page.last_active, page.total,
+          page.cached_input_tokens, page.output_tokens, page.active_days, page.total,
+          ${withActivity ? sql`page.current_streak` : streakSql(sql`page.id`, query.to)} as current_streak,
+          ${withActivity ? sql`page.last_active` : lastActiveSql(sql`page.id`, query.to)} as last_active,
           ${withTeam ? sql`page.team` : teamSql(sql`page.id`)} as team
         from (
           select *, count(*) over () as total from people_rows
@@ -287,7 +324,7 @@ export async function listPeople({ db, viewer, query }: { db: Database; viewer: 
   let total = rows[0] ? Number(rows[0].total) : 0;
   if (rows.length === 0 && query.page > 1) {
     // Past the last page: the window count is not there to read, so count separately.
-    const counted = await selectRows<{ total: number }>(db, sql`${peopleRowsSql(query, { search: true, withTeam })} select count(*)::int as total from people_rows`);
+    const counted = await selectRows<{ total: number }>(db, sql`${peopleRowsSql(query, { search: true, withTeam: query.team !== null })} select count(*)::int as total from people_rows`);
     total = Number(counted[0]?.total ?? 0);
   }
   return { rows: rows.map(toPersonRow), total };
@@ -296,7 +333,10 @@ export async function listPeople({ db, viewer, query }: { db: Database; viewer: 
 /** Every individual of the current view (filters and order, no paging), for the CSV download. */
 export async function listPeopleForExport({ db, viewer, query }: { db: Database; viewer: Viewer; query: PeopleQuery }) {
   assertViewerHasRole(viewer, INDIVIDUAL_ROLES);
-  const rows = await selectRows<RawPersonRow>(db, sql`${peopleRowsSql(query, { search: true, withTeam: true })} select * from people_rows order by ${orderBy(query)}`);
+  const rows = await selectRows<RawPersonRow>(
+    db,
+    sql`${peopleRowsSql(query, { search: true, withTeam: true, withActivity: true })} select * from people_rows order by ${orderBy(query)}`,
+  );
   return rows.map(toPersonRow);
 }
 
@@ -375,7 +415,9 @@ export async function listTeamAggregates({ db, viewer, query }: { db: Database; 
   const totals = empty("All shown", "team");
   for (const t of teams) if (!t.withheld) add(totals, t);
   const { team: _t, kind: _k, ...sums } = totals;
-  return { teams, totals: sums };
+  // Without a team filter the rows cover every team in use: the same names listTeams would read again.
+  const names = query.team === null ? rows.flatMap((r) => (r.team === null ? [] : [r.team])).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) : null;
+  return { teams, totals: sums, names };
 }
 
 /** The People page in one call: individuals for those who may see them, team sums otherwise. */
@@ -394,7 +436,8 @@ export async function getPeopleView({
     return { kind: "individuals", query, rows, total, teams, canOpenTrail: TRAIL_ROLES.some((r) => viewer.roles.includes(r)) };
   }
   // A team filter cannot single anyone out: a small team's row is merged and withheld as above.
-  const [{ teams, totals }, names] = await Promise.all([listTeamAggregates({ db, viewer, query }), listTeams({ db, viewer })]);
+  const { teams, totals, names: namesInRows } = await listTeamAggregates({ db, viewer, query });
+  const names = namesInRows ?? (await listTeams({ db, viewer }));
   return { kind: "aggregates", query, teams, totals, teamNames: names };
 }
 

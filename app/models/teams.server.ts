@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { selectRows, type Database } from "../../db/client.server";
 import { getConfig } from "../lib/config.server";
-import { teamOnDaySql } from "./team-assignments.server";
+import { SOURCE_RANK_SQL, teamFromGroupsSql, teamOnDaySql } from "./team-assignments.server";
 import { assertViewerHasRole, type Viewer } from "./viewer";
 
 /**
@@ -42,6 +42,33 @@ export function teamSql(personIdColumn: SQL): SQL {
   )`;
 }
 
+/**
+ * Every person's team today (people with an OpenAI user id), as a subquery of (person_id, team):
+ * the rule of teamSql, computed as a set — the assignments in force today read in one pass, the
+ * group rule applied once per distinct groups array instead of once per person. For pages that
+ * need everyone's team (the team menu, a team filter, team sums).
+ */
+export function teamsOfPeopleSql(): SQL {
+  return sql`(
+    with latest as materialized (
+      select tp.id as person_id, lower(tp.email) as email, l.groups
+      from people tp
+      left join lateral (select c.groups from costs_hourly c where c.person_id = tp.id order by c.hour desc limit 1) l on true
+      where tp.openai_user_id is not null
+    ),
+    by_groups as (
+      select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from (select distinct groups from latest where groups is not null) g
+    ),
+    assigned as (
+      select distinct on (ta.email) ta.email, ta.team from team_assignments ta
+      where ta.source <> 'costs_groups' and ta.team is not null and ta.valid_from <= current_date and (ta.valid_to is null or current_date < ta.valid_to)
+      order by ta.email, ${SOURCE_RANK_SQL}, ta.valid_from desc
+    )
+    select l.person_id, coalesce(a.team, b.team) as team
+    from latest l left join assigned a on a.email = l.email left join by_groups b on b.groups = l.groups
+  )`;
+}
+
 /** Teams of the given people (missing from the map: no team). */
 export async function getTeamsOfPeople({ db, personIds }: { db: Database; personIds: readonly string[] }) {
   const teams = new Map<string, string>();
@@ -59,8 +86,7 @@ export async function listTeams({ db, viewer }: { db: Database; viewer: Viewer }
   assertViewerHasRole(viewer, ["viewer", "finance", "auditor", "admin"]);
   const rows = await selectRows<{ team: string }>(
     db,
-    sql`select distinct t.team from (select ${teamSql(sql`p.id`)} as team from people p where p.openai_user_id is not null) t
-        where t.team is not null order by t.team`,
+    sql`select distinct t.team from ${teamsOfPeopleSql()} t where t.team is not null order by t.team`,
   );
   return rows.map((r) => r.team);
 }
