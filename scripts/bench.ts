@@ -11,10 +11,11 @@ import os from "node:os";
 import path from "node:path";
 import { redactionSuite } from "./bench/redaction";
 import { ingestSuite } from "./bench/ingest";
+import { pagesSuite } from "./bench/pages";
 import { redactionAccuracySuite } from "./bench/redaction-accuracy";
 import type { BenchResult, BenchSuite } from "./bench/types";
 
-const SUITES: BenchSuite[] = [redactionSuite, redactionAccuracySuite, ingestSuite];
+const SUITES: BenchSuite[] = [redactionSuite, redactionAccuracySuite, ingestSuite, pagesSuite];
 
 function parseArgs(argv: string[]) {
   const quick = argv.includes("--quick");

@@ -13,9 +13,9 @@
  *   people; events (CODEX_LOG prompts, tool calls and responses with redacted text and token
  *   counts, AUTH_LOG sign-ins, AUDIT_LOG admin actions, CODEX_SECURITY_LOG blocks) with event_ids;
  *   findings (placeholders in the redacted text at the stored offsets; fingerprints from a pool
- *   of planted values, so the same value turns up for several people); daily_rollups and
- *   codex_sessions aggregated from those events; costs_hourly aggregated from the responses'
- *   tokens at the Codex rate card (plus code review); team_assignments (costs_groups periods,
+ *   of planted values, so the same value turns up for several people); daily_rollups,
+ *   daily_tool_rollups and codex_sessions aggregated from those events; costs_hourly aggregated
+ *   from the responses' tokens at the Codex rate card (plus code review); team_assignments (costs_groups periods,
  *   IdP groups for some, a CSV import with cost centres for a few); analytics usage and code-review
  *   days; access_log; log_files, sync cursors and runs; budgets; profile preferences.
  * Not written: console sessions (the caller signs in whom it needs), the integrity ledger's links
@@ -23,7 +23,7 @@
  *
  * Everything is deterministic for a seed (hash-based, no random()), so two runs give the same
  * rows. Works on PostgreSQL (postgres.js or drizzle) and PGlite (drizzle); it runs in one
- * transaction and ends with ANALYZE, as autovacuum would, so the query plans are the real ones.
+ * transaction and ends with VACUUM (ANALYZE), as autovacuum would, so the query plans are the real ones.
  * The database must be migrated and hold no earlier seed (people's emails would collide).
  */
 import { sql as drizzleSql } from "drizzle-orm";
@@ -173,6 +173,8 @@ const RESPONSES = [
 const TOOL_NAMES = ["shell", "apply_patch", "read_file", "web_search", "update_plan", "mcp__github__create_pull_request"];
 const TOOL_ARGS = ["npm test -- --run checkout", "git diff --stat origin/main", "rg -n \"idempotency\" src/", "cat migrations/0042_orders.sql", "pytest -q tests/test_retry.py", "terraform plan -no-color"];
 
+/** A version-4 UUID (as gen_random_uuid makes, and as the console's id checks expect) from the person's number. */
+const personUuid = (i: string) => `overlay(overlay(md5('codex-ledger-bench-person:' || ${i}) placing '4' from 13) placing '8' from 17)::uuid`;
 const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const sqlArray = (items: string[]) => `array[${items.map(sqlText).join(",")}]::text[]`;
 
@@ -231,7 +233,7 @@ export async function seedWorkspace(target: Target, options: WorkspaceOptions = 
          from base b
        )
        select i,
-         md5('codex-ledger-bench-person:' || i)::uuid as id,
+         ${personUuid("i")} as id,
          'user-bench' || lpad(i::text, 7, '0') as openai_user_id,
          case i when 1 then 'heavy.user@northwind-bench.example' when 2 then 'bench.admin@northwind-bench.example'
                 when 3 then 'bench.auditor@northwind-bench.example' when 4 then 'bench.finance@northwind-bench.example'
@@ -411,11 +413,21 @@ export async function seedWorkspace(target: Target, options: WorkspaceOptions = 
        select (occurred_at at time zone 'UTC')::date, openai_user_id, min(person_id::text)::uuid, coalesce(model, ''), coalesce(client_id, ''), count(*),
          count(*) filter (where detail_type = 'PROMPT_SENT'), count(*) filter (where detail_type = 'PROMPT_RESPONSE_RECEIVED'),
          count(*) filter (where detail_type = 'PROMPT_RESPONSE_RECEIVED' and status <> 'completed'), count(*) filter (where detail_type = 'TOOL_CALL'),
-         count(*) filter (where detail_type = 'TOOL_CALL' and tool_decision = 'approved'), count(*) filter (where detail_type = 'TOOL_CALL' and tool_decision = 'denied'),
-         count(*) filter (where detail_type = 'TOOL_CALL' and tool_decision = 'aborted'),
+         count(*) filter (where detail_type = 'TOOL_CALL' and (tool_decision = 'approved' or tool_decision like 'approved\\_%')),
+         count(*) filter (where detail_type = 'TOOL_CALL' and tool_decision = 'denied'),
+         count(*) filter (where detail_type = 'TOOL_CALL' and tool_decision in ('abort', 'aborted')),
          coalesce(sum(input_tokens), 0), coalesce(sum(cached_input_tokens), 0), coalesce(sum(output_tokens), 0), coalesce(sum(reasoning_output_tokens), 0), sum(finding_count)
        from events where event_type = 'CODEX_LOG'
        group by 1, 2, 4, 5 order by 1`,
+    );
+    await step(
+      "daily_tool_rollups",
+      `insert into daily_tool_rollups (day, openai_user_id, person_id, client_id, model, tool_name, calls, approved, denied, aborted)
+       select (occurred_at at time zone 'UTC')::date, coalesce(openai_user_id, ''), min(person_id::text)::uuid, coalesce(client_id, ''), coalesce(model, ''),
+         coalesce(tool_name, ''), count(*), count(*) filter (where tool_decision = 'approved' or tool_decision like 'approved\\_%'),
+         count(*) filter (where tool_decision = 'denied'), count(*) filter (where tool_decision in ('abort', 'aborted'))
+       from events where event_type = 'CODEX_LOG' and detail_type = 'TOOL_CALL'
+       group by 1, 2, 4, 5, 6 order by 1`,
     );
     await step(
       "codex_sessions",
@@ -490,7 +502,7 @@ export async function seedWorkspace(target: Target, options: WorkspaceOptions = 
        from seed_person p where ${rnd("p.i", 80)} < 0.25 and p.team is not null
        union all
        select lower(p.email), p.id, coalesce(p.team, 'Platform Core'), 'CC-' || (100 + coalesce(array_position(${sqlArray(TEAMS)}, p.team), 0)),
-         '${from}'::date - 60, null, 'csv_import', '${from}'::timestamptz, md5('codex-ledger-bench-person:2')::uuid
+         '${from}'::date - 60, null, 'csv_import', '${from}'::timestamptz, ${personUuid("2")}
        from seed_person p where ${rnd("p.i", 81)} < 0.05`,
     );
 
@@ -578,10 +590,10 @@ export async function seedWorkspace(target: Target, options: WorkspaceOptions = 
     await step(
       "budgets and preferences",
       `insert into budgets (scope, team, month, unit, amount, updated_by)
-       select 'org', '', date_trunc('month', m)::date, 'credits', 5000000, md5('codex-ledger-bench-person:4')::uuid
+       select 'org', '', date_trunc('month', m)::date, 'credits', 5000000, ${personUuid("4")}
        from generate_series(date_trunc('month', '${from}'::date), date_trunc('month', '${end}'::date), interval '1 month') m
        union all
-       select 'team', t, date_trunc('month', '${end}'::date)::date, 'usd', 20000, md5('codex-ledger-bench-person:4')::uuid
+       select 'team', t, date_trunc('month', '${end}'::date)::date, 'usd', 20000, ${personUuid("4")}
        from unnest(${sqlArray(TEAMS.slice(0, 6))}) t;
        insert into profile_preferences (person_id, share_token, share_fields, leaderboard_opt_in)
        select id, case when ${rnd("i", 110)} < 0.01 then md5('bench-share:' || i) end, case when ${rnd("i", 110)} < 0.01 then array['lifetimeTokens', 'activeDays'] else '{}' end,
@@ -616,11 +628,12 @@ export async function seedWorkspace(target: Target, options: WorkspaceOptions = 
     };
   });
 
-  // Outside the transaction: statistics for the planner, as autovacuum would gather them.
+  // Outside the transaction: what autovacuum would have done by now on insert-only tables —
+  // statistics for the planner and the visibility map that lets index-only scans skip the heap.
   const t = Date.now();
-  if (isPostgresJs(target)) await target.unsafe("analyze");
-  else await target.execute(drizzleSql.raw("analyze"));
-  log(`analyze: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  if (isPostgresJs(target)) await target.unsafe("vacuum (analyze)");
+  else await target.execute(drizzleSql.raw("vacuum (analyze)"));
+  log(`vacuum (analyze): ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
   const c = summary.counts;
   return {
