@@ -6,7 +6,7 @@
 import { CLIENTS, CODE_REVIEW_MODEL, TOOL_NAMES, UNKNOWN_MODEL, type ClientKey, type ReasoningEffort, type ServiceTier, type ToolDecision } from "./catalog.js";
 import type { Person } from "./org.js";
 import { Rng } from "./prng.js";
-import { CANARY_SECRETS, makeSecret, type Secret, type SecretKind } from "./text.js";
+import { CANARY_SECRETS, makeSecret, type Secret, type SecretKind, type ToolSecretField } from "./text.js";
 import { DAY_MS, MINUTE_MS, SECOND_MS, tzOffsetMinutes } from "./time.js";
 
 export interface ToolCall {
@@ -17,6 +17,8 @@ export interface ToolCall {
   source: "config" | "user";
   /** a security-relevant block (also written to CODEX_SECURITY_LOG) */
   blocked: null | "NETWORK_ACCESS_BLOCKED" | "COMMAND_BLOCKED_BY_POLICY" | "SANDBOX_ESCALATION_DENIED";
+  /** canaries this call carries in its arguments or its output (the engineer's working days only) */
+  canaries?: { field: ToolSecretField; secrets: Secret[] };
 }
 
 export interface Turn {
@@ -233,6 +235,8 @@ export function buildDayPlan(person: Person, localDay: number, opt: PlanOptions)
     sessionN++;
   }
 
+  if (person.isEngineer && !weekend) plantToolCanaries(plan.turns, localDay);
+
   // Code reviews on pull requests (GitHub), attributed to the PR author.
   if (!weekend && person.prRate > 0) {
     const nReviews = Math.min(30, rng.poisson(person.prRate * opt.activity));
@@ -321,6 +325,36 @@ export function buildDayPlan(person: Person, localDay: number, opt: PlanOptions)
     plan.chat.sort((a, b) => a.hourStart - b.hourStart);
   }
   return plan;
+}
+
+/**
+ * Every canary, every working day, in a tool call too: half of them in the arguments of two
+ * calls (a shell command and, when the day has one, a patch adding files), the other half in the
+ * output of one shell call that prints files; which half goes where alternates by day, so two
+ * working days put each canary in both. The day's earliest fitting calls carry them (three of
+ * the day's calls). This reads the finished plan and draws nothing, so the rest of the plan is
+ * exactly what it was without them.
+ */
+function plantToolCanaries(turns: readonly Turn[], localDay: number): void {
+  const calls = turns.flatMap((t) => t.tools).sort((a, b) => a.at - b.at);
+  const inArguments = CANARY_SECRETS.filter((_, i) => (i + localDay) % 2 === 0);
+  const inOutput = CANARY_SECRETS.filter((_, i) => (i + localDay) % 2 === 1);
+  const split = Math.ceil(inArguments.length / 2);
+  const fits: Record<ToolSecretField, (c: ToolCall) => boolean> = {
+    arguments: (c) => c.name === "shell" || c.name === "apply_patch",
+    // Only a command that ran has output.
+    output: (c) => c.name === "shell" && c.blocked === null && c.decision.startsWith("approved"),
+  };
+  const groups = [
+    ["arguments", inArguments.slice(0, split), "shell"],
+    ["output", inOutput, "shell"],
+    ["arguments", inArguments.slice(split), "apply_patch"],
+  ] as const;
+  for (const [field, secrets, preferred] of groups) {
+    const free = (c: ToolCall) => c.canaries === undefined && fits[field](c);
+    const call = calls.find((c) => free(c) && c.name === preferred) ?? calls.find(free);
+    if (call) call.canaries = { field, secrets: [...secrets] };
+  }
 }
 
 /** Code review usage is billed on GPT-5.3-Codex, default tier. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { CANARY_SECRETS, Generator, ibanValid, luhnValid, parseFaults, startSimulator, type SimulatorHandle } from "./index.js";
+import { CANARY_SECRETS, ENGINEER_EMAIL, Generator, ibanValid, luhnValid, parseFaults, SECRET_KINDS, startSimulator, toolFieldForms, type SimulatorHandle } from "./index.js";
 
 const NOW = new Date("2026-09-15T12:34:56Z");
 const HOUR = 3_600_000;
@@ -66,6 +66,58 @@ describe("the generator as a library", () => {
       if (s.kind === "aws_access_key") expect(s.value).toMatch(/^AKIA[A-Z2-7]{16}$/);
       if (s.kind === "github_token") expect(s.value).toMatch(/^(ghp_[A-Za-z0-9]{36}|github_pat_\w{82})$/);
     }
+  });
+
+  it("puts every canary in tool calls too: arguments of a command or patch, output of a command, on the engineer's working days", () => {
+    const g = new Generator({ seed: 8, users: 30, days: 7, start: NOW.getTime() });
+    const planted = g.plantedToolSecrets(0, NOW.getTime());
+    expect(new Set(planted.map((p) => p.personEmail))).toEqual(new Set([ENGINEER_EMAIL]));
+    for (const field of ["arguments", "output"] as const) {
+      const kinds = new Set(planted.filter((p) => p.field === field).map((p) => p.kind));
+      expect([...SECRET_KINDS].filter((k) => !kinds.has(k)), field).toEqual([]);
+    }
+    expect(new Set(planted.filter((p) => p.field === "arguments").map((p) => p.tool))).toEqual(new Set(["shell", "apply_patch"]));
+    expect(new Set(planted.filter((p) => p.field === "output").map((p) => p.tool))).toEqual(new Set(["shell"]));
+    // A low rate: three calls a working day, of the whole workspace's tool calls.
+    const e = g.expected(0, NOW.getTime(), ["CODEX_LOG"]);
+    const calls = Object.values(e.tools).reduce((sum, t) => sum + t.calls, 0);
+    const carriers = new Set(planted.filter((p) => p.eventType === "CODEX_LOG").map((p) => p.eventId)).size;
+    expect(carriers).toBeGreaterThanOrEqual(3 * 4);
+    expect(carriers / calls).toBeLessThan(0.02);
+
+    // Each canary is in the served event where the generator says, and no other tool call holds one.
+    const served = new Map<string, Json>();
+    for (const type of ["CODEX_LOG", "CODEX_SECURITY_LOG"] as const) {
+      for (const f of g.listFiles(type, { afterUs: 0, limit: 10_000, nowMs: NOW.getTime() }).files) {
+        for (const line of g.fileBody(type, f.hourStart).toString("utf8").split("\n")) if (line) served.set((JSON.parse(line) as Json).event_id as string, JSON.parse(line) as Json);
+      }
+    }
+    const listed = new Set<string>();
+    for (const p of planted) {
+      const event = served.get(p.eventId);
+      if (!event) continue; // its hour is not published yet
+      expect(event.type).toBe(p.eventType);
+      const text = (event.event_details as Json)[p.field] as string;
+      expect(toolFieldForms(p.value)).toContain(text.slice(p.start, p.end));
+      listed.add(`${p.eventId} ${p.field} ${p.value}`);
+    }
+    expect(listed.size).toBeGreaterThan(20);
+    let holding = 0;
+    for (const event of served.values()) {
+      const details = event.event_details as Json;
+      for (const field of ["arguments", "output"]) {
+        const text = details[field];
+        if (typeof text !== "string") continue;
+        for (const c of CANARY_SECRETS) {
+          if (!toolFieldForms(c.value).some((form) => text.includes(form))) continue;
+          holding++;
+          expect(listed).toContain(`${event.event_id as string} ${field} ${c.value}`);
+        }
+      }
+      // Only a call that carries canaries in its output has an output.
+      if (typeof details.output === "string") expect(planted.some((p) => p.eventId === event.event_id && p.field === "output")).toBe(true);
+    }
+    expect(holding).toBe(listed.size);
   });
 
   it("rejects unknown fault names and bad rates", () => {

@@ -5,7 +5,7 @@
  * cache are kept.
  */
 import { createHash } from "node:crypto";
-import { buildDayPlan, localMidnightUtc, type DayPlan, type Turn } from "./activity.js";
+import { buildDayPlan, localMidnightUtc, type DayPlan, type ToolCall, type Turn } from "./activity.js";
 import {
   CLIENTS,
   CODE_REVIEW_MODEL,
@@ -22,7 +22,7 @@ import {
 import type { FaultRates } from "./faults.js";
 import { buildOrganization, type Organization, type Person } from "./org.js";
 import { Rng, fastUuid, hashInts, hashStr, unit } from "./prng.js";
-import { promptText, responseText, toolArguments } from "./text.js";
+import { promptText, responseText, toolArguments, toolCallWithSecrets, toolFieldForms, type ToolSecretField } from "./text.js";
 import { DAY_MS, HOUR_MS, MINUTE_MS, floorTo, formatMicros, isoDay, isoSeconds, tzOffsetMinutes } from "./time.js";
 
 export const ALL_FILE_TYPES: readonly EventType[] = [...EVENT_TYPES, UNKNOWN_EVENT_TYPE];
@@ -295,14 +295,14 @@ export class Generator {
         const tool = t.tools[e.k ?? 0]!;
         const local = CLIENTS[t.client].local;
         const callId = `call_${fastUuid(this.seed, p.idx, plan.localDay, t.n, tool.k, 0xca1).replace(/-/g, "").slice(0, 24)}`;
-        const args = toolArguments(new Rng(this.seed, p.idx, plan.localDay, t.n, tool.k, 0xa76), tool.name);
+        const { args, output } = this.toolTexts(p, plan, t, tool);
         return this.envelopeText(
           e.id,
           "CODEX_LOG",
           p,
           e.ts,
           client,
-          `{"detail_type":"TOOL_CALL",${head},"call_id":"${callId}","tool_name":"${tool.name}","arguments":${JSON.stringify(args)},"decision":"${tool.decision}","decision_source":"${tool.source}","approval_policy":"${local ? "on-request" : "never"}","sandbox_policy":"${local ? "workspace-write" : "cloud-container"}"}`,
+          `{"detail_type":"TOOL_CALL",${head},"call_id":"${callId}","tool_name":"${tool.name}","arguments":${JSON.stringify(args)}${output === null ? "" : `,"output":${JSON.stringify(output)}`},"decision":"${tool.decision}","decision_source":"${tool.source}","approval_policy":"${local ? "on-request" : "never"}","sandbox_policy":"${local ? "workspace-write" : "cloud-container"}"}`,
         );
       }
       case K_RESPONSE: {
@@ -324,6 +324,16 @@ export class Generator {
   /** The JSON line of an event. */
   lineOf(e: EventRef): string {
     return e.line ? e.line() : this.codexLine(e);
+  }
+
+  /**
+   * A tool call's arguments (JSON text) and output (null: the event has none). A call the plan
+   * gives canaries is written from its own random stream, so no other call's text changes.
+   */
+  private toolTexts(p: Person, plan: DayPlan, t: Turn, tool: ToolCall): { args: string; output: string | null } {
+    if (!tool.canaries) return { args: toolArguments(new Rng(this.seed, p.idx, plan.localDay, t.n, tool.k, 0xa76), tool.name), output: null };
+    const call = toolCallWithSecrets(new Rng(this.seed, p.idx, plan.localDay, t.n, tool.k, 0xa77), tool.name, tool.canaries.field, tool.canaries.secrets);
+    return { args: call.arguments, output: call.output };
   }
 
   private sessionId(p: Person, plan: DayPlan, t: Turn): string {
@@ -401,7 +411,7 @@ export class Generator {
                   model: t.model,
                   severity: kind === "COMMAND_BLOCKED_BY_POLICY" ? "high" : "medium",
                   tool_name: tool.name,
-                  arguments: toolArguments(new Rng(this.seed, p.idx, plan.localDay, t.n, tool.k, 0xa76), tool.name),
+                  arguments: this.toolTexts(p, plan, t, tool).args,
                   sandbox_policy: "workspace-write",
                   decision: "denied",
                   decision_source: "config",
@@ -1077,6 +1087,53 @@ export class Generator {
     }
     return out;
   }
+
+  /**
+   * Canaries in the tool calls made in [fromMs, toMs): in a TOOL_CALL's `arguments` or `output`,
+   * and in the CODEX_SECURITY_LOG event of a blocked call, which repeats its arguments.
+   */
+  plantedToolSecrets(fromMs: number, toMs: number): PlantedToolSecret[] {
+    const out: PlantedToolSecret[] = [];
+    const first = Math.max(this.startHour, fromMs);
+    for (const p of this.org.people) {
+      if (p.weight === 0) continue;
+      for (const plan of this.plansBetween(p, first, toMs)) {
+        for (const t of plan.turns) {
+          for (const tool of t.tools) {
+            if (!tool.canaries || tool.at < first || tool.at >= toMs) continue;
+            const { args, output } = this.toolTexts(p, plan, t, tool);
+            const field = tool.canaries.field;
+            const text = field === "arguments" ? args : output ?? "";
+            const events: Array<[string, PlantedToolSecret["eventType"]]> = [[this.eventId(p, plan.localDay, t.n, K_TOOL, tool.k), "CODEX_LOG"]];
+            if (tool.blocked && field === "arguments") events.push([this.eventId(p, plan.localDay, t.n, K_SECURITY, tool.k), "CODEX_SECURITY_LOG"]);
+            for (const s of tool.canaries.secrets) {
+              const form = toolFieldForms(s.value).find((f) => text.includes(f));
+              if (form === undefined) throw new Error(`simulator: canary ${s.kind} is missing from the ${field} of tool call ${tool.k} of turn ${t.n}`);
+              const start = text.indexOf(form);
+              for (const [eventId, eventType] of events) {
+                out.push({ eventId, eventType, field, tool: tool.name, kind: s.kind, value: s.value, start, end: start + form.length, personEmail: p.email });
+              }
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** A canary in a tool call: the event, the event_details field, and where in that field's string it is. */
+export interface PlantedToolSecret {
+  eventId: string;
+  eventType: "CODEX_LOG" | "CODEX_SECURITY_LOG";
+  field: ToolSecretField;
+  tool: string;
+  kind: string;
+  value: string;
+  /** UTF-16 offsets into the field's string (as JSON.parse gives it); the span is the value, JSON-escaped in arguments */
+  start: number;
+  end: number;
+  personEmail: string;
 }
 
 export interface AnalyticsMetrics {

@@ -4,9 +4,9 @@
  * and benches can compute exact expected totals. See README.md beside this file.
  */
 export { startSimulator, type SimClock, type SimulatorHandle, type SimulatorOptions } from "./server.js";
-export { Generator, ALL_FILE_TYPES, creditUnits, cellCredits, type ExpectedTotals, type FileMeta, type GeneratorOptions, type UsageCell, type UsageRow } from "./generator.js";
+export { Generator, ALL_FILE_TYPES, creditUnits, cellCredits, type ExpectedTotals, type FileMeta, type GeneratorOptions, type PlantedToolSecret, type UsageCell, type UsageRow } from "./generator.js";
 export { FAULTS, parseFaults, faultsHelp, FaultParseError, type FaultName, type FaultRates } from "./faults.js";
-export { CANARIES, CANARY_SECRETS, SECRET_KINDS, luhnValid, ibanValid, type Secret, type SecretKind } from "./text.js";
+export { CANARIES, CANARY_SECRETS, SECRET_KINDS, luhnValid, ibanValid, toolFieldForms, type Secret, type SecretKind, type ToolSecretField } from "./text.js";
 export { COMPANY_DOMAIN, COMPANY_NAME, ENGINEER_EMAIL, ENGINEER_NAME, buildOrganization, type Organization, type Person, type Group } from "./org.js";
 export {
   CLIENTS,

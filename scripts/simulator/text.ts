@@ -329,3 +329,102 @@ export function toolArguments(rng: Rng, tool: string): string {
       return JSON.stringify({ plan: [{ step: "investigate", status: "completed" }] });
   }
 }
+
+/* ───────────────────────── secrets in tool calls ───────────────────────── */
+
+/** Where in a TOOL_CALL event a planted secret sits: the call's `arguments` or its `output`. */
+export type ToolSecretField = "arguments" | "output";
+
+/** A shell line that uses the secret as a developer (or the agent) would run it. */
+function shellLineWith(rng: Rng, s: Secret): string {
+  const v = s.value;
+  switch (s.kind) {
+    case "aws_access_key":
+      return `export AWS_ACCESS_KEY_ID=${v} AWS_REGION=eu-west-1 && aws s3 ls s3://nw-invoices-prod/${rng.pick(["2026/", "exports/", ""])}`;
+    case "github_token":
+      return `curl -sH "Authorization: Bearer ${v}" https://api.github.com/repos/northwind/${rng.pick(["api", "web", "infra"])}/pulls?state=open`;
+    case "gitlab_token":
+      return `git clone https://oauth2:${v}@gitlab.com/northwind/${rng.pick(["infra", "data-pipelines"])}.git /tmp/checkout`;
+    case "slack_token":
+      return `curl -s -X POST -H "Authorization: Bearer ${v}" -d channel=C0DEPLOYS -d text="deploy ${rng.digits(4)} done" https://slack.com/api/chat.postMessage`;
+    case "stripe_key":
+      return `curl -s https://api.stripe.com/v1/charges?limit=3 -u ${v}:`;
+    case "openai_key":
+      return `OPENAI_API_KEY=${v} python scripts/eval.py --model gpt-5.4-mini --limit ${rng.range(5, 50)}`;
+    case "private_key":
+      return `mkdir -p deploy && cat > deploy/bastion.pem <<'EOF'\n${v}\nEOF\nchmod 600 deploy/bastion.pem`;
+    case "jwt":
+      return `curl -s https://api.northwind.internal/v2/orders -H "Authorization: Bearer ${v}" | jq '.items | length'`;
+    case "connection_string_password":
+      return `psql "postgres://svc_billing:${v}@db-prod.internal:5432/billing" -c "select count(*) from invoices where status = 'open'"`;
+    case "email":
+      return `psql "$DATABASE_URL" -c "select id, plan, status from customers where email = '${v}'"`;
+    case "phone":
+      return `curl -s -X POST https://sms.northwind.internal/v1/send -d '{"to": "${v}", "text": "verification test"}'`;
+    case "credit_card":
+      return `rg -n "card_number=${v}" logs/billing/`;
+    case "ssn":
+      return `psql "$DATABASE_URL" -c "update customers set ssn = '${v}' where id = ${rng.digits(6)}"`;
+    case "iban":
+      return `node scripts/refund.js --customer ${rng.digits(6)} --iban ${v} --amount 49.00`;
+  }
+}
+
+/** Files that hold secrets: env files, a key file, a log with customer records. */
+function filesWith(rng: Rng, secrets: readonly Secret[]): Array<{ path: string; lines: string[] }> {
+  const env: string[] = [];
+  const log: string[] = [];
+  const out: Array<{ path: string; lines: string[] }> = [];
+  const envName: Partial<Record<SecretKind, string>> = {
+    aws_access_key: "AWS_ACCESS_KEY_ID",
+    github_token: "GITHUB_TOKEN",
+    gitlab_token: "GITLAB_TOKEN",
+    slack_token: "SLACK_BOT_TOKEN",
+    stripe_key: "STRIPE_SECRET_KEY",
+    openai_key: "OPENAI_API_KEY",
+    jwt: "INTERNAL_API_TOKEN",
+  };
+  for (const s of secrets) {
+    const name = envName[s.kind];
+    if (name) env.push(`${name}=${s.value}`);
+    else if (s.kind === "connection_string_password") env.push(`DATABASE_URL=postgres://svc_billing:${s.value}@db-prod.internal:5432/billing?sslmode=require`);
+    else if (s.kind === "private_key") out.push({ path: "deploy/bastion.pem", lines: s.value.split("\n") });
+    else {
+      const field = { email: "email", phone: "phone", ssn: "ssn", credit_card: "card_number", iban: "iban" }[s.kind as "email"];
+      const name = `${rng.pick(CUSTOMER_FIRST)} ${rng.pick(CUSTOMER_LAST)}`;
+      log.push(`2026-11-${String(rng.range(10, 19)).padStart(2, "0")}T0${rng.range(0, 9)}:${rng.range(10, 59)}:${rng.range(10, 59)}Z ERROR billing.sync customer_id=${rng.digits(6)} name="${name}" ${field}=${s.value} status=past_due`);
+    }
+  }
+  if (env.length > 0) out.unshift({ path: ".env.production", lines: ["NODE_ENV=production", ...env, `LOG_LEVEL=${rng.pick(["info", "debug"])}`] });
+  if (log.length > 0) out.push({ path: "logs/billing-sync.log", lines: log });
+  return out;
+}
+
+/**
+ * A tool call that carries `secrets` in its `arguments` (a shell command, or a patch that adds
+ * files) or in its `output` (a shell command that prints files), as real Codex logs do. The
+ * arguments are the JSON text the TOOL_CALL event carries; `output` is null when the call has none.
+ */
+export function toolCallWithSecrets(rng: Rng, tool: string, field: ToolSecretField, secrets: readonly Secret[]): { arguments: string; output: string | null } {
+  if (field === "arguments" && tool === "apply_patch") {
+    const sections = filesWith(rng, secrets).map((f) => `*** Add File: ${f.path}\n${f.lines.map((l) => `+${l}`).join("\n")}`);
+    return { arguments: JSON.stringify({ input: `*** Begin Patch\n${sections.join("\n")}\n*** End Patch` }), output: null };
+  }
+  if (field === "arguments") {
+    return { arguments: JSON.stringify({ command: ["bash", "-lc", secrets.map((s) => shellLineWith(rng, s)).join("\n")] }), output: null };
+  }
+  const files = filesWith(rng, secrets);
+  // head prints a "==> file <==" header before each file only when it is given more than one.
+  const output = files.length === 1 ? `${files[0]!.lines.join("\n")}\n` : files.map((f) => `==> ${f.path} <==\n${f.lines.join("\n")}\n`).join("\n");
+  return { arguments: JSON.stringify({ command: ["bash", "-lc", `head -n 40 ${files.map((f) => f.path).join(" ")}`] }), output };
+}
+
+/**
+ * The spellings a secret can take inside a tool call's field text: as is, JSON-escaped (the
+ * arguments are JSON text, so a key's line breaks are `\n` there), and as added lines of a patch.
+ */
+export function toolFieldForms(value: string): string[] {
+  const escaped = JSON.stringify(value).slice(1, -1);
+  const patched = JSON.stringify(value.replace(/\n/g, "\n+")).slice(1, -1);
+  return [...new Set([value, escaped, patched])];
+}
