@@ -22,7 +22,7 @@ const LAUNCHERS = {
 };
 
 /** Runs the CLI as a real child process, feeding stdin. */
-function runCli(input: string, launcher: keyof typeof LAUNCHERS = "bundled"): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(input: string | Buffer, launcher: keyof typeof LAUNCHERS = "bundled"): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, LAUNCHERS[launcher], {
       cwd: root,
@@ -119,6 +119,35 @@ describe("npm run redact", () => {
       if (text === "") return [];
       const result = redactor.redact(text);
       return [{ id: i, redacted: withoutFingerprints(result.redacted), findings: result.findings.map(({ type, start, end }) => ({ type, start, end })) }];
+    });
+    expect(lines.map((l) => ({ ...l, redacted: withoutFingerprints(l.redacted) }))).toEqual(expected);
+    expect(stdout).not.toContain(github);
+    expect(stdout).not.toContain(password);
+  });
+
+  it("copies the text's own JSON literal around the placeholders: other escapes, key order, nesting, repeated keys, invalid UTF-8", async () => {
+    const redactor = createRedactor({ key: Buffer.alloc(32, 1) });
+    const raw = [
+      // escapes JSON.stringify would not write, before and between findings
+      `{"id":"a","text":"caf\\u00e9 \\/ \\"q\\" \\\\ token ${github} \\ud83d\\ude00 mail alice@example.com\\tend"}`,
+      // text first, other members after, whitespace, a nested object holding another "text"
+      `  { "text" : "😀 日本 password=${password} x" , "id" : 7 , "meta" : {"text": "${github}", "list": [1, "]", {"a": "}"}]} }  `,
+      // repeated "text": JSON.parse keeps the last one
+      `{"id":"r","text":"first ${github}","text":"second pwd: ${password} 日本 token ${github}"}`,
+      // a key written with an escape
+      `{"id":"k","te\\u0078t":"token ${github}"}`,
+      // a surrogate pair right before a finding, and findings at both ends
+      `{"id":"s","text":"${github} 😀${github}"}`,
+    ];
+    const input = `${raw.join("\n")}\n`;
+    const invalid = Buffer.concat([Buffer.from(`{"id":"u","text":"bad byte `), Buffer.from([0xff]), Buffer.from(` then ${github}"}\n`)]);
+    const { code, stdout } = await runCli(Buffer.concat([Buffer.from(input), invalid]));
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const expected = [...raw, invalid.toString("utf8").trimEnd()].map((line) => {
+      const record = JSON.parse(line);
+      const result = redactor.redact(record.text);
+      return { id: record.id, redacted: withoutFingerprints(result.redacted), findings: result.findings.map(({ type, start, end }) => ({ type, start, end })) };
     });
     expect(lines.map((l) => ({ ...l, redacted: withoutFingerprints(l.redacted) }))).toEqual(expected);
     expect(stdout).not.toContain(github);

@@ -21,7 +21,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, getConfig } from "../app/lib/config.server";
-import { createRedactor, type Redactor } from "../app/lib/redaction";
+import { isUtf8 } from "node:buffer";
+import { createRedactor, renderPlaceholder, type Finding, type Redactor } from "../app/lib/redaction";
 
 /** Lines above this size (in bytes of UTF-8) are rejected rather than held in memory. */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -46,8 +47,10 @@ function idFromPrefix(prefix: string): Id | undefined {
 
 export type LineOutcome = { output?: string; error?: string };
 
-/** Handles one input line. Never puts the text (or any part of it) in an error. */
-export function processLine(redactor: Redactor, line: string): LineOutcome {
+type ParsedLine = { id: Id; text: string } | { id?: undefined; output?: string; error: string };
+
+/** Reads `{"id", "text"}` from one line. Never puts the text (or any part of it) in an error. */
+function parseLine(line: string): ParsedLine {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -67,15 +70,192 @@ export function processLine(redactor: Redactor, line: string): LineOutcome {
     const problem = record.text === undefined ? "missing \"text\"" : "\"text\" must be a string";
     return { output: JSON.stringify({ id, error: problem }), error: problem };
   }
-  const { redacted, findings } = redactor.redactWithoutTextFingerprint(record.text);
-  // Built by hand (same bytes as JSON.stringify of {id, redacted, findings: [{type, start, end}]}):
-  // types are snake_case names and offsets integers, so only the id and the text need escaping.
-  let output = `{"id":${JSON.stringify(id)},"redacted":${JSON.stringify(redacted)},"findings":[`;
+  return { id, text: record.text };
+}
+
+/** `,"findings":[…]}` — types are snake_case names and offsets integers: nothing to escape. */
+function findingsJson(findings: readonly Finding[]): string {
+  let json = `,"findings":[`;
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i]!;
-    output += `${i === 0 ? "" : ","}{"type":"${f.type}","start":${f.start},"end":${f.end}}`;
+    json += `${i === 0 ? "" : ","}{"type":"${f.type}","start":${f.start},"end":${f.end}}`;
   }
-  return { output: `${output}]}` };
+  return `${json}]}`;
+}
+
+/** Handles one input line: the output line (the same bytes as JSON.stringify of {id, redacted, findings}), or the problem. */
+export function processLine(redactor: Redactor, line: string): LineOutcome {
+  const parsed = parseLine(line);
+  if (parsed.id === undefined) return { output: parsed.output, error: parsed.error };
+  const { redacted, findings } = redactor.redactWithoutTextFingerprint(parsed.text);
+  return { output: `{"id":${JSON.stringify(parsed.id)},"redacted":${JSON.stringify(redacted)}${findingsJson(findings)}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast way out: the redacted text is the input's own JSON string literal, copied as bytes,
+// with each finding's bytes replaced by its placeholder. That skips re-escaping the text
+// (JSON.stringify) and encoding it back to UTF-8, which would cost as much as redacting it. The
+// copy is the same JSON string value; escapes the input chose (`\/`, `\u00e9`) are kept.
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function skipWhitespace(bytes: Buffer, i: number, end: number): number {
+  while (i < end) {
+    const c = bytes[i]!;
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    i++;
+  }
+  return i;
+}
+
+/** The closing quote of the JSON string whose opening quote is at `open`, or -1. */
+function closingQuote(bytes: Buffer, open: number, end: number): number {
+  let from = open + 1;
+  for (;;) {
+    const quote = bytes.indexOf(QUOTE, from);
+    if (quote === -1 || quote >= end) return -1;
+    let backslashes = 0;
+    for (let k = quote - 1; k > open && bytes[k] === BACKSLASH; k--) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    from = quote + 1;
+  }
+}
+
+/** The index after the JSON value at `i` (the line is valid JSON: JSON.parse accepted it), or -1. */
+function skipValue(bytes: Buffer, i: number, end: number): number {
+  const c = bytes[i];
+  if (c === QUOTE) {
+    const close = closingQuote(bytes, i, end);
+    return close === -1 ? -1 : close + 1;
+  }
+  if (c === 0x7b || c === 0x5b) {
+    let depth = 0;
+    while (i < end) {
+      const d = bytes[i]!;
+      if (d === QUOTE) {
+        const close = closingQuote(bytes, i, end);
+        if (close === -1) return -1;
+        i = close + 1;
+        continue;
+      }
+      if (d === 0x7b || d === 0x5b) depth++;
+      else if (d === 0x7d || d === 0x5d) {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+      i++;
+    }
+    return -1;
+  }
+  while (i < end) {
+    const d = bytes[i]!;
+    if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x09 || d === 0x0a || d === 0x0d) break;
+    i++;
+  }
+  return i;
+}
+
+/**
+ * Where the string literal of the top-level "text" member is, between its quotes (the last one,
+ * as JSON.parse keeps the last of repeated keys), or undefined when the line is shaped otherwise
+ * (a key written with escapes, say): then the output is built the slow way.
+ */
+function textLiteral(bytes: Buffer, start: number, end: number): [number, number] | undefined {
+  let i = skipWhitespace(bytes, start, end);
+  if (bytes[i] !== 0x7b) return undefined;
+  i = skipWhitespace(bytes, i + 1, end);
+  let found: [number, number] | undefined;
+  while (i < end && bytes[i] === QUOTE) {
+    const keyEnd = closingQuote(bytes, i, end);
+    if (keyEnd === -1 || bytes.indexOf(BACKSLASH, i) < keyEnd) return undefined;
+    const isText = keyEnd - i === 5 && bytes[i + 1] === 0x74 && bytes[i + 2] === 0x65 && bytes[i + 3] === 0x78 && bytes[i + 4] === 0x74;
+    i = skipWhitespace(bytes, keyEnd + 1, end);
+    if (bytes[i] !== 0x3a) return undefined;
+    i = skipWhitespace(bytes, i + 1, end);
+    const valueEnd = skipValue(bytes, i, end);
+    if (valueEnd === -1) return undefined;
+    if (isText) found = bytes[i] === QUOTE ? [i + 1, valueEnd - 1] : undefined;
+    i = skipWhitespace(bytes, valueEnd, end);
+    if (bytes[i] === 0x2c) i = skipWhitespace(bytes, i + 1, end);
+  }
+  return found;
+}
+
+/**
+ * Walks a JSON string literal from byte `at` (text offset `unit`) to text offset `target`, and
+ * returns the byte there, or -1 when `target` falls between the two halves of a surrogate pair
+ * written as one 4-byte UTF-8 character (it cannot be cut there). `ascii`: the literal has no byte
+ * above 0x7f, so only escapes need looking at.
+ */
+function byteAt(bytes: Buffer, at: number, unit: number, target: number, literalEnd: number, ascii: boolean): number {
+  if (ascii) {
+    while (unit < target) {
+      let escape = bytes.indexOf(BACKSLASH, at);
+      if (escape === -1 || escape >= literalEnd) escape = literalEnd;
+      const plain = escape - at;
+      if (target - unit <= plain) return at + (target - unit);
+      unit += plain;
+      at = escape + (bytes[escape + 1] === 0x75 ? 6 : 2); // \uXXXX or \n, \", …
+      unit++;
+    }
+    return at;
+  }
+  while (unit < target) {
+    const c = bytes[at]!;
+    if (c === BACKSLASH) {
+      at += bytes[at + 1] === 0x75 ? 6 : 2;
+      unit++;
+    } else if (c < 0x80) {
+      at++;
+      unit++;
+    } else if (c < 0xe0) {
+      at += 2;
+      unit++;
+    } else if (c < 0xf0) {
+      at += 3;
+      unit++;
+    } else {
+      if (unit + 1 === target) return -1;
+      at += 4;
+      unit += 2;
+    }
+  }
+  return at;
+}
+
+/**
+ * Writes the output line for an input line at bytes[start, end) whose text was redacted into
+ * `findings`, by copying the input's text literal around the placeholders. Returns false, having
+ * written nothing, when the line does not allow it (then the caller builds it with JSON.stringify).
+ */
+function writeSpliced(output: Output, bytes: Buffer, start: number, end: number, line: string, id: Id, findings: readonly Finding[]): boolean {
+  const literal = textLiteral(bytes, start, end);
+  if (literal === undefined || !isUtf8(bytes.subarray(start, end))) return false;
+  const [literalStart, literalEnd] = literal;
+  const ascii = line.length === end - start; // valid UTF-8 with one character per byte
+  const cuts: number[] = [];
+  let at = literalStart;
+  let unit = 0;
+  for (const f of findings) {
+    for (const target of [f.start, f.end]) {
+      at = byteAt(bytes, at, unit, target, literalEnd, ascii);
+      if (at === -1 || at > literalEnd) return false;
+      unit = target;
+      cuts.push(at);
+    }
+  }
+  output.text(`{"id":${JSON.stringify(id)},"redacted":"`);
+  let from = literalStart;
+  for (let k = 0; k < findings.length; k++) {
+    output.bytes(bytes, from, cuts[2 * k]!);
+    output.text(renderPlaceholder(findings[k]!));
+    from = cuts[2 * k + 1]!;
+  }
+  output.bytes(bytes, from, literalEnd);
+  output.text(`"${findingsJson(findings)}`);
+  output.newline();
+  return true;
 }
 
 /** Sleeps without spinning: for a non-blocking stdin or stdout that is not ready (EAGAIN). */
@@ -109,15 +289,36 @@ class Output {
   constructor(private readonly fd: number) {}
 
   line(text: string): void {
+    this.text(text);
+    this.newline();
+  }
+
+  text(text: string): void {
     // A UTF-16 code unit takes at most 3 bytes of UTF-8.
-    if (this.used + text.length * 3 + 1 > this.buffer.length) {
+    if (this.used + text.length * 3 > this.buffer.length) {
       this.flush();
-      if (text.length * 3 + 1 > this.buffer.length) {
-        this.writeAll(Buffer.from(`${text}\n`, "utf8"));
+      if (text.length * 3 > this.buffer.length) {
+        this.writeAll(Buffer.from(text, "utf8"));
         return;
       }
     }
     this.used += this.buffer.write(text, this.used, "utf8");
+  }
+
+  bytes(source: Buffer, start: number, end: number): void {
+    while (end - start > this.buffer.length - this.used) {
+      const room = this.buffer.length - this.used;
+      source.copy(this.buffer, this.used, start, start + room);
+      this.used += room;
+      start += room;
+      this.flush();
+    }
+    source.copy(this.buffer, this.used, start, end);
+    this.used += end - start;
+  }
+
+  newline(): void {
+    if (this.used === this.buffer.length) this.flush();
     this.buffer[this.used++] = 10;
   }
 
@@ -172,12 +373,17 @@ function run(): number {
     if (end > start && bytes[end - 1] === 13) end--; // CRLF
     const line = bytes.toString("utf8", start, end);
     if (line.trim() === "") return; // blank lines carry nothing to redact
-    const outcome = processLine(redactor, line);
-    if (outcome.error) {
+    const parsed = parseLine(line);
+    if (parsed.id === undefined) {
       failed++;
-      process.stderr.write(`redact: line ${lineNumber}: ${outcome.error}\n`);
+      process.stderr.write(`redact: line ${lineNumber}: ${parsed.error}\n`);
+      if (parsed.output) output.line(parsed.output);
+      return;
     }
-    if (outcome.output) output.line(outcome.output);
+    const { redacted, findings } = redactor.redactWithoutTextFingerprint(parsed.text);
+    if (!writeSpliced(output, bytes, start, end, line, parsed.id, findings)) {
+      output.line(`{"id":${JSON.stringify(parsed.id)},"redacted":${JSON.stringify(redacted)}${findingsJson(findings)}`);
+    }
   };
 
   const handleOverLong = (prefix: string) => {

@@ -1,0 +1,56 @@
+/**
+ * A text that takes every branch of the scan, redacted a few times when the first redactor is
+ * created. Why: V8 optimizes scanText with the type feedback it has seen so far; a branch the
+ * first texts never took (an IBAN, a `:thin:` URL, a flag) then throws the optimized code away
+ * when it is first taken, and the big function is compiled again (100–350 ms each on a busy
+ * machine, several times over the first thousand texts). Seeing every branch first means one
+ * compilation. All values are synthetic; nothing here is a real credential.
+ */
+
+/** Deterministic filler of `n` characters from `alphabet` (no randomness needed, only shape). */
+function filler(n: number, alphabet = "aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5zC2"): string {
+  let s = "";
+  for (let i = 0; i < n; i++) s += alphabet[(i * 7 + 3) % alphabet.length];
+  return s;
+}
+
+export function warmUpText(): string {
+  const hex = (n: number) => filler(n, "0123456789abcdef");
+  const upper = (n: number) => filler(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+  const b64 = (n: number) => filler(n, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo+/abcdefgh");
+  const parts = [
+    // token formats, at word starts, after `\n` escapes and inside other text
+    `AKIA${upper(16)},${filler(20)}${filler(20, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/+")}`,
+    `ghp_${filler(36)} github_pat_11${upper(20)}_${filler(59)} "line\\nghp_${filler(36)}\\n"`,
+    `glpat-${filler(20)} npm_${filler(36)} sk-proj-${filler(40)}T3BlbkFJ${filler(40)} sk-ant-api03-${filler(90)}AA`,
+    `xoxb-123456789012-1234567890123-${filler(24)} sk_live_${filler(24)} SK${hex(32)} SG.${filler(22)}.${filler(43)}`,
+    `AIza${filler(35)} GOCSPX-${filler(28)} ya29.${filler(40)} key-${hex(32)} ${hex(32)}-us12 hf_${filler(34)}`,
+    `123456789:AA${filler(33)} abc8Q~${filler(34)} ${filler(14)}.atlasv1.${filler(64)} hvs.${filler(90)}`,
+    `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.${filler(43)} sk.eyJ${filler(40)}.${filler(30)}`,
+    `hooks.slack.com/services/T${upper(8)}/B${upper(10)}/${filler(24)} discord.com/api/webhooks/123456789/${filler(60)}`,
+    // private keys: complete, JSON-escaped, truncated, placeholder
+    `-----BEGIN RSA PRIVATE KEY-----\n${b64(64)}\n${b64(64)}\n-----END RSA PRIVATE KEY-----`,
+    `{"private_key": "-----BEGIN PRIVATE KEY-----\\n${b64(64)}\\n${b64(40)}==\\n-----END PRIVATE KEY-----\\n"}`,
+    `-----BEGIN EC PRIVATE KEY-----\n${b64(64)}\n${b64(30)}`,
+    `-----BEGIN OPENSSH PRIVATE KEY-----\n...\n-----END OPENSSH PRIVATE KEY----- BEGIN here`,
+    // connection strings, URIs, Oracle thin, curl
+    `postgres://app:S3cr3t-Pw_9x@db.internal:5432/x mongodb+srv://u:${filler(12)}@c0.example.net/?a=b https://host:8080/path`,
+    `jdbc:oracle:thin:scott/${filler(10)}@db:1521/ORCL Server=tcp:sql,1433;Database=app;User Id=sa;Password=${filler(12)};`,
+    `curl -u admin:${filler(12)} https://api.example.com -H "Authorization: Bearer ${filler(40)}"`,
+    `Authorization: Basic dXNlcjpwYXNzd29yZDEyMw== Authorization: Token ${filler(32)} bearer x`,
+    // assignments in code and config
+    `password = "${filler(14)}" DB_PASSWORD=${filler(14)} api_key: '${filler(32)}' "client_secret": "${filler(30)}"`,
+    `<password>${filler(14)}</password> <add key="ApiKey" value="${filler(32)}"/> --password ${filler(12)} -p x`,
+    `- name: SMTP_PASSWORD\n  value: "${filler(14)}"\naws_secret_access_key = ${filler(40, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/+")}`,
+    `AccountKey=${b64(86)}==;SharedAccessKey=${b64(43)}=; token: str = "${filler(20)}" secret := \`${filler(20)}\``,
+    `password: \${DB_PASSWORD} key = process.env.API_KEY token=changeme public_key = x max_tokens = 4096`,
+    `${filler(120, "abcdefghij_")} = 1 <${filler(120, "abcdefghij_")}>x</a> --${filler(120, "abcdefghij_")} y`,
+    // personal data
+    `alice.smith@example.com git@github.com:a/b.git x@y.png +1 415 555 0132 (415) 555-0132 415-555-0132`,
+    `Telefon 030 1234567 +49 30 1234567 4111 1111 1111 1111 4111111111111111 378282246310005 123-45-6789 SSN 123 45 6789`,
+    `DE89 3704 0044 0532 0130 00 GB82WEST12345698765432 192.168.1.20 10.0.0.1 2001:db8::ff00:42:8329 fe80::1 ::1 a:b:c:d`,
+    `2024-01-15T10:23:45.123Z 15.01.2024 v1.2.3 version 10.1.2.3 1,234,567 order #123456 (+44) 20 7946 0958`,
+    `<img src="data:image/png;base64,${b64(120)}"> ;b x~y Q~ -us :AA .atl \u0000 日本語 😀 é`,
+  ];
+  return parts.join("\n");
+}
