@@ -12,7 +12,7 @@ import { startSimulator } from "../../scripts/simulator/index";
 import { createTestDatabase } from "../../tests/setup/test-database";
 import { generateAndKeepMonthlyPdf, loadMonthlyReportData } from "../lib/reports/monthly.server";
 import { renderMonthlyPdf } from "../lib/reports/pdf.server";
-import { spendCsv } from "../lib/reports/spend-csv.server";
+import { spendCsv, type SpendTable } from "../lib/reports/spend-csv.server";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../lib/openai/http.server";
 import { SessionSecrets } from "../lib/openai/session-secrets";
 import { createRedactor } from "../lib/redaction";
@@ -65,6 +65,102 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await handle?.close();
+});
+
+describe("CSV exports stream from the database", () => {
+  // Written by the in-memory implementation before the exports streamed (every line held in one
+  // array, commit 67b1ec8), on this file's hand-computed fixture: the streamed files must be the
+  // same bytes, on PGlite and on PostgreSQL.
+  const BEFORE_STREAMING: Record<string, string> = {
+    "2026-03:team": [
+      "month,team,credits,usd,api_equivalent_usd,unpriced_tokens,unpriced_models,cache_savings_usd,input_tokens_uncached,cached_input_tokens,output_tokens,active_users,credits_per_active_user,previous_month_credits,change_fraction",
+      "2026-03,Infra,455.00,22.75,36.40,0,,12.60,1000000,2000000,500000,1,455.00,0.00,",
+      "2026-03,Platform,227.50,9.10,9.10,0,,3.15,1000000,2000000,500000,1,227.50,100.00,1.275",
+      "2026-03,Data,0.06,0.00,0.00,150,gpt-5.6-codex-preview,0.00,100,0,50,1,0.06,0.00,",
+    ].join("\n") + "\n",
+    "2026-03:costCentre": [
+      "month,cost_centre,credits,usd,api_equivalent_usd,unpriced_tokens,unpriced_models,cache_savings_usd,input_tokens_uncached,cached_input_tokens,output_tokens,active_users,credits_per_active_user,previous_month_credits,change_fraction",
+      "2026-03,CC-42,455.00,22.75,36.40,0,,12.60,1000000,2000000,500000,1,455.00,0.00,",
+      "2026-03,(no cost centre),227.56,9.10,9.10,150,gpt-5.6-codex-preview,3.15,1000100,2000000,500050,2,113.78,100.00,1.2756",
+    ].join("\n") + "\n",
+    "2026-03:person": [
+      "month,person,credits,usd,api_equivalent_usd,unpriced_tokens,unpriced_models,cache_savings_usd,input_tokens_uncached,cached_input_tokens,output_tokens,active_users,credits_per_active_user,previous_month_credits,change_fraction",
+      "2026-03,alice@x.example,682.50,31.85,45.50,0,,15.75,2000000,4000000,1000000,1,682.50,100.00,5.825",
+      "2026-03,bob@x.example,0.06,0.00,0.00,150,gpt-5.6-codex-preview,0.00,100,0,50,1,0.06,0.00,",
+    ].join("\n") + "\n",
+    "2026-03:model": [
+      "month,model,credits,usd,api_equivalent_usd,unpriced_tokens,unpriced_models,cache_savings_usd,input_tokens_uncached,cached_input_tokens,output_tokens,active_users,credits_per_active_user,previous_month_credits,change_fraction",
+      "2026-03,gpt-5.3-codex,682.50,31.85,45.50,0,,15.75,2000000,4000000,1000000,1,682.50,100.00,5.825",
+      "2026-03,gpt-5.6-codex-preview,0.06,0.00,0.00,150,gpt-5.6-codex-preview,0.00,100,0,50,1,0.06,0.00,",
+      "2026-03,gpt-5.5,0.00,0.00,0.00,0,,0.00,0,0,0,0,,0.00,",
+    ].join("\n") + "\n",
+    "2026-03:clientSurface": [
+      "month,client_surface,credits,usd,api_equivalent_usd,unpriced_tokens,unpriced_models,cache_savings_usd,input_tokens_uncached,cached_input_tokens,output_tokens,active_users,credits_per_active_user,previous_month_credits,change_fraction",
+      "2026-03,cli / cli,682.56,31.85,45.50,150,gpt-5.6-codex-preview,15.75,2000100,4000000,1000050,2,341.28,100.00,5.8256",
+    ].join("\n") + "\n",
+    "2026-03:product": [
+      "month,product,credits,usd,api_equivalent_usd,unpriced_tokens,unpriced_models,cache_savings_usd,input_tokens_uncached,cached_input_tokens,output_tokens,active_users,credits_per_active_user,previous_month_credits,change_fraction",
+      "2026-03,codex,682.56,31.85,45.50,150,gpt-5.6-codex-preview,15.75,2000100,4000000,1000050,2,341.28,100.00,5.8256",
+      "2026-03,ChatGPT,0.00,0.00,0.00,0,,0.00,0,0,0,0,,0.00,",
+    ].join("\n") + "\n",
+    "2026-03:daily": [
+      "day,credits,usd,api_equivalent_usd",
+      "2026-03-03,227.50,9.10,9.10",
+      "2026-03-05,0.06,0.00,0.00",
+      "2026-03-20,455.00,22.75,36.40",
+    ].join("\n") + "\n",
+    "2026-03:movers": [
+      "dimension,key,credits,previous_month_credits,delta_credits,change_fraction",
+      "team,Infra,455.00,0.00,455.00,",
+      "team,Platform,227.50,100.00,127.50,1.275",
+      "team,Data,0.06,0.00,0.06,",
+      "person,alice@x.example,682.50,100.00,582.50,5.825",
+      "person,bob@x.example,0.06,0.00,0.06,",
+    ].join("\n") + "\n",
+    "2026-03:lines": [
+      "day,email,team,cost_centre,product,client,surface,model,service_tier,input_tokens,cached_input_tokens,output_tokens,credits,usd",
+      "2026-03-03,alice@x.example,Platform,(no cost centre),codex,cli,cli,gpt-5.3-codex,default,1000000,2000000,500000,227.500000,9.100000",
+      "2026-03-05,bob@x.example,Data,(no cost centre),ChatGPT,cli,cli,gpt-5.5,default,0,0,0,0.000000,0.000000",
+      "2026-03-05,bob@x.example,Data,(no cost centre),codex,cli,cli,gpt-5.6-codex-preview,default,100,0,50,0.060000,0.002400",
+      "2026-03-20,alice@x.example,Infra,CC-42,codex,cli,cli,gpt-5.3-codex,priority,1000000,2000000,500000,455.000000,22.750000",
+    ].join("\n") + "\n",
+    "2026-03:reconciliation": [
+      "day,openai_user_id,email,costs_credits,analytics_credits,difference",
+      "2026-03-03,user-Alice@X.example,alice@x.example,227.5000,0.0000,227.5000",
+      "2026-03-05,user-bob@x.example,bob@x.example,0.0600,0.0000,0.0600",
+      "2026-03-20,user-alice@x.example,alice@x.example,455.0000,0.0000,455.0000",
+    ].join("\n") + "\n",
+    "2026-02:lines": [
+      "day,email,team,cost_centre,product,client,surface,model,service_tier,input_tokens,cached_input_tokens,output_tokens,credits,usd",
+      "2026-02-10,alice@x.example,Platform,(no cost centre),codex,cli,cli,gpt-5.3-codex,default,0,0,285714,100.000000,4.000000",
+    ].join("\n") + "\n",
+    "2026-02:team": [
+      "month,team,credits,usd,api_equivalent_usd,unpriced_tokens,unpriced_models,cache_savings_usd,input_tokens_uncached,cached_input_tokens,output_tokens,active_users,credits_per_active_user,previous_month_credits,change_fraction",
+      "2026-02,Platform,100.00,4.00,4.00,0,,0.00,0,0,285714,1,100.00,0.00,",
+    ].join("\n") + "\n",
+  };
+
+  it.each(Object.keys(BEFORE_STREAMING))("%s is the same file as before", async (name) => {
+    const [month, table] = name.split(":") as [string, SpendTable];
+    const csv = await new Response(await spendCsv({ db: handle.db, viewer: finance, month, table, bom: false })).text();
+    expect(csv).toBe(BEFORE_STREAMING[name]);
+  });
+
+  it("starts with a byte order mark on request", async () => {
+    const bytes = Buffer.from(await new Response(await spendCsv({ db: handle.db, viewer: finance, month: "2026-03", table: "lines", bom: true })).arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString("utf8")).toBe(BEFORE_STREAMING["2026-03:lines"]);
+  });
+
+  it("stops reading the database when the download is cancelled", async () => {
+    const stream = await spendCsv({ db: handle.db, viewer: finance, month: "2026-03", table: "lines", bom: false });
+    const reader = stream.getReader();
+    expect((await reader.read()).done).toBe(false);
+    await reader.cancel();
+    // The database is still usable: no cursor or transaction was left open.
+    const r = await getSpendReport({ db: handle.db, viewer: finance, month: "2026-03" });
+    expect(r.totals.credits).toBe("682.56");
+  });
 });
 
 describe("spend report (hand-computed invoice)", () => {

@@ -1,9 +1,10 @@
 import { createHmac } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { selectRows, type Database } from "../../db/client.server";
+import { streamRows } from "../../db/stream-rows.server";
 import { getConfig } from "../lib/config.server";
 import {
-  addApiCost,
+  apiCost,
   creditsToUsdOn,
   credits as parseCredits,
   emptyApiCostSummary,
@@ -18,7 +19,7 @@ import {
   type MicroCredits,
 } from "../lib/cost-math";
 import { loadPricingTables, type PricingTables } from "./prices.server";
-import { costCentreOnDaySql, teamOnDaySql } from "./team-assignments.server";
+import { assignmentPeriodsSql, teamFromGroupsSql } from "./team-assignments.server";
 import { assertViewerHasRole, type Viewer } from "./viewer";
 
 /**
@@ -32,30 +33,11 @@ export const SPEND_ROLES = ["finance", "admin"] as const;
 export const NO_TEAM = "(no team)";
 export const NO_COST_CENTRE = "(no cost centre)";
 
-type BaseRow = {
-  day: string;
-  person_id: string | null;
-  email: string;
-  name: string | null;
-  team: string | null;
-  cost_centre: string | null;
-  product: string;
-  client: string;
-  surface: string;
-  model: string;
-  tier: string;
-  credits: string | null;
-  input: string | number;
-  cached: string | number;
-  output: string | number;
-};
-
 /** One aggregated line of a month, with its money. */
 export type SpendLine = {
   day: string;
   personId: string | null;
   email: string;
-  name: string | null;
   team: string;
   costCentre: string;
   product: string;
@@ -72,50 +54,99 @@ export type SpendLine = {
 
 const isCodex = (product: string) => product.toLowerCase() === "codex";
 
-/** The month's COSTS lines, team and cost centre as in force on each day. */
-export async function loadSpendLines(db: Database, from: string, next: string): Promise<Omit<SpendLine, "usd">[]> {
-  const rows = await selectRows<BaseRow>(
+const inMonthSql = (from: string, next: string) => sql`c.hour >= ${from}::date and c.hour < ${next}::date`;
+
+const daySql = sql`(c.hour at time zone 'UTC')::date`;
+
+/**
+ * `assigned`: periods of the month with the CSV or IdP team and cost centre of an email, joined
+ * to a `costs_hourly c` record by `assignedJoinSql`. Where nothing is assigned, the team is the
+ * team rule on the record's own groups (app/models/team-assignments.server.ts has both rules).
+ */
+const assignedCte = (from: string, next: string) => sql`assigned as materialized (${assignmentPeriodsSql(from, next)})`;
+const assignedJoinSql = sql`left join assigned a on a.email = lower(coalesce(c.email, '')) and ${daySql} >= a.period_from and ${daySql} < a.period_to`;
+
+/**
+ * A month's lines: one row per (UTC day, person, email, groups, product, client, surface, model,
+ * tier) with summed credits and tokens and its team and cost centre. The detailed CSV streams
+ * these. The team rule runs once per distinct groups array of the month, not once per line.
+ */
+function linesCte(from: string, next: string): SQL {
+  return sql`${assignedCte(from, next)}, group_teams as (
+      select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from (select distinct c.groups from costs_hourly c where ${inMonthSql(from, next)}) g
+    ), lines as (
+      select (c.hour at time zone 'UTC')::date as day, c.person_id, lower(coalesce(c.email, '')) as email,
+        coalesce(c.product, '') as product, coalesce(c.client, '') as client, coalesce(c.surface, '') as surface,
+        coalesce(c.model, '') as model, coalesce(c.service_tier, '') as tier, coalesce(a.team, gt.team) as team, a.cost_centre,
+        sum(c.credits) as credits, coalesce(sum(c.input_tokens), 0) as input, coalesce(sum(c.cached_input_tokens), 0) as cached,
+        coalesce(sum(c.output_tokens), 0) as output
+      from costs_hourly c ${assignedJoinSql} join group_teams gt on gt.groups = c.groups
+      where ${inMonthSql(from, next)}
+      group by 1, 2, 3, c.groups, 4, 5, 6, 7, 8, 9, 10
+    )`;
+}
+
+type LineRow = {
+  day: string;
+  person_id: string | null;
+  email: string;
+  team: string | null;
+  cost_centre: string | null;
+  product: string;
+  client: string;
+  surface: string;
+  model: string;
+  tier: string;
+  credits: string | null;
+  input: string;
+  cached: string;
+  output: string;
+};
+
+/**
+ * The month's lines in a stable order (day, email, model, then the rest of the line's key),
+ * streamed from the database in batches (db/stream-rows.server.ts), each with its USD at the
+ * contract rate of its day.
+ */
+export async function* streamSpendLines(db: Database, month: string, pricing?: PricingTables): AsyncGenerator<SpendLine> {
+  const { from, next } = monthBounds(month);
+  const { rates } = pricing ?? (await loadPricingTables(db));
+  const rows = streamRows<LineRow>(
     db,
-    sql`with base as (
-          select (c.hour at time zone 'UTC')::date as day, c.person_id, lower(coalesce(c.email, '')) as email, c.groups,
-            coalesce(c.product, '') as product, coalesce(c.client, '') as client, coalesce(c.surface, '') as surface,
-            coalesce(c.model, '') as model, coalesce(c.service_tier, '') as tier,
-            sum(c.credits) as credits, coalesce(sum(c.input_tokens), 0) as input, coalesce(sum(c.cached_input_tokens), 0) as cached,
-            coalesce(sum(c.output_tokens), 0) as output
-          from costs_hourly c
-          where c.hour >= ${from}::date and c.hour < ${next}::date
-          group by 1, 2, 3, 4, 5, 6, 7, 8, 9
-        )
-        select b.day::text as day, b.person_id, b.email, p.name, b.product, b.client, b.surface, b.model, b.tier,
-          b.credits::text as credits, b.input, b.cached, b.output,
-          ${teamOnDaySql({ email: sql`b.email`, day: sql`b.day`, groups: sql`b.groups` })} as team,
-          ${costCentreOnDaySql({ email: sql`b.email`, day: sql`b.day` })} as cost_centre
-        from base b left join people p on p.id = b.person_id
-        order by b.day, b.email, b.model`,
+    sql`with ${linesCte(from, next)}
+        select l.day::text as day, l.person_id::text as person_id, l.email, l.team, l.cost_centre, l.product, l.client, l.surface, l.model, l.tier,
+          l.credits::text as credits, l.input::text as input, l.cached::text as cached, l.output::text as output
+        from lines l
+        order by l.day, l.email, l.model, l.product, l.client, l.surface, l.tier, l.person_id`,
+    5_000,
   );
-  return rows.map((r) => ({
-    day: r.day.slice(0, 10),
-    personId: r.person_id,
-    email: r.email,
-    name: r.name,
-    team: r.team ?? NO_TEAM,
-    costCentre: r.cost_centre ?? NO_COST_CENTRE,
-    product: r.product || "(unknown)",
-    client: r.client || "(unknown)",
-    surface: r.surface || "(unknown)",
-    model: r.model,
-    tier: r.tier,
-    credits: r.credits ? parseCredits(r.credits) : 0n,
-    input: BigInt(r.input),
-    cached: BigInt(r.cached),
-    output: BigInt(r.output),
-  }));
+  for await (const r of rows) {
+    const day = r.day.slice(0, 10);
+    const credits = r.credits ? parseCredits(r.credits) : 0n;
+    yield {
+      day,
+      personId: r.person_id,
+      email: r.email,
+      team: r.team ?? NO_TEAM,
+      costCentre: r.cost_centre ?? NO_COST_CENTRE,
+      product: r.product || "(unknown)",
+      client: r.client || "(unknown)",
+      surface: r.surface || "(unknown)",
+      model: r.model,
+      tier: r.tier,
+      credits,
+      usd: creditsToUsdOn(credits, day, rates),
+      input: BigInt(r.input),
+      cached: BigInt(r.cached),
+      output: BigInt(r.output),
+    };
+  }
 }
 
 /* ───────────────────────── aggregation ───────────────────────── */
 
-type Bucket = { credits: MicroCredits; usd: Femto; api: ApiCostSummary; input: bigint; cached: bigint; output: bigint; users: Set<string> };
-const bucket = (): Bucket => ({ credits: 0n, usd: 0n, api: emptyApiCostSummary(), input: 0n, cached: 0n, output: 0n, users: new Set() });
+type Bucket = { credits: MicroCredits; usd: Femto; api: ApiCostSummary; input: bigint; cached: bigint; output: bigint; users: number };
+const bucket = (): Bucket => ({ credits: 0n, usd: 0n, api: emptyApiCostSummary(), input: 0n, cached: 0n, output: 0n, users: 0 });
 
 export type Dimension = "team" | "costCentre" | "person" | "model" | "clientSurface" | "product";
 export const DIMENSIONS: ReadonlyArray<{ key: Dimension; label: string }> = [
@@ -127,67 +158,252 @@ export const DIMENSIONS: ReadonlyArray<{ key: Dimension; label: string }> = [
   { key: "product", label: "Product" },
 ];
 
-const keyOf: Record<Dimension, (l: SpendLine) => string> = {
-  team: (l) => l.team,
-  costCentre: (l) => l.costCentre,
-  person: (l) => l.email || "(no email)",
-  model: (l) => l.model || "(no model)",
-  clientSurface: (l) => `${l.client} / ${l.surface}`,
-  product: (l) => l.product,
-};
-
 export type MonthSpend = {
   month: string;
   from: string;
   to: string;
-  lines: SpendLine[];
   total: Bucket;
   codex: Bucket;
   byDimension: Record<Dimension, Map<string, Bucket>>;
   byDay: Map<string, Bucket>;
+  /** Lower-cased email → the person's name, when the person is known. */
+  names: Map<string, string | null>;
+  /** Per person, credits per team (a person may change team during the month); only when asked for. */
+  personTeams: Map<string, Map<string, MicroCredits>>;
   /** Days of the month that have any COSTS record (for run rates). */
   daysWithData: number;
   lastDay: string | null;
 };
 
-/** Everything a month's reports need, in exact units. Internal (callers check the viewer). */
-export async function computeMonthSpend(db: Database, month: string, pricing?: PricingTables): Promise<MonthSpend> {
+/**
+ * The days of [from, next) on which a price or the contract rate starts or ends: within each
+ * segment between them every model's price and the rate are constant, so sums of credits and
+ * tokens per segment priced once equal the sum of every line priced on its own day.
+ */
+export function priceSegments(from: string, next: string, pricing: PricingTables): string[] {
+  const edges = new Set<string>();
+  for (const row of [...pricing.prices, ...pricing.rates]) {
+    for (const day of [row.validFrom, row.validTo]) if (day && day > from && day < next) edges.add(day);
+  }
+  return [from, ...[...edges].sort()];
+}
+
+function segmentSql(day: SQL, starts: readonly string[]): SQL {
+  if (starts.length === 1) return sql`0`;
+  const whens = starts.slice(1).map((start, i) => sql`when ${day} < ${start}::date then ${i}`);
+  return sql`(case ${sql.join(whens, sql` `)} else ${starts.length - 1} end)`;
+}
+
+// Second-stage grouping sets of the month query, in the order of GROUPING()'s arguments below.
+const KEY_COLUMNS = ["team_key", "centre_key", "person_key", "cs_key", "product_key", "model_key", "seg", "model", "tier"] as const;
+type KeyColumn = (typeof KEY_COLUMNS)[number];
+const MONEY_SETS: Record<string, KeyColumn[]> = {
+  team: ["team_key", "seg", "model", "tier"],
+  costCentre: ["centre_key", "seg", "model", "tier"],
+  person: ["person_key", "seg", "model", "tier"],
+  clientSurface: ["cs_key", "seg", "model", "tier"],
+  product: ["product_key", "seg", "model", "tier"],
+};
+const USER_SETS: Record<string, KeyColumn[]> = {
+  team: ["team_key", "person_key"],
+  costCentre: ["centre_key", "person_key"],
+  model: ["model_key", "person_key"],
+  clientSurface: ["cs_key", "person_key"],
+  product: ["product_key", "person_key"],
+};
+/** GROUPING(KEY_COLUMNS…) of a set: bit set = column aggregated away, first column = highest bit. */
+const groupingCode = (set: readonly KeyColumn[]) => KEY_COLUMNS.reduce((code, column, i) => (set.includes(column) ? code : code | (1 << (KEY_COLUMNS.length - 1 - i))), 0);
+const setOf = (sets: Record<string, KeyColumn[]>) => new Map(Object.entries(sets).map(([name, columns]) => [groupingCode(columns), name]));
+const MONEY_CODES = setOf(MONEY_SETS);
+const USER_CODES = setOf(USER_SETS);
+const groupingSetsSql = (sets: Array<readonly KeyColumn[]>) => sql.raw(sets.map((s) => `(${s.join(", ")})`).join(", "));
+const codesSql = (codes: Iterable<number>) => sql.join([...codes].map((c) => sql`${c}`), sql`, `);
+
+type AggregateRow = {
+  kind: "money" | "day" | "users" | "person_team";
+  g: number | null;
+  team_key: string | null;
+  centre_key: string | null;
+  person_key: string | null;
+  cs_key: string | null;
+  product_key: string | null;
+  model_key: string | null;
+  day: string | null;
+  seg: number | null;
+  model: string | null;
+  tier: string | null;
+  credits: string | null;
+  input: string | null;
+  cached: string | null;
+  output: string | null;
+  active: boolean | null;
+  users: number | null;
+  name: string | null;
+};
+
+/**
+ * The month's sums, in two stages. First the COSTS records of the month, joined to their owner,
+ * are summed per (person, team, cost centre, product, client, surface, price segment, model,
+ * tier) — the month's days folded away — and per (day, segment, model, tier); then the first set,
+ * a few rows per person, is summed per dimension, and the people active in each dimension value
+ * are counted. Exported for EXPLAIN in the bench.
+ */
+export function monthAggregateSql(from: string, next: string, starts: readonly string[], personTeams: boolean): SQL {
+  const personTeamCode = groupingCode(USER_SETS.team!);
+  return sql`with ${assignedCte(from, next)}, records as (
+          select c.person_id, lower(coalesce(c.email, '')) as email, (c.hour at time zone 'UTC')::date as day, c.groups,
+            a.team as assigned_team, coalesce(a.cost_centre, ${NO_COST_CENTRE}) as centre_key,
+            coalesce(c.product, '') as product, coalesce(c.client, '') as client, coalesce(c.surface, '') as surface,
+            coalesce(c.model, '') as model, coalesce(c.service_tier, '') as tier,
+            ${segmentSql(sql`(c.hour at time zone 'UTC')::date`, starts)} as seg,
+            c.credits, coalesce(c.input_tokens, 0) as input, coalesce(c.cached_input_tokens, 0) as cached, coalesce(c.output_tokens, 0) as output,
+            -- Active = spent Codex credits or used Codex tokens this month.
+            (lower(coalesce(c.product, '')) = 'codex'
+              and (coalesce(c.credits, 0) > 0 or coalesce(c.input_tokens, 0) + coalesce(c.cached_input_tokens, 0) + coalesce(c.output_tokens, 0) > 0)) as active
+          from costs_hourly c ${assignedJoinSql}
+          where ${inMonthSql(from, next)}
+        ), fine as (
+          select person_id, email, groups, assigned_team, centre_key, product, client, surface, seg, model, tier,
+            sum(credits) as credits, sum(input) as input, sum(cached) as cached, sum(output) as output, bool_or(active) as active
+          from records
+          group by person_id, email, groups, assigned_team, centre_key, product, client, surface, seg, model, tier
+        ), days as (
+          select (c.hour at time zone 'UTC')::date as day, ${segmentSql(sql`(c.hour at time zone 'UTC')::date`, starts)} as seg,
+            coalesce(c.model, '') as model, coalesce(c.service_tier, '') as tier,
+            sum(c.credits) as credits, coalesce(sum(c.input_tokens), 0) as input, coalesce(sum(c.cached_input_tokens), 0) as cached, coalesce(sum(c.output_tokens), 0) as output
+          from costs_hourly c where ${inMonthSql(from, next)}
+          group by 1, 2, 3, 4
+        ), tagged as (
+          -- The team rule on the groups runs here, on a few rows per person, not on every record.
+          select f.*, p.name, coalesce(f.assigned_team, ${teamFromGroupsSql(sql`f.groups`)}, ${NO_TEAM}) as team_key,
+            case when f.email = '' then '(no email)' else f.email end as person_key,
+            (case when f.client = '' then '(unknown)' else f.client end) || ' / ' || (case when f.surface = '' then '(unknown)' else f.surface end) as cs_key,
+            case when f.product = '' then '(unknown)' else f.product end as product_key,
+            case when f.model = '' then '(no model)' else f.model end as model_key
+          from fine f left join people p on p.id = f.person_id
+        ), agg as (
+          select grouping(${sql.raw(KEY_COLUMNS.join(", "))}) as g, ${sql.raw(KEY_COLUMNS.join(", "))},
+            sum(credits) as credits, sum(input) as input, sum(cached) as cached, sum(output) as output, bool_or(active) as active, max(name) as name
+          from tagged
+          group by grouping sets (${groupingSetsSql([...Object.values(MONEY_SETS), ...Object.values(USER_SETS)])})
+        )
+        select 'day' as kind, null::int as g, null as team_key, null as centre_key, null as person_key, null as cs_key, null as product_key, null as model_key,
+          day::text as day, seg, model, tier, credits::text as credits, input::text as input, cached::text as cached, output::text as output,
+          null::boolean as active, null::int as users, null as name
+        from days
+        union all
+        select 'money', g, team_key, centre_key, person_key, cs_key, product_key, model_key, null, seg, model, tier,
+          credits::text, input::text, cached::text, output::text, active, null, name
+        from agg where g in (${codesSql(MONEY_CODES.keys())})
+        union all
+        select 'users', g, team_key, centre_key, null, cs_key, product_key, model_key, null, null, null, null, null, null, null, null, null,
+          (count(*) filter (where active))::int, null
+        from agg where g in (${codesSql(USER_CODES.keys())})
+        group by g, team_key, centre_key, cs_key, product_key, model_key
+        ${
+          personTeams
+            ? sql`union all
+          select 'person_team', g, team_key, null, person_key, null, null, null, null, null, null, null, credits::text, null, null, null, null, null, null
+          from agg where g = ${personTeamCode}`
+            : sql``
+        }`;
+}
+
+/**
+ * Everything a month's reports need, in exact units. Internal (callers check the viewer).
+ * One SQL statement sums the month's lines (linesCte) per dimension × price segment × model ×
+ * tier, and counts active people per dimension; the money is then done here with the bigints of
+ * app/lib/cost-math.ts, once per aggregated row (pricing is linear, and constant within a
+ * segment), so a 10,000-person month is a few tens of thousands of rows, not a million lines.
+ */
+export async function computeMonthSpend(db: Database, month: string, pricing?: PricingTables, options: { personTeams?: boolean } = {}): Promise<MonthSpend> {
   const { from, to, next } = monthBounds(month);
   const tables = pricing ?? (await loadPricingTables(db));
-  const raw = await loadSpendLines(db, from, next);
+  const starts = priceSegments(from, next, tables);
+  const rows = await selectRows<AggregateRow>(db, monthAggregateSql(from, next, starts, options.personTeams ?? false));
+
   const byDimension = Object.fromEntries(DIMENSIONS.map((d) => [d.key, new Map<string, Bucket>()])) as Record<Dimension, Map<string, Bucket>>;
   const byDay = new Map<string, Bucket>();
   const total = bucket();
   const codex = bucket();
-  const lines: SpendLine[] = [];
-  for (const r of raw) {
-    const line: SpendLine = { ...r, usd: creditsToUsdOn(r.credits, r.day, tables.rates) };
-    lines.push(line);
-    const tokens = line.input + line.cached + line.output;
-    const targets = [total, ...(isCodex(line.product) ? [codex] : [])];
-    for (const d of DIMENSIONS) {
-      const map = byDimension[d.key];
-      const k = keyOf[d.key](line);
-      let b = map.get(k);
-      if (!b) map.set(k, (b = bucket()));
-      targets.push(b);
+  const names = new Map<string, string | null>();
+  const personTeams = new Map<string, Map<string, MicroCredits>>();
+  const activePeople = new Set<string>();
+  const get = (map: Map<string, Bucket>, key: string) => {
+    let b = map.get(key);
+    if (!b) map.set(key, (b = bucket()));
+    return b;
+  };
+  const keyOf: Record<string, (r: AggregateRow) => string> = {
+    team: (r) => r.team_key!,
+    costCentre: (r) => r.centre_key!,
+    person: (r) => r.person_key!,
+    model: (r) => r.model_key!,
+    clientSurface: (r) => r.cs_key!,
+    product: (r) => r.product_key!,
+  };
+  for (const r of rows) {
+    const g = Number(r.g);
+    if (r.kind === "users") {
+      const set = USER_CODES.get(g)!;
+      get(byDimension[set as Dimension], keyOf[set]!(r)).users = Number(r.users ?? 0);
+      continue;
     }
-    let day = byDay.get(line.day);
-    if (!day) byDay.set(line.day, (day = bucket()));
-    targets.push(day);
+    if (r.kind === "person_team") {
+      let teams = personTeams.get(r.person_key!);
+      if (!teams) personTeams.set(r.person_key!, (teams = new Map()));
+      teams.set(r.team_key!, r.credits ? parseCredits(r.credits) : 0n);
+      continue;
+    }
+    const set = r.kind === "day" ? "day" : MONEY_CODES.get(g)!;
+    const segmentStart = starts[Number(r.seg)]!;
+    const credits = r.credits ? parseCredits(r.credits) : 0n;
+    const input = BigInt(r.input ?? 0);
+    const cached = BigInt(r.cached ?? 0);
+    const output = BigInt(r.output ?? 0);
+    const usd = creditsToUsdOn(credits, segmentStart, tables.rates);
+    const targets: Bucket[] = [];
+    if (set === "day") {
+      targets.push(get(byDay, r.day!.slice(0, 10)));
+    } else {
+      targets.push(get(byDimension[set as Dimension], keyOf[set]!(r)));
+      if (set === "person") {
+        if (r.active) activePeople.add(r.person_key!);
+        if (r.name !== null && !names.get(r.person_key!)) names.set(r.person_key!, r.name);
+        else if (!names.has(r.person_key!)) names.set(r.person_key!, null);
+      }
+      // The product set covers every line once: it also makes the model buckets and the totals.
+      if (set === "product") {
+        targets.push(get(byDimension.model, r.model || "(no model)"), total);
+        if (isCodex(r.product_key!)) targets.push(codex);
+      }
+    }
+    const tokens = input + cached + output;
+    const cost = tokens > 0n ? apiCost({ model: r.model || null, serviceTier: r.tier, inputTokens: input, cachedInputTokens: cached, outputTokens: output }, segmentStart, tables.prices) : null;
     for (const b of targets) {
-      b.credits += line.credits;
-      b.usd += line.usd;
-      b.input += line.input;
-      b.cached += line.cached;
-      b.output += line.output;
-      // Active = spent Codex credits or used Codex tokens this month.
-      if (isCodex(line.product) && (line.credits > 0n || tokens > 0n)) b.users.add(line.email);
-      if (tokens > 0n) addApiCost(b.api, { model: line.model || null, serviceTier: line.tier, inputTokens: line.input, cachedInputTokens: line.cached, outputTokens: line.output }, line.day, tables.prices);
+      b.credits += credits;
+      b.usd += usd;
+      b.input += input;
+      b.cached += cached;
+      b.output += output;
+      if (cost) addPricedLine(b.api, cost, tokens);
     }
   }
+  for (const email of activePeople) byDimension.person.get(email)!.users = 1;
+  total.users = codex.users = activePeople.size;
   const days = [...byDay.keys()].sort();
-  return { month, from, to, lines, total, codex, byDimension, byDay, daysWithData: days.length, lastDay: days.at(-1) ?? null };
+  return { month, from, to, total, codex, byDimension, byDay, names, personTeams, daysWithData: days.length, lastDay: days.at(-1) ?? null };
+}
+
+/** Adds an already priced (or unpriced) aggregate to a summary, as addApiCost would. */
+function addPricedLine(summary: ApiCostSummary, cost: ReturnType<typeof apiCost>, tokens: bigint) {
+  if (cost.priced) {
+    summary.total += cost.total;
+    summary.cacheSavings += cost.cacheSavings;
+    summary.pricedTokens += tokens;
+  } else {
+    summary.unpriced.set(cost.model, (summary.unpriced.get(cost.model) ?? 0n) + cost.tokens);
+  }
 }
 
 /* ───────────────────────── serialisable report ───────────────────────── */
@@ -213,7 +429,7 @@ export type SpendRow = {
 };
 
 function rowOf(key: string, b: Bucket, previous: Bucket | undefined): SpendRow {
-  const perUser = b.users.size > 0 ? b.credits / BigInt(b.users.size) : null;
+  const perUser = b.users > 0 ? b.credits / BigInt(b.users) : null;
   return {
     key,
     credits: formatCredits(b.credits),
@@ -225,7 +441,7 @@ function rowOf(key: string, b: Bucket, previous: Bucket | undefined): SpendRow {
     inputTokens: b.input.toString(),
     cachedInputTokens: b.cached.toString(),
     outputTokens: b.output.toString(),
-    activeUsers: b.users.size,
+    activeUsers: b.users,
     creditsPerActiveUser: perUser === null ? null : formatCredits(perUser),
     previousCredits: formatCredits(previous?.credits ?? 0n),
     change: relativeChange(b.credits, previous?.credits ?? 0n),
@@ -250,28 +466,28 @@ function movers(dimension: "team" | "person", current: Map<string, Bucket>, prev
     .map((m) => ({ dimension, key: m.key, credits: formatCredits(m.now), previousCredits: formatCredits(m.before), delta: formatCredits(m.delta), change: relativeChange(m.now, m.before), deltaValue: Number(formatCredits(m.delta, 4)) }));
 }
 
-export type SpendReport = Awaited<ReturnType<typeof buildSpendReport>>;
+export type SpendReport = Awaited<ReturnType<typeof buildSpendReport>>["report"];
 
 /** A stable pseudonym for a person (keyed HMAC of the email), for reports that do not name people. */
 export function pseudonym(email: string) {
   return `person-${createHmac("sha256", getConfig().redactionKey).update(`spend-report:${email}`).digest("hex").slice(0, 8)}`;
 }
 
-async function buildSpendReport(db: Database, month: string) {
+/** The report of a month, and the month's exact sums it was made from (for budgets and the PDF). */
+async function buildSpendReport(db: Database, month: string, options: { personTeams?: boolean } = {}) {
   const pricing = await loadPricingTables(db);
-  const current = await computeMonthSpend(db, month, pricing);
-  const before = await computeMonthSpend(db, previousMonth(month), pricing);
+  // Two independent statements: on PostgreSQL they run side by side on two pooled connections.
+  const [current, before] = await Promise.all([computeMonthSpend(db, month, pricing, options), computeMonthSpend(db, previousMonth(month), pricing)]);
   const dimensions = Object.fromEntries(
     DIMENSIONS.map((d) => [
       d.key,
       [...current.byDimension[d.key].entries()].map(([k, b]) => rowOf(k, b, before.byDimension[d.key].get(k))).sort((a, b) => b.creditsValue - a.creditsValue || a.key.localeCompare(b.key)),
     ]),
   ) as Record<Dimension, SpendRow[]>;
-  const names = new Map(current.lines.map((l) => [l.email, l.name]));
   const days = [...current.byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, b]) => ({ day, credits: formatCredits(b.credits), usd: formatUsd(b.usd), apiUsd: formatUsd(b.api.total), creditsValue: Number(formatCredits(b.credits, 4)), usdValue: Number(formatUsd(b.usd, 4)) }));
   const unpriced = [...current.total.api.unpriced.entries()].map(([model, tokens]) => ({ model, tokens: tokens.toString() })).sort((a, b) => a.model.localeCompare(b.model));
   const currentRate = pricing.rates.find((r) => r.validFrom <= current.to && (r.validTo === null || current.to < r.validTo));
-  return {
+  const report = {
     month,
     from: current.from,
     to: current.to,
@@ -283,28 +499,32 @@ async function buildSpendReport(db: Database, month: string) {
     totals: {
       ...rowOf("total", current.total, before.total),
       codexCredits: formatCredits(current.codex.credits),
-      codexActiveUsers: current.codex.users.size,
+      codexActiveUsers: current.codex.users,
       previousUsd: formatUsd(before.total.usd),
       usdChange: relativeChange(current.total.usd, before.total.usd),
       pricedTokens: current.total.api.pricedTokens.toString(),
     },
     dimensions,
-    names: Object.fromEntries([...names.entries()].map(([email, name]) => [email, name ?? null])) as Record<string, string | null>,
+    names: Object.fromEntries(current.names) as Record<string, string | null>,
     days,
     movers: { team: movers("team", current.byDimension.team, before.byDimension.team, 5), person: movers("person", current.byDimension.person, before.byDimension.person, 10) },
     unpriced,
     cacheSavingsByModel: dimensions.model.filter((m) => m.cacheSavingsUsd !== "0.00").map((m) => ({ model: m.key, cachedInputTokens: m.cachedInputTokens, cacheSavingsUsd: m.cacheSavingsUsd })),
   };
+  return { report, current };
 }
 
 /** The spend report for a month (YYYY-MM): finance and admin. */
 export async function getSpendReport({ db, viewer, month }: { db: Database; viewer: Viewer; month: string }) {
   assertViewerHasRole(viewer, SPEND_ROLES);
-  return buildSpendReport(db, month);
+  return (await buildSpendReport(db, month)).report;
 }
 
 /** The same report for jobs and the CLI (no session: the caller is the system). */
-export const getSpendReportForSystem = ({ db, month }: { db: Database; month: string }) => buildSpendReport(db, month);
+export const getSpendReportForSystem = async ({ db, month }: { db: Database; month: string }) => (await buildSpendReport(db, month)).report;
+
+/** For the monthly PDF: the report and the month's sums, with each person's credits per team. */
+export const getMonthlySpendForSystem = ({ db, month }: { db: Database; month: string }) => buildSpendReport(db, month, { personTeams: true });
 
 /** Monthly totals for the trend (credits, USD at the day's rate), oldest first. */
 export async function monthlyTrend({ db, viewer, month, months = 6 }: { db: Database; viewer: Viewer | null; month: string; months?: number }) {
@@ -416,11 +636,10 @@ export async function* iterateReconciliation({ db, viewer, from, to }: { db: Dat
   }
 }
 
-/** The month's lines with their money, for the detailed CSV. */
+/** The month's lines with their money, for the detailed CSV: streamed, never held whole. */
 export async function* iterateSpendLines({ db, viewer, month }: { db: Database; viewer: Viewer; month: string }) {
   assertViewerHasRole(viewer, SPEND_ROLES);
-  const { lines } = await computeMonthSpend(db, month);
-  for (const l of lines) {
+  for await (const l of streamSpendLines(db, month)) {
     yield {
       day: l.day,
       email: l.email,
@@ -439,4 +658,3 @@ export async function* iterateSpendLines({ db, viewer, month }: { db: Database; 
     };
   }
 }
-

@@ -2,12 +2,14 @@ import { sql, type SQL } from "drizzle-orm";
 import { selectRows, type Database } from "../../db/client.server";
 import { getConfig } from "../lib/config.server";
 import { parseCsv } from "../lib/reports/csv-parse";
+import type { RoleMap } from "../lib/roles";
 import { assertViewerHasRole, type Viewer } from "./viewer";
 
 /**
  * Effective-dated teams and cost centres (issue 6). A person's team on a day is, in order:
  * 1. a CSV import row (admin screen /admin/teams) in force that day;
- * 2. an `idp_groups` row in force that day (written by `recordIdpTeam`, e.g. at sign-in);
+ * 2. an `idp_groups` row in force that day (written by `recordIdpTeam` at every sign-in, from the
+ *    groups claim: `teamFromIdpGroups`);
  * 3. the team rule (first identity group not in TEAM_IGNORE_GROUPS) applied to the groups on
  *    that day's COSTS record itself, which is what `costs_groups` rows materialise.
  * Cost centre: the first non-empty one from 1 or 2. Because each COSTS record carries the
@@ -29,14 +31,17 @@ export function teamFromGroupsSql(groups: SQL, ignore: readonly string[] = getCo
   )`;
 }
 
-/** Team on `day` for a lower-cased email, with the row's own groups as the fallback. */
-export function teamOnDaySql({ email, day, groups }: { email: SQL; day: SQL; groups: SQL }): SQL {
-  return sql`coalesce(
-    (select ta.team from team_assignments ta
+/** The team a CSV import or the IdP assigns to a lower-cased email on `day` (null: none). */
+export function assignedTeamOnDaySql({ email, day }: { email: SQL; day: SQL }): SQL {
+  return sql`(select ta.team from team_assignments ta
       where ta.email = ${email} and ta.source <> 'costs_groups' and ta.team is not null
         and ta.valid_from <= ${day} and (ta.valid_to is null or ${day} < ta.valid_to)
-      order by ${SOURCE_RANK_SQL}, ta.valid_from desc limit 1),
-    ${teamFromGroupsSql(groups)})`;
+      order by ${SOURCE_RANK_SQL}, ta.valid_from desc limit 1)`;
+}
+
+/** Team on `day` for a lower-cased email, with the row's own groups as the fallback. */
+export function teamOnDaySql({ email, day, groups }: { email: SQL; day: SQL; groups: SQL }): SQL {
+  return sql`coalesce(${assignedTeamOnDaySql({ email, day })}, ${teamFromGroupsSql(groups)})`;
 }
 
 export function costCentreOnDaySql({ email, day }: { email: SQL; day: SQL }): SQL {
@@ -44,6 +49,28 @@ export function costCentreOnDaySql({ email, day }: { email: SQL; day: SQL }): SQ
       where ta.email = ${email} and ta.cost_centre is not null and ta.cost_centre <> ''
         and ta.valid_from <= ${day} and (ta.valid_to is null or ${day} < ta.valid_to)
       order by ${SOURCE_RANK_SQL}, ta.valid_from desc limit 1)`;
+}
+
+/**
+ * The set form of assignedTeamOnDaySql and costCentreOnDaySql, for reports over a whole month:
+ * a query of (email, period_from, period_to, team, cost_centre) cutting [from, next) at every day
+ * a CSV import or IdP row of that email starts or ends, so that within a period the choice is
+ * constant — it is made once, at the period's first day, by the same lookups. Days outside every
+ * period have no assignment. Joined on email and day range, it replaces a lookup per record.
+ */
+export function assignmentPeriodsSql(from: string, next: string): SQL {
+  const overlapping = sql`ta.source <> 'costs_groups' and ta.valid_from < ${next}::date and (ta.valid_to is null or ta.valid_to > ${from}::date)`;
+  return sql`with edges as (
+      select ta.email, greatest(ta.valid_from, ${from}::date) as edge from team_assignments ta where ${overlapping}
+      union
+      select ta.email, least(coalesce(ta.valid_to, ${next}::date), ${next}::date) from team_assignments ta where ${overlapping}
+    ), periods as (
+      select email, edge as period_from, lead(edge) over (partition by email order by edge) as period_to from edges
+    )
+    select p.email, p.period_from, p.period_to,
+      ${assignedTeamOnDaySql({ email: sql`p.email`, day: sql`p.period_from` })} as team,
+      ${costCentreOnDaySql({ email: sql`p.email`, day: sql`p.period_from` })} as cost_centre
+    from periods p where p.period_to is not null`;
 }
 
 /**
@@ -82,18 +109,40 @@ export async function refreshCostsGroupAssignments({ db }: { db: Database }) {
   });
 }
 
-/** Records the team a person's IdP groups name from `day` on (closes the previous IdP period). */
+/**
+ * The team the identity provider's groups claim names (docs/decisions/0013-idp-group-teams.md):
+ * the first group, in the claim's order, that is neither in TEAM_IGNORE_GROUPS (groups that span
+ * teams, the same list the COSTS identity groups go through) nor mapped to a console role by
+ * ROLE_MAP (access groups, not teams). None left: null.
+ */
+export function teamFromIdpGroups(groups: readonly string[], { ignore, roleMap }: { ignore: readonly string[]; roleMap: RoleMap }): string | null {
+  const roleGroups = new Set(roleMap.map((r) => r.group));
+  for (const group of groups) {
+    const name = group.trim();
+    if (name && !ignore.includes(name) && !roleGroups.has(name)) return name.slice(0, 100);
+  }
+  return null;
+}
+
+/**
+ * Records the team a person's IdP groups name from `day` on: a new `idp_groups` period starts
+ * and the open one before it is closed, so earlier days keep the team they had. Signing in again
+ * with the same team changes nothing; a second change on the same day replaces that day's row.
+ * No team and no open IdP period: nothing to record. CSV imports still win (SOURCE_RANK_SQL).
+ */
 export async function recordIdpTeam({ db, email, personId, team, day }: { db: Database; email: string; personId: string | null; team: string | null; day: string }) {
   const key = email.trim().toLowerCase();
-  await db.transaction(async (tx) => {
-    const [current] = await selectRows<{ team: string | null }>(
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('team_assignments'))`);
+    const [current] = await selectRows<{ team: string | null; valid_from: string }>(
       tx,
-      sql`select team from team_assignments where email = ${key} and source = 'idp_groups' and valid_to is null order by valid_from desc limit 1`,
+      sql`select team, valid_from::text as valid_from from team_assignments where email = ${key} and source = 'idp_groups' and valid_to is null order by valid_from desc limit 1`,
     );
-    if (current && current.team === team) return;
+    if (current ? current.team === team : team === null) return false;
     await tx.execute(sql`update team_assignments set valid_to = ${day}::date where email = ${key} and source = 'idp_groups' and valid_to is null and valid_from < ${day}::date`);
     await tx.execute(sql`insert into team_assignments (email, person_id, team, valid_from, source) values (${key}, ${personId}::uuid, ${team}, ${day}::date, 'idp_groups')
-      on conflict (email, source, valid_from) do update set team = excluded.team, valid_to = null`);
+      on conflict (email, source, valid_from) do update set team = excluded.team, person_id = excluded.person_id, valid_to = null`);
+    return true;
   });
 }
 

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { selectRows, type Database } from "../../../db/client.server";
 import { budgetStatuses } from "../../models/budgets.server";
 import { getCodeReviewReportForSystem, type CodeReviewReport } from "../../models/code-review.server";
-import { computeMonthSpend, getReconciliation, getSpendReportForSystem, monthlyTrend, pseudonym, type SpendReport } from "../../models/spend.server";
+import { getMonthlySpendForSystem, getReconciliation, monthlyTrend, pseudonym, type SpendReport } from "../../models/spend.server";
 import { assertViewerHasRole, type Viewer } from "../../models/viewer";
 import { monthBounds } from "../cost-math";
 import { renderMonthlyPdf } from "./pdf.server";
@@ -38,15 +38,16 @@ export type MonthlyReportData = {
 
 export async function loadMonthlyReportData({ db, month, named = false, now = new Date() }: { db: Database; month: string; named?: boolean; now?: Date }): Promise<MonthlyReportData> {
   const { from, to, next } = monthBounds(month);
-  const spend = await getSpendReportForSystem({ db, month });
+  const { report: spend, current: monthSpend } = await getMonthlySpendForSystem({ db, month });
   const trend = await monthlyTrend({ db, viewer: null, month, months: 6 });
-  const monthSpend = await computeMonthSpend(db, month);
   const budgets = (await budgetStatuses(db, month, monthSpend, now)).map((b) => ({ label: b.label, unit: b.unit, amount: b.amount, spent: b.spent, forecast: b.forecast, percent: b.percent, forecastPercent: b.forecastPercent, reached: b.reached }));
-  // A person's team in the month: the team where most of their credits fell.
+  // A person's team in the month: the team where most of their credits fell (ties: the first by name).
   const teamOf = new Map<string, { team: string; credits: bigint }>();
-  for (const l of monthSpend.lines) {
-    const current = teamOf.get(l.email);
-    if (!current || l.credits > current.credits) teamOf.set(l.email, { team: l.team, credits: l.credits });
+  for (const [email, teams] of monthSpend.personTeams) {
+    for (const [team, credits] of [...teams].sort(([a], [b]) => a.localeCompare(b))) {
+      const current = teamOf.get(email);
+      if (!current || credits > current.credits) teamOf.set(email, { team, credits });
+    }
   }
   const topUsers = spend.dimensions.person.slice(0, 10).map((p) => ({
     label: named ? (spend.names[p.key] ? `${spend.names[p.key]} <${p.key}>` : p.key) : pseudonym(p.key),
