@@ -33,7 +33,7 @@ import { EXPIRE_TEXT_TASK, MAINTENANCE_TASKS, type TaskName } from "../../jobs/c
 import { forwardToSiem } from "../../jobs/siem__forward";
 import { createSyncTaskRunner, PGBOSS_SCHEMA, startInProcessScheduler, startPgBossScheduler, syncSettingsFromConfig, type SchedulerLogger } from "../../jobs/scheduler";
 import { runSyncOnce } from "../../jobs/sync__run_once";
-import { CANARY_SECRETS, ENGINEER_EMAIL, SECRET_KINDS, startSimulator, type SecretKind, type SimulatorHandle } from "../../scripts/simulator";
+import { CANARY_SECRETS, ENGINEER_EMAIL, SECRET_KINDS, startSimulator, toolFieldForms, type SecretKind, type SimulatorHandle } from "../../scripts/simulator";
 import { createTestDatabase } from "../setup/test-database";
 import {
   describeLeaks,
@@ -52,7 +52,9 @@ import {
  * SIEM forwarding, as the scheduler runs them) none of the values is in any table, any log line
  * the run wrote, any export or any payload sent out, in any common transformed form, while every
  * planted value has its finding (type, person, event, offsets, keyed fingerprint) and its
- * placeholder in the stored redacted text. Runs on PGlite and on PostgreSQL.
+ * placeholder in the stored redacted text. The canaries are pasted in prompts (and echoed in
+ * responses) and also sit in tool calls: in a shell command's or a patch's `arguments` and in
+ * the `output` of a command that prints files. Runs on PGlite and on PostgreSQL.
  */
 
 // The configuration is read once, at import (the logger reads its level): set it before any import.
@@ -265,37 +267,87 @@ function pdfSurfaces(name: string, pdf: Buffer, dir: string): Array<{ name: stri
 
 /* ───────────────────────── the truth: where the simulator put each canary ───────────────────────── */
 
-type Planted = { eventId: string; field: string; start: number; end: number; kind: SecretKind; value: string; text: string };
+type Planted = {
+  eventId: string;
+  field: string;
+  start: number;
+  end: number;
+  kind: SecretKind;
+  value: string;
+  /** the whole text of the field, as the event carries it */
+  text: string;
+  /** where the canary was put: pasted in a prompt (or echoed in the response), or in a tool call (tool name) */
+  source: "prompt" | { tool: string };
+};
 
-/** Every occurrence of a canary in the prompt and response texts the simulator serves at NOW. */
+/** Tool call fields the simulator plants canaries in. */
+const TOOL_FIELDS = ["arguments", "output"] as const;
+
+/**
+ * Every canary in the events the simulator serves at NOW: in prompt and response texts (found
+ * by search), and in tool calls' arguments and output (the generator's account of where it put
+ * them, checked against what is served, both ways).
+ */
 function plantedCanaries(sim: SimulatorHandle): Planted[] {
   const out: Planted[] = [];
   const seen = new Set<string>();
-  const { files } = sim.generator.listFiles("CODEX_LOG", { afterUs: 0, limit: 10_000, nowMs: NOW.getTime() });
-  for (const file of files) {
-    for (const line of sim.generator.fileBody("CODEX_LOG", file.hourStart).toString("utf8").split("\n")) {
-      if (!line.trim()) continue;
-      let event: { event_id: string; event_details: Record<string, unknown> };
-      try {
-        event = JSON.parse(line) as typeof event;
-      } catch {
-        continue; // a cut-off line (fault), not an event
-      }
-      if (seen.has(event.event_id)) continue;
-      seen.add(event.event_id);
-      for (const field of ["prompt_text", "response_text"]) {
-        const text = event.event_details[field];
-        if (typeof text !== "string") continue;
-        for (const c of CANARY_SECRETS) {
-          for (let at = text.indexOf(c.value); at >= 0; at = text.indexOf(c.value, at + 1)) {
-            out.push({ eventId: event.event_id, field, start: at, end: at + c.value.length, kind: c.kind as SecretKind, value: c.value, text });
+  const toolTexts = new Map<string, string>();
+  for (const type of ["CODEX_LOG", "CODEX_SECURITY_LOG"] as const) {
+    const { files } = sim.generator.listFiles(type, { afterUs: 0, limit: 10_000, nowMs: NOW.getTime() });
+    for (const file of files) {
+      for (const line of sim.generator.fileBody(type, file.hourStart).toString("utf8").split("\n")) {
+        if (!line.trim()) continue;
+        let event: { event_id: string; event_details: Record<string, unknown> };
+        try {
+          event = JSON.parse(line) as typeof event;
+        } catch {
+          continue; // a cut-off line (fault), not an event
+        }
+        if (seen.has(event.event_id)) continue;
+        seen.add(event.event_id);
+        for (const field of TOOL_FIELDS) {
+          const text = event.event_details[field];
+          if (typeof text === "string") toolTexts.set(`${event.event_id} ${field}`, text);
+        }
+        for (const field of ["prompt_text", "response_text"]) {
+          const text = event.event_details[field];
+          if (typeof text !== "string") continue;
+          for (const c of CANARY_SECRETS) {
+            for (let at = text.indexOf(c.value); at >= 0; at = text.indexOf(c.value, at + 1)) {
+              out.push({ eventId: event.event_id, field, start: at, end: at + c.value.length, kind: c.kind as SecretKind, value: c.value, text, source: "prompt" });
+            }
           }
         }
       }
     }
   }
+  // Only the tool calls whose hour is published at NOW.
+  const inTools = sim.generator.plantedToolSecrets(0, NOW.getTime()).filter((p) => seen.has(p.eventId));
+  for (const p of inTools) {
+    const text = toolTexts.get(`${p.eventId} ${p.field}`);
+    expect(text, `the served ${p.eventType} event ${p.eventId} has the ${p.field} the generator put canary ${p.kind} in`).toBeDefined();
+    expect(toolFieldForms(p.value), `canary ${p.kind} is where the generator says, in the ${p.field} of event ${p.eventId}`).toContain(text!.slice(p.start, p.end));
+    out.push({ eventId: p.eventId, field: p.field, start: p.start, end: p.end, kind: p.kind as SecretKind, value: p.value, text: text!, source: { tool: p.tool } });
+  }
+  // And the generator's account is complete: no served tool call holds a canary it did not list.
+  const listed = new Set(inTools.map((p) => `${p.eventId} ${p.field} ${p.kind}`));
+  for (const [key, text] of toolTexts) {
+    for (const c of CANARY_SECRETS) {
+      if (toolFieldForms(c.value).some((form) => text.includes(form))) expect(listed, "a canary in a tool call the generator does not list").toContain(`${key} ${c.kind}`);
+    }
+  }
   return out;
 }
+
+const fromTool = (p: Planted) => p.source !== "prompt";
+
+/**
+ * A private key in a patch that adds it as a file: every line of the key is marked `+`. Checked
+ * in a test of its own (known gap, reported to the redaction owner): the key is found and
+ * replaced whole, but its fingerprint is taken over the `+` marks too, so it is not the key's
+ * keyed fingerprint and "has this value been seen?" with the key does not find the patch.
+ */
+const pemAddedByPatch = (p: Planted) => p.kind === "private_key" && p.field === "arguments" && p.source !== "prompt" && p.source.tool === "apply_patch";
 
 /** The fingerprint a finding of this value must carry: HMAC-SHA256 under REDACTION_KEY, 16 hex; PEM keys on their key material. */
 function expectedFingerprint(key: Buffer, kind: SecretKind, value: string) {
@@ -497,15 +549,11 @@ function logSurfaces(run: Pick<Run, "logs" | "results">): Surface[] {
   ];
 }
 
-/** For each planted canary: its finding, and (redacted policy) its placeholder in the stored text. */
-async function checkFindings(run: Run, textPolicy: "redacted" | "hash-only") {
+/** For each of these planted canaries: its finding, and (redacted policy) its placeholder in the stored text. */
+async function checkFindings(run: Run, planted: readonly Planted[], textPolicy: "redacted" | "hash-only") {
   const key = getConfig().redactionKey;
   const redactor = createRedactor({ key });
-  const kinds = new Set(run.planted.map((p) => p.kind));
-  expect([...SECRET_KINDS].filter((k) => !kinds.has(k)), "every kind of canary is planted at least once").toEqual([]);
-  expect(CANARY_SECRETS.map((c) => c.kind).sort(), "the simulator has a canary of every kind it plants").toEqual([...SECRET_KINDS].sort());
-
-  const ids = [...new Set(run.planted.map((p) => p.eventId))];
+  const ids = [...new Set(planted.map((p) => p.eventId))];
   const findings = await selectRows<{ event_id: string; field: string; type: string; kind: string; start: number; end: number; fingerprint: string; person_id: string | null }>(
     run.db,
     sql`select event_id, field, type, kind, start, "end", fingerprint, person_id::text as person_id from findings
@@ -521,8 +569,8 @@ async function checkFindings(run: Run, textPolicy: "redacted" | "hash-only") {
     ).map((e) => [e.event_id, e]),
   );
   const problems: string[] = [];
-  for (const p of run.planted) {
-    const where = `canary ${p.kind} in ${p.field} of event ${p.eventId} at ${p.start}`;
+  for (const p of planted) {
+    const where = `canary ${p.kind} in ${p.field}${p.source === "prompt" ? "" : ` (${p.source.tool} call)`} of event ${p.eventId} at ${p.start}`;
     const { type, kind } = FINDING_TYPE[p.kind];
     const fingerprint = expectedFingerprint(key, p.kind, p.value);
     if (redactor.fingerprintValue(p.value) !== fingerprint) problems.push(`${where}: "has this value been seen?" fingerprints it differently from the finding`);
@@ -544,7 +592,7 @@ async function checkFindings(run: Run, textPolicy: "redacted" | "hash-only") {
     }
     const got = `${match.type}/${match.kind} [${match.start}, ${match.end}) ${match.fingerprint} person ${match.person_id}`;
     const want = `${type}/${kind} [${p.start}, ${p.end}) ${fingerprint} person ${run.engineerId}`;
-    if (got !== want) problems.push(`${where}: finding ${got}, expected ${want}`);
+    if (got !== want) problems.push(`${where}: finding ${got}, expected ${want}${match.fingerprint === fingerprint ? "" : " (not the keyed fingerprint of the canary)"}`);
     const placeholder = `[${kind === "secret" ? "SECRET" : "PII"}:${type}:${fingerprint.slice(0, 8)}]`;
     if (textPolicy === "redacted" && event.text_kind === p.field && !event.redacted_text?.includes(placeholder)) {
       problems.push(`${where}: the stored redacted text lacks ${placeholder}`);
@@ -555,6 +603,35 @@ async function checkFindings(run: Run, textPolicy: "redacted" | "hash-only") {
     const [stored] = await selectRows<{ n: number }>(run.db, sql`select count(*)::int as n from events where redacted_text is not null`);
     expect(stored!.n, "hash-only stores no text at all").toBe(0);
   }
+}
+
+function expectEveryKindIn(planted: readonly Planted[]) {
+  const kinds = new Set(planted.map((p) => p.kind));
+  expect([...SECRET_KINDS].filter((k) => !kinds.has(k)), "every kind of canary is planted at least once").toEqual([]);
+  expect(CANARY_SECRETS.map((c) => c.kind).sort(), "the simulator has a canary of every kind it plants").toEqual([...SECRET_KINDS].sort());
+}
+
+/** Not vacuous: every canary sits in a tool call's arguments and in one's output, and the arguments include a shell command and a patch. */
+function expectEveryKindInToolFields(inTools: readonly Planted[]) {
+  for (const field of TOOL_FIELDS) {
+    const kinds = new Set(inTools.filter((p) => p.field === field).map((p) => p.kind));
+    expect([...SECRET_KINDS].filter((k) => !kinds.has(k)), `kinds of canary in no tool call's ${field}`).toEqual([]);
+  }
+  const tools = new Set(inTools.filter((p) => p.field === "arguments").map((p) => (p.source as { tool: string }).tool));
+  expect([...tools].sort(), "tools whose arguments carry canaries").toEqual(["apply_patch", "shell"]);
+}
+
+/** An auditor pasting a canary ("has this value been seen?") finds every event it was planted in. */
+function expectLookupsFind(run: Run, planted: readonly Planted[], { soft = false } = {}) {
+  const missed: string[] = [];
+  for (const c of CANARY_SECRETS) {
+    const result = JSON.parse(run.exports.find((e) => e.name === `value lookup result (${c.kind})`)!.text) as { findingCount: number; findings: Array<{ eventId: string }> };
+    const found = new Set(result.findings.map((f) => f.eventId));
+    for (const p of planted) {
+      if (p.value === c.value && !found.has(p.eventId)) missed.push(`lookup of canary ${c.kind} misses event ${p.eventId} (${p.field}${p.source === "prompt" ? "" : `, ${p.source.tool} call`})`);
+    }
+  }
+  (soft ? expect.soft : expect)(missed, missed.join("\n")).toEqual([]);
 }
 
 /* ───────────────────────── the tests ───────────────────────── */
@@ -613,6 +690,7 @@ describe("end-to-end guarantee, TEXT_POLICY=redacted: no canary anywhere, every 
     const samples: Array<[string, string]> = [
       ["canary private_key", `{"text":${JSON.stringify(`key:\n${pem}\n`)}}`],
       ["canary private_key", `only the second line survived: ${pemParts(pem).lines[1]} …`],
+      ["canary private_key", JSON.stringify({ input: `*** Add File: k.pem\n+${pemParts(pem).lines[2]}\n` })],
       ["canary email", `https://x.example/?q=${encodeURIComponent(email)}&y=1`],
       ["canary credit_card", `card ${card.replace(/(\d{4})(?=\d)/g, "$1 ")} declined`],
       ["canary github_token", `Authorization: Basic ${Buffer.from(`x:${token}`).toString("base64")}`],
@@ -643,15 +721,25 @@ describe("end-to-end guarantee, TEXT_POLICY=redacted: no canary anywhere, every 
     expect(findLeaks("captured log", capture.logLines.join("\n"), run.needles).map((l) => l.label)).toContain("canary github_token");
   });
 
-  it("every canary has its finding (type, person, event, offsets, keyed fingerprint) and placeholder", async () => {
-    await checkFindings(run, "redacted");
-    // An auditor pasting a canary finds every event it was planted in.
-    for (const c of CANARY_SECRETS) {
-      const result = JSON.parse(run.exports.find((e) => e.name === `value lookup result (${c.kind})`)!.text) as { findingCount: number; findings: Array<{ eventId: string }> };
-      const plantedIn = new Set(run.planted.filter((p) => p.value === c.value).map((p) => p.eventId));
-      expect(result.findingCount, `lookup of canary ${c.kind}`).toBeGreaterThanOrEqual(plantedIn.size);
-      for (const id of plantedIn) expect(result.findings.map((f) => f.eventId), `lookup of canary ${c.kind}`).toContain(id);
-    }
+  it("every canary in a prompt or response has its finding (type, person, event, offsets, keyed fingerprint) and placeholder", async () => {
+    const inPrompts = run.planted.filter((p) => !fromTool(p));
+    expectEveryKindIn(inPrompts);
+    await checkFindings(run, inPrompts, "redacted");
+    expectLookupsFind(run, inPrompts);
+  });
+
+  it("every canary in a tool call's arguments or output has its finding (event, field, offsets, keyed fingerprint) and placeholder, and a lookup finds the call", async () => {
+    const inTools = run.planted.filter(fromTool);
+    expectEveryKindInToolFields(inTools);
+    await checkFindings(run, inTools.filter((p) => !pemAddedByPatch(p)), "redacted");
+    expectLookupsFind(run, inTools.filter((p) => !pemAddedByPatch(p)));
+  });
+
+  it("a private key added as a file by a patch (lines marked +) has the key's keyed fingerprint and placeholder, and a lookup of the key finds the patch", async () => {
+    const inPatches = run.planted.filter(pemAddedByPatch);
+    expect(inPatches.length, "the simulator adds the private key canary with a patch").toBeGreaterThan(0);
+    expectLookupsFind(run, inPatches, { soft: true });
+    await checkFindings(run, inPatches, "redacted");
   });
 
   it("no canary or product secret in any table (every schema, partitions included)", async () => {
@@ -725,8 +813,22 @@ describe("end-to-end guarantee, TEXT_POLICY=hash-only: no canary anywhere, every
     await run?.handle.close();
   });
 
-  it("every canary has its finding and no text is stored", async () => {
-    await checkFindings(run, "hash-only");
+  it("every canary in a prompt or response has its finding and no text is stored", async () => {
+    const inPrompts = run.planted.filter((p) => !fromTool(p));
+    expectEveryKindIn(inPrompts);
+    await checkFindings(run, inPrompts, "hash-only");
+  });
+
+  it("every canary in a tool call's arguments or output has its finding and no text is stored", async () => {
+    const inTools = run.planted.filter(fromTool);
+    expectEveryKindInToolFields(inTools);
+    await checkFindings(run, inTools.filter((p) => !pemAddedByPatch(p)), "hash-only");
+  });
+
+  it("a private key added as a file by a patch (lines marked +) has the key's keyed fingerprint", async () => {
+    const inPatches = run.planted.filter(pemAddedByPatch);
+    expect(inPatches.length, "the simulator adds the private key canary with a patch").toBeGreaterThan(0);
+    await checkFindings(run, inPatches, "hash-only");
   });
 
   it("no canary in any table, log line or export", async () => {
