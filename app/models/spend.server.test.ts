@@ -12,7 +12,7 @@ import { startSimulator } from "../../scripts/simulator/index";
 import { createTestDatabase } from "../../tests/setup/test-database";
 import { generateAndKeepMonthlyPdf, loadMonthlyReportData } from "../lib/reports/monthly.server";
 import { renderMonthlyPdf } from "../lib/reports/pdf.server";
-import { spendCsv, type SpendTable } from "../lib/reports/spend-csv.server";
+import { assignmentsCsv, spendCsv, type SpendTable } from "../lib/reports/spend-csv.server";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../lib/openai/http.server";
 import { SessionSecrets } from "../lib/openai/session-secrets";
 import { createRedactor } from "../lib/redaction";
@@ -150,6 +150,13 @@ describe("CSV exports stream from the database", () => {
     const bytes = Buffer.from(await new Response(await spendCsv({ db: handle.db, viewer: finance, month: "2026-03", table: "lines", bom: true })).arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(bytes.subarray(3).toString("utf8")).toBe(BEFORE_STREAMING["2026-03:lines"]);
+  });
+
+  it("lists every team assignment period, newest first", async () => {
+    const csv = await new Response(await assignmentsCsv({ db: handle.db, viewer: finance, bom: false })).text();
+    const [header, ...rows] = csv.trim().split("\n");
+    expect(header).toBe("email,team,cost_centre,valid_from,valid_to,source,imported_at");
+    expect(rows.map((r) => r.split(",").slice(0, 6).join(","))).toEqual(["alice@x.example,Infra,CC-42,2026-03-15,,csv_import"]);
   });
 
   it("stops reading the database when the download is cancelled", async () => {

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { selectRows, type Database } from "../../db/client.server";
+import { streamRows } from "../../db/stream-rows.server";
 import { getConfig } from "../lib/config.server";
 import { parseCsv } from "../lib/reports/csv-parse";
 import type { RoleMap } from "../lib/roles";
@@ -233,20 +234,15 @@ export type AssignmentRow = {
   importedAt: string;
 };
 
-/** Every assignment period, newest first; for the admin screen and its CSV. */
+/** Every assignment period, newest first; for the admin screen and its CSV (streamed). */
 export async function* iterateAssignments({ db, viewer, source }: { db: Database; viewer: Viewer; source?: string }): AsyncGenerator<AssignmentRow> {
   assertViewerHasRole(viewer, ["admin", "finance"]);
-  let after = Number.MAX_SAFE_INTEGER;
-  for (;;) {
-    const rows = await selectRows<{ id: number | string; email: string; team: string | null; cost_centre: string | null; valid_from: string; valid_to: string | null; source: string; imported_at: string }>(
-      db,
-      sql`select id, email, team, cost_centre, valid_from::text as valid_from, valid_to::text as valid_to, source, imported_at::text as imported_at
-          from team_assignments where id < ${after} ${source ? sql`and source = ${source}` : sql``} order by id desc limit 1000`,
-    );
-    for (const r of rows) yield { email: r.email, team: r.team, costCentre: r.cost_centre, validFrom: r.valid_from, validTo: r.valid_to, source: r.source, importedAt: r.imported_at };
-    if (rows.length < 1000) return;
-    after = Number(rows.at(-1)!.id);
-  }
+  const rows = streamRows<{ email: string; team: string | null; cost_centre: string | null; valid_from: string; valid_to: string | null; source: string; imported_at: string }>(
+    db,
+    sql`select email, team, cost_centre, valid_from::text as valid_from, valid_to::text as valid_to, source, imported_at::text as imported_at
+        from team_assignments ${source ? sql`where source = ${source}` : sql``} order by id desc`,
+  );
+  for await (const r of rows) yield { email: r.email, team: r.team, costCentre: r.cost_centre, validFrom: r.valid_from, validTo: r.valid_to, source: r.source, importedAt: r.imported_at };
 }
 
 export async function assignmentCounts({ db, viewer }: { db: Database; viewer: Viewer }) {
