@@ -17,7 +17,8 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     username: "engineer",
     name: "Robin Engineer",
     email: "engineer@northwind-labs.example",
-    groups: ["engineering"],
+    // "Platform" is their team, as in the simulated COSTS groups (recorded at sign-in).
+    groups: ["engineering", "Platform"],
     holds: "no role: their own activity only",
   },
 ];

@@ -1,5 +1,6 @@
 import { createConsoleSession } from "../models/console-session.server";
 import { SignInRefused, upsertPersonForSignIn } from "../models/person.server";
+import { recordIdpTeam, teamFromIdpGroups } from "../models/team-assignments.server";
 import { getConfig } from "./config.server";
 import { getDb } from "./db.server";
 import { logger } from "./logger.server";
@@ -11,7 +12,8 @@ export type SignInResult = { ok: true; sessionToken: string } | { ok: false; cod
 
 /**
  * The identity provider sent the browser back: verify its answer, find or create the
- * person, derive their roles from the groups claim and open a console session.
+ * person, derive their roles from the groups claim, record the team the claim names (from
+ * today; see recordIdpTeam) and open a console session.
  */
 export async function finishSignIn({ request, transaction }: { request: Request; transaction: AuthTransaction }): Promise<SignInResult> {
   const config = getConfig();
@@ -38,6 +40,13 @@ export async function finishSignIn({ request, transaction }: { request: Request;
   } catch (error) {
     if (error instanceof SignInRefused) return { ok: false, code: "refused" };
     throw error;
+  }
+  const team = teamFromIdpGroups(identity.groups, { ignore: config.teamIgnoreGroups, roleMap: config.roleMap });
+  try {
+    await recordIdpTeam({ db, email: person.email, personId: person.id, team, day: new Date().toISOString().slice(0, 10) });
+  } catch (error) {
+    // Spend reports fall back to the COSTS groups; signing in must not fail on team bookkeeping.
+    logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : "unknown", personId: person.id }, "recording the IdP team failed");
   }
   const sessionToken = await createConsoleSession({
     db,

@@ -53,8 +53,9 @@ export default function Teams() {
       <section className="card">
         <h1>Teams and cost centres</h1>
         <p className="muted">
-          A person&apos;s team on a day comes from, in order: a CSV import row in force that day, the identity provider&apos;s groups, then the first identity group on that day&apos;s COSTS
-          record that is not in TEAM_IGNORE_GROUPS. Each row has a start date, so moving someone to a new team does not move their past spend. Download every period as{" "}
+          A person&apos;s team on a day comes from, in order: a CSV import row in force that day; the team their identity provider&apos;s groups claim named when they signed in (the
+          first group that is neither in TEAM_IGNORE_GROUPS nor a ROLE_MAP role group, recorded from the day of that sign-in); then the first identity group on that day&apos;s COSTS
+          record that is not in TEAM_IGNORE_GROUPS. Cost centres come from CSV imports. Each row has a start date, so moving someone to a new team does not move their past spend. Download every period as{" "}
           <a href="/reports/team-assignments.csv">CSV</a>.
         </p>
         <table className="data">
