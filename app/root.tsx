@@ -138,11 +138,13 @@ function Header({ viewer }: { viewer: RootData["viewer"] }) {
               <span className="navgroup-label" aria-hidden="true">
                 {section}
               </span>
-              {items.map((item) => (
-                <NavLink key={item.to} to={item.to}>
-                  {item.label}
-                </NavLink>
-              ))}
+              <span className="navgroup-links">
+                {items.map((item) => (
+                  <NavLink key={item.to} to={item.to}>
+                    {item.label}
+                  </NavLink>
+                ))}
+              </span>
             </div>
           ))}
         </nav>

@@ -7,22 +7,63 @@ import { parseHTML } from "linkedom";
  * carries its title as an accessible name and a plain-text description.
  */
 
-export type ChartSvg = { title: string; description: string; svg: string };
+/** `width`: the drawing's own width in pixels; the page shrinks it to fit, down to a readable minimum. */
+export type ChartSvg = { title: string; description: string; svg: string; width: number };
 
 const PALETTE = ["#1f5eff", "#12a4a8", "#f08c00", "#8b5cf6", "#e8590c", "#2f9e44", "#c2255c", "#5c7cfa", "#868e96"];
+const SVG_NS = "http://www.w3.org/2000/svg";
 const FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
+
+type PlotNode = {
+  tagName: string;
+  outerHTML: string;
+  setAttribute(name: string, value: string): void;
+  removeAttribute(name: string): void;
+  querySelector(selector: string): PlotNode | null;
+  querySelectorAll(selector: string): Iterable<PlotNode>;
+  insertBefore(node: PlotNode, before: PlotNode | null): void;
+  firstChild: PlotNode | null;
+  children: Iterable<PlotNode>;
+  textContent: string | null;
+};
+
+/** A stable id for the chart's <title> and <desc> (several charts share a page). */
+function chartId(title: string) {
+  let hash = 2166136261;
+  for (const ch of title) hash = Math.imul(hash ^ ch.codePointAt(0)!, 16777619) >>> 0;
+  return `chart-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40)}-${hash.toString(36)}`;
+}
 
 function render(options: Record<string, unknown>, title: string, description: string): ChartSvg {
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
-  const node = Plot.plot({
+  const root = Plot.plot({
     document,
     style: { fontFamily: FONT, fontSize: "11px", background: "transparent", color: "#1b1f24" },
-    ariaLabel: title,
-    ariaDescription: description,
     ...options,
-  } as Plot.PlotOptions) as unknown as { outerHTML: string; setAttribute(name: string, value: string): void };
-  node.setAttribute("role", "img");
-  return { title, description, svg: node.outerHTML };
+  } as Plot.PlotOptions) as unknown as PlotNode;
+  // With a legend Plot returns a <figure> holding the swatches and the chart's <svg>.
+  const svg = root.tagName.toLowerCase() === "svg" ? root : [...root.children].find((child) => child.tagName.toLowerCase() === "svg")!;
+  // One image with a title and a description (the numbers are in the table beside it):
+  // Plot's per-mark aria-labels ("bar", "rule") on plain <g> elements are noise, and not allowed there.
+  for (const element of svg.querySelectorAll("[aria-label], [aria-description]")) {
+    element.removeAttribute("aria-label");
+    element.removeAttribute("aria-description");
+  }
+  for (const swatch of root.querySelectorAll("span > svg")) swatch.setAttribute("aria-hidden", "true");
+  const id = chartId(title);
+  // SVG elements (createElementNS), whose text is escaped when serialised; an HTML <title> would not be.
+  const titleNode = document.createElementNS(SVG_NS, "title") as unknown as PlotNode;
+  titleNode.textContent = title;
+  titleNode.setAttribute("id", `${id}-title`);
+  const descNode = document.createElementNS(SVG_NS, "desc") as unknown as PlotNode;
+  descNode.textContent = description;
+  descNode.setAttribute("id", `${id}-desc`);
+  svg.insertBefore(descNode, svg.firstChild);
+  svg.insertBefore(titleNode, svg.firstChild);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-labelledby", `${id}-title`);
+  svg.setAttribute("aria-describedby", `${id}-desc`);
+  return { title, description, svg: root.outerHTML, width: Number(options.width ?? 640) };
 }
 
 export type SeriesPoint = { date: string; series: string; value: number };
@@ -91,17 +132,59 @@ export function horizontalBars({
 }) {
   const sorted = keepOrder ? items : [...items].sort((a, b) => b.value - a.value);
   const longestLabel = Math.max(8, ...sorted.map((s) => s.label.length));
+  // Room for the value printed after the longest bar (about 6.5 px per character at 11 px).
+  const longestValue = Math.max(4, ...sorted.map((s) => format(s.value).length));
   return render(
     {
       width,
       height: 28 + sorted.length * 24,
       marginLeft: Math.min(220, 10 + 7.5 * longestLabel),
-      marginRight: 70,
+      marginRight: Math.max(40, 12 + Math.ceil(6.5 * longestValue)),
       x: { grid: true, label: xLabel, tickFormat: "s" },
       y: { label: null, domain: sorted.map((s) => s.label) },
       marks: [
         Plot.barX(sorted, { x: "value", y: "label", fill: PALETTE[0] }),
         Plot.text(sorted, { x: "value", y: "label", text: (d: Share) => format(d.value), textAnchor: "start", dx: 4 }),
+        Plot.ruleX([0]),
+      ],
+    },
+    title,
+    description,
+  );
+}
+
+export type StackedShare = { label: string; series: string; value: number };
+
+/** Horizontal bars split into coloured parts (e.g. a tool's calls by decision), labels in the given order. */
+export function stackedHorizontalBars({
+  title,
+  description,
+  items,
+  xLabel,
+  colors,
+  width = 720,
+}: {
+  title: string;
+  description: string;
+  items: StackedShare[];
+  xLabel: string;
+  /** Colour per series, in the legend's order. */
+  colors: Record<string, string>;
+  width?: number;
+}) {
+  const labels = [...new Set(items.map((i) => i.label))];
+  const longestLabel = Math.max(8, ...labels.map((l) => l.length));
+  return render(
+    {
+      width,
+      height: 40 + labels.length * 24,
+      marginLeft: Math.min(220, 10 + 7.5 * longestLabel),
+      marginRight: 24,
+      x: { grid: true, label: xLabel, tickFormat: "s" },
+      y: { label: null, domain: labels },
+      color: { domain: Object.keys(colors), range: Object.values(colors), legend: true },
+      marks: [
+        Plot.barX(items, { x: "value", y: "label", fill: "series", title: (d: StackedShare) => `${d.label} ${d.series}: ${d.value.toLocaleString("en-US")}` }),
         Plot.ruleX([0]),
       ],
     },

@@ -4,6 +4,7 @@ import { getDb } from "../lib/db.server";
 import { requireRole } from "../lib/session.server";
 import { ACCESS_LOG_ROLES, parseAccessLogParams, searchAccessLog } from "../models/access-log-queries.server";
 import { utcDateTimeSeconds } from "../lib/format";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Access log · Codex Ledger" }];
 
@@ -102,7 +103,7 @@ export default function AccessLog() {
             CSV of these filters
           </a>
         </div>
-        <div className="table-scroll">
+        <TableScroll label="Access log entries">
           <table className="data">
             <thead>
               <tr>
@@ -144,7 +145,7 @@ export default function AccessLog() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         <nav className="pager" aria-label="Pages">
           {paged ? <Link to={hrefWith(search, { before: null })}>« Newest</Link> : <span className="muted">« Newest</span>}
           {older ? (

@@ -14,6 +14,7 @@ import {
   type DestinationView,
 } from "../models/destinations.server";
 import { utcDateTime } from "../lib/format";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "SIEM destinations · Codex Ledger" }];
 
@@ -163,41 +164,43 @@ export default function Destinations() {
             No destination yet.
           </p>
         ) : (
-          <table className="data" aria-label="Destinations">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Target</th>
-                <th scope="col">State</th>
-                <th scope="col" className="num">Delivered</th>
-                <th scope="col" className="num">Behind</th>
-                <th scope="col">Last success</th>
-                <th scope="col">Last error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {destinations.map((d) => (
-                <tr key={d.id} data-destination={d.name}>
-                  <td>
-                    {d.name}
-                    <div className="muted">
-                      {d.kind} · {d.format}
-                    </div>
-                  </td>
-                  <td className="destination-target">{target(d)}</td>
-                  <td>
-                    <span className={`badge destination-${d.enabled ? d.state : "disabled"}`}>{d.enabled ? d.state : "disabled"}</span>
-                    {d.state === "retrying" ? <div className="muted">next try {when(d.nextAttemptAt)}</div> : null}
-                    {d.deadLetters.length > 0 ? <div className="badge destination-dead">{d.deadLetters.length} dead letters</div> : null}
-                  </td>
-                  <td className="num">{count.format(d.deliveredTotal)}</td>
-                  <td className="num">{count.format(d.behind)}</td>
-                  <td className="nowrap">{when(d.lastSuccessAt)}</td>
-                  <td className="muted">{d.lastError ? `${d.lastError} (${when(d.lastErrorAt)})` : "—"}</td>
+          <TableScroll label="Destinations">
+            <table className="data" aria-label="Destinations">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">State</th>
+                  <th scope="col" className="num">Delivered</th>
+                  <th scope="col" className="num">Behind</th>
+                  <th scope="col">Last success</th>
+                  <th scope="col">Last error</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {destinations.map((d) => (
+                  <tr key={d.id} data-destination={d.name}>
+                    <td>
+                      {d.name}
+                      <div className="muted">
+                        {d.kind} · {d.format}
+                      </div>
+                    </td>
+                    <td className="destination-target">{target(d)}</td>
+                    <td>
+                      <span className={`badge destination-${d.enabled ? d.state : "disabled"}`}>{d.enabled ? d.state : "disabled"}</span>
+                      {d.state === "retrying" ? <div className="muted">next try {when(d.nextAttemptAt)}</div> : null}
+                      {d.deadLetters.length > 0 ? <div className="badge destination-dead">{d.deadLetters.length} dead letters</div> : null}
+                    </td>
+                    <td className="num">{count.format(d.deliveredTotal)}</td>
+                    <td className="num">{count.format(d.behind)}</td>
+                    <td className="nowrap">{when(d.lastSuccessAt)}</td>
+                    <td className="muted">{d.lastError ? `${d.lastError} (${when(d.lastErrorAt)})` : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
 
@@ -207,45 +210,47 @@ export default function Destinations() {
           {d.deadLetters.length > 0 ? (
             <>
               <h3>Dead letters</h3>
-              <table className="data" aria-label={`Dead letters of ${d.name}`}>
-                <thead>
-                  <tr>
-                    <th scope="col">Ledger positions</th>
-                    <th scope="col" className="num">Records</th>
-                    <th scope="col">Error</th>
-                    <th scope="col">Since</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Action</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.deadLetters.map((l) => (
-                    <tr key={l.id}>
-                      <td>
-                        {l.fromPos}–{l.toPos}
-                      </td>
-                      <td className="num">{l.records}</td>
-                      <td className="muted">{l.error}</td>
-                      <td className="nowrap">{when(l.createdAt)}</td>
-                      <td>
-                        {l.retryRequested ? (
-                          <span className="muted">retry requested</span>
-                        ) : (
-                          <Form method="post">
-                            <CsrfInput />
-                            <input type="hidden" name="intent" value="retry" />
-                            <input type="hidden" name="deadLetterId" value={l.id} />
-                            <button type="submit" className="button">
-                              Retry
-                            </button>
-                          </Form>
-                        )}
-                      </td>
+              <TableScroll label={`Dead letters of ${d.name}`}>
+                <table className="data" aria-label={`Dead letters of ${d.name}`}>
+                  <thead>
+                    <tr>
+                      <th scope="col">Ledger positions</th>
+                      <th scope="col" className="num">Records</th>
+                      <th scope="col">Error</th>
+                      <th scope="col">Since</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Action</span>
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {d.deadLetters.map((l) => (
+                      <tr key={l.id}>
+                        <td>
+                          {l.fromPos}–{l.toPos}
+                        </td>
+                        <td className="num">{l.records}</td>
+                        <td className="muted">{l.error}</td>
+                        <td className="nowrap">{when(l.createdAt)}</td>
+                        <td>
+                          {l.retryRequested ? (
+                            <span className="muted">retry requested</span>
+                          ) : (
+                            <Form method="post">
+                              <CsrfInput />
+                              <input type="hidden" name="intent" value="retry" />
+                              <input type="hidden" name="deadLetterId" value={l.id} />
+                              <button type="submit" className="button">
+                                Retry
+                              </button>
+                            </Form>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
             </>
           ) : null}
           <details>

@@ -4,6 +4,7 @@ import { CsrfInput } from "../components/csrf-input";
 import { getDb } from "../lib/db.server";
 import { requireAdmin } from "../lib/session.server";
 import { listPricing, priceInput, rateInput, setContractRate, setModelPrice } from "../models/prices.server";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Prices · Codex Ledger" }];
 
@@ -55,29 +56,31 @@ export default function Prices() {
           </p>
         ) : null}
         <h2>Contract rate (USD per credit)</h2>
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">From</th>
-              <th scope="col">Until</th>
-              <th scope="col" className="num">USD per credit</th>
-              <th scope="col">Source</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rates.map((r) => (
-              <tr key={r.id}>
-                <td className="nowrap">{r.validFrom}</td>
-                <td className="nowrap">{r.validTo ?? "open"}</td>
-                <td className="num">{r.usdPerCredit}</td>
-                <td className="small">
-                  {r.source}
-                  {r.createdBy ? <span className="muted"> — {r.createdBy}</span> : null}
-                </td>
+        <TableScroll label="Contract rates">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">From</th>
+                <th scope="col">Until</th>
+                <th scope="col" className="num">USD per credit</th>
+                <th scope="col">Source</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rates.map((r) => (
+                <tr key={r.id}>
+                  <td className="nowrap">{r.validFrom}</td>
+                  <td className="nowrap">{r.validTo ?? "open"}</td>
+                  <td className="num">{r.usdPerCredit}</td>
+                  <td className="small">
+                    {r.source}
+                    {r.createdBy ? <span className="muted"> — {r.createdBy}</span> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
         <Form method="post" className="filters">
           <CsrfInput />
           <input type="hidden" name="intent" value="rate" />
@@ -97,7 +100,7 @@ export default function Prices() {
       </section>
       <section className="card">
         <h2>API list prices (USD per 1M tokens)</h2>
-        <div className="table-scroll">
+        <TableScroll label="API list prices">
           <table className="data">
             <thead>
               <tr>
@@ -129,7 +132,7 @@ export default function Prices() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         <h3>Add or change a price</h3>
         <Form method="post" className="filters">
           <CsrfInput />

@@ -5,6 +5,7 @@ import { CsrfInput } from "../components/csrf-input";
 import { listActiveSessions, revokeSessionAsAdmin } from "../models/console-session.server";
 import { requestMeta, requireAdmin } from "../lib/session.server";
 import { utcDateTime } from "../lib/format";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Sessions · Codex Ledger" }];
 
@@ -29,43 +30,45 @@ export default function Sessions() {
     <section className="card">
       <h1>Active console sessions</h1>
       <p className="muted">Revoking a session signs that person out on their next request. Times are UTC.</p>
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">Person</th>
-            <th scope="col">Roles</th>
-            <th scope="col">Signed in</th>
-            <th scope="col">Last seen</th>
-            <th scope="col">Expires</th>
-            <th scope="col">From</th>
-            <th scope="col"><span className="visually-hidden">Action</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          {sessions.map((s) => (
-            <tr key={s.id} data-email={s.email}>
-              <td>
-                {s.name ?? s.email}
-                <div className="muted">{s.email}</div>
-              </td>
-              <td>{s.roles.join(", ") || "—"}</td>
-              <td>{dateTime.format(new Date(s.createdAt))}</td>
-              <td>{dateTime.format(new Date(s.lastSeenAt))}</td>
-              <td>{dateTime.format(new Date(s.expiresAt))}</td>
-              <td className="muted">{s.ip ?? "—"}</td>
-              <td>
-                <Form method="post">
-                  <CsrfInput />
-                  <input type="hidden" name="sessionId" value={s.id} />
-                  <button type="submit" className="button danger">
-                    Revoke
-                  </button>
-                </Form>
-              </td>
+      <TableScroll label="Active sessions">
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">Person</th>
+              <th scope="col">Roles</th>
+              <th scope="col">Signed in</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">Expires</th>
+              <th scope="col">From</th>
+              <th scope="col"><span className="visually-hidden">Action</span></th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {sessions.map((s) => (
+              <tr key={s.id} data-email={s.email}>
+                <td>
+                  {s.name ?? s.email}
+                  <div className="muted">{s.email}</div>
+                </td>
+                <td>{s.roles.join(", ") || "—"}</td>
+                <td className="nowrap">{dateTime.format(new Date(s.createdAt))}</td>
+                <td className="nowrap">{dateTime.format(new Date(s.lastSeenAt))}</td>
+                <td className="nowrap">{dateTime.format(new Date(s.expiresAt))}</td>
+                <td className="muted">{s.ip ?? "—"}</td>
+                <td>
+                  <Form method="post">
+                    <CsrfInput />
+                    <input type="hidden" name="sessionId" value={s.id} />
+                    <button type="submit" className="button danger">
+                      Revoke
+                    </button>
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </section>
   );
 }

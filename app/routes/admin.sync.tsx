@@ -7,6 +7,7 @@ import { requireAdmin } from "../lib/session.server";
 // Values from a .server module are empty in the browser: only types are imported, data comes from the loader.
 import { getSyncHealth, requestSyncNow, type StreamHealth } from "../models/sync-health.server";
 import { utcDateTime } from "../lib/format";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Sync health · Codex Ledger" }];
 
@@ -94,57 +95,59 @@ export default function SyncHealth() {
             No sync has stored anything yet. The first run starts with the console; its progress appears here.
           </p>
         ) : (
-          <table className="data" aria-label="Sources">
-            <thead>
-              <tr>
-                <th scope="col">Source</th>
-                <th scope="col">Event type</th>
-                <th scope="col">Cursor</th>
-                <th scope="col">Lag</th>
-                <th scope="col">Last success</th>
-                <th scope="col">Files</th>
-                <th scope="col">Events</th>
-                <th scope="col">Last error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {health.streams.map((s) => (
-                <tr key={`${s.source}/${s.scope}/${s.stream}`} data-stream={streamName(s)}>
-                  <td>
-                    {s.source}
-                    <div className="muted">{s.scope}</div>
-                  </td>
-                  <td>{s.stream}</td>
-                  <td>{when(s.positionTime)}</td>
-                  <td>
-                    {s.warning ? <strong style={{ color: "var(--danger)" }}>⚠ {lagText(s.lagHours)}</strong> : lagText(s.lagHours)}
-                    {s.firstPass ? (
-                      <div className="muted">first pass running</div>
-                    ) : s.lagHours !== null && s.behindHours !== null && s.lagHours - s.behindHours >= 1 ? (
-                      <div className="muted">no newer data at the last check</div>
-                    ) : null}
-                  </td>
-                  <td>{when(s.lastSuccessAt)}</td>
-                  <td>
-                    {count.format(s.filesTotal)}
-                    {s.quarantined.length > 0 ? <div style={{ color: "var(--danger)" }}>{s.quarantined.length} quarantined</div> : null}
-                    {s.expiredFiles > 0 ? <div className="muted">{s.expiredFiles} expired</div> : null}
-                  </td>
-                  <td>{count.format(s.eventsTotal)}</td>
-                  <td>
-                    {s.lastError ? (
-                      <>
-                        <span style={{ color: "var(--danger)" }}>{s.lastError}</span>
-                        <div className="muted">{when(s.lastErrorAt)}</div>
-                      </>
-                    ) : (
-                      <span className="muted">none</span>
-                    )}
-                  </td>
+          <TableScroll label="Sources">
+            <table className="data" aria-label="Sources">
+              <thead>
+                <tr>
+                  <th scope="col">Source</th>
+                  <th scope="col">Event type</th>
+                  <th scope="col">Cursor</th>
+                  <th scope="col">Lag</th>
+                  <th scope="col">Last success</th>
+                  <th scope="col">Files</th>
+                  <th scope="col">Events</th>
+                  <th scope="col">Last error</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {health.streams.map((s) => (
+                  <tr key={`${s.source}/${s.scope}/${s.stream}`} data-stream={streamName(s)}>
+                    <td>
+                      {s.source}
+                      <div className="muted">{s.scope}</div>
+                    </td>
+                    <td>{s.stream}</td>
+                    <td>{when(s.positionTime)}</td>
+                    <td>
+                      {s.warning ? <strong style={{ color: "var(--danger)" }}>⚠ {lagText(s.lagHours)}</strong> : lagText(s.lagHours)}
+                      {s.firstPass ? (
+                        <div className="muted">first pass running</div>
+                      ) : s.lagHours !== null && s.behindHours !== null && s.lagHours - s.behindHours >= 1 ? (
+                        <div className="muted">no newer data at the last check</div>
+                      ) : null}
+                    </td>
+                    <td>{when(s.lastSuccessAt)}</td>
+                    <td>
+                      {count.format(s.filesTotal)}
+                      {s.quarantined.length > 0 ? <div style={{ color: "var(--danger)" }}>{s.quarantined.length} quarantined</div> : null}
+                      {s.expiredFiles > 0 ? <div className="muted">{s.expiredFiles} expired</div> : null}
+                    </td>
+                    <td>{count.format(s.eventsTotal)}</td>
+                    <td>
+                      {s.lastError ? (
+                        <>
+                          <span style={{ color: "var(--danger)" }}>{s.lastError}</span>
+                          <div className="muted">{when(s.lastErrorAt)}</div>
+                        </>
+                      ) : (
+                        <span className="muted">none</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
         <p className="muted">
           Lag is the age of the newest stored file or day. A stream whose last check found nothing newer is up to date and is not flagged;
@@ -158,30 +161,32 @@ export default function SyncHealth() {
         {quarantined.length === 0 ? (
           <p className="muted">None.</p>
         ) : (
-          <table className="data" aria-label="Quarantined files">
-            <thead>
-              <tr>
-                <th scope="col">Event type</th>
-                <th scope="col">File</th>
-                <th scope="col">Covers up to</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {quarantined.map((f) => (
-                <tr key={f.id}>
-                  <td>{f.stream}</td>
-                  <td>
-                    <code>{f.id}</code>
-                  </td>
-                  <td>{when(f.endTime)}</td>
-                  <td>{f.attempts}</td>
-                  <td>{f.error ?? "—"}</td>
+          <TableScroll label="Quarantined files">
+            <table className="data" aria-label="Quarantined files">
+              <thead>
+                <tr>
+                  <th scope="col">Event type</th>
+                  <th scope="col">File</th>
+                  <th scope="col">Covers up to</th>
+                  <th scope="col">Attempts</th>
+                  <th scope="col">Error</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {quarantined.map((f) => (
+                  <tr key={f.id}>
+                    <td>{f.stream}</td>
+                    <td>
+                      <code>{f.id}</code>
+                    </td>
+                    <td>{when(f.endTime)}</td>
+                    <td>{f.attempts}</td>
+                    <td>{f.error ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
 
         <h2>Gaps</h2>
@@ -189,26 +194,28 @@ export default function SyncHealth() {
         {gaps.length === 0 ? (
           <p className="muted">None: the archive has no known holes.</p>
         ) : (
-          <table className="data" aria-label="Gaps">
-            <thead>
-              <tr>
-                <th scope="col">Event type</th>
-                <th scope="col">From</th>
-                <th scope="col">To</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {gaps.map((g) => (
-                <tr key={`${g.stream}/${g.from}/${g.to}`}>
-                  <td>{g.stream}</td>
-                  <td>{when(g.from)}</td>
-                  <td>{when(g.to)}</td>
-                  <td>{g.reason}</td>
+          <TableScroll label="Gaps">
+            <table className="data" aria-label="Gaps">
+              <thead>
+                <tr>
+                  <th scope="col">Event type</th>
+                  <th scope="col">From</th>
+                  <th scope="col">To</th>
+                  <th scope="col">Reason</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {gaps.map((g) => (
+                  <tr key={`${g.stream}/${g.from}/${g.to}`}>
+                    <td>{g.stream}</td>
+                    <td>{when(g.from)}</td>
+                    <td>{when(g.to)}</td>
+                    <td>{g.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
 
@@ -217,37 +224,39 @@ export default function SyncHealth() {
         {health.runs.length === 0 ? (
           <p className="muted">No run yet.</p>
         ) : (
-          <table className="data" aria-label="Recent runs">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Finished</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">Sources</th>
-                <th scope="col">Result</th>
-                <th scope="col">New events</th>
-              </tr>
-            </thead>
-            <tbody>
-              {health.runs.map((r) => (
-                <tr key={r.id}>
-                  <td>{when(r.startedAt)}</td>
-                  <td>{r.finishedAt ? when(r.finishedAt) : <span className="muted">running, or stopped before the end</span>}</td>
-                  <td>{r.trigger}</td>
-                  <td>{r.sources.join(", ") || "—"}</td>
-                  <td>
-                    {r.ok === null ? "—" : r.ok ? "ok" : <span style={{ color: "var(--danger)" }}>failed</span>}
-                    {r.errors.map((e, i) => (
-                      <div key={i} className="muted">
-                        {e}
-                      </div>
-                    ))}
-                  </td>
-                  <td>{r.newEvents === null ? "—" : count.format(r.newEvents)}</td>
+          <TableScroll label="Recent runs">
+            <table className="data" aria-label="Recent runs">
+              <thead>
+                <tr>
+                  <th scope="col">Started</th>
+                  <th scope="col">Finished</th>
+                  <th scope="col">Trigger</th>
+                  <th scope="col">Sources</th>
+                  <th scope="col">Result</th>
+                  <th scope="col">New events</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {health.runs.map((r) => (
+                  <tr key={r.id}>
+                    <td>{when(r.startedAt)}</td>
+                    <td>{r.finishedAt ? when(r.finishedAt) : <span className="muted">running, or stopped before the end</span>}</td>
+                    <td>{r.trigger}</td>
+                    <td>{r.sources.join(", ") || "—"}</td>
+                    <td>
+                      {r.ok === null ? "—" : r.ok ? "ok" : <span style={{ color: "var(--danger)" }}>failed</span>}
+                      {r.errors.map((e, i) => (
+                        <div key={i} className="muted">
+                          {e}
+                        </div>
+                      ))}
+                    </td>
+                    <td>{r.newEvents === null ? "—" : count.format(r.newEvents)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </>

@@ -4,6 +4,7 @@ import { CsrfInput } from "../components/csrf-input";
 import { getDb } from "../lib/db.server";
 import { requireAdmin } from "../lib/session.server";
 import { assignmentCounts, importTeamCsv, previewTeamCsv, refreshCostsGroupAssignments } from "../models/team-assignments.server";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Teams · Codex Ledger" }];
 
@@ -58,26 +59,28 @@ export default function Teams() {
           record that is not in TEAM_IGNORE_GROUPS. Cost centres come from CSV imports. Each row has a start date, so moving someone to a new team does not move their past spend. Download every period as{" "}
           <a href="/reports/team-assignments.csv">CSV</a>.
         </p>
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Source</th>
-              <th scope="col" className="num">Periods</th>
-              <th scope="col" className="num">People</th>
-              <th scope="col" className="num">Open periods</th>
-            </tr>
-          </thead>
-          <tbody>
-            {counts.map((c) => (
-              <tr key={c.source}>
-                <td>{c.source}</td>
-                <td className="num">{c.periods}</td>
-                <td className="num">{c.people}</td>
-                <td className="num">{c.open}</td>
+        <TableScroll label="Assignment periods by source">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Source</th>
+                <th scope="col" className="num">Periods</th>
+                <th scope="col" className="num">People</th>
+                <th scope="col" className="num">Open periods</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {counts.map((c) => (
+                <tr key={c.source}>
+                  <td>{c.source}</td>
+                  <td className="num">{c.periods}</td>
+                  <td className="num">{c.people}</td>
+                  <td className="num">{c.open}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
         <Form method="post">
           <CsrfInput />
           <input type="hidden" name="intent" value="refresh" />
@@ -130,30 +133,32 @@ export default function Teams() {
             <p>
               {preview.valid} valid, {preview.invalid} with errors.
             </p>
-            <table className="data import-preview">
-              <thead>
-                <tr>
-                  <th scope="col" className="num">Line</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Team</th>
-                  <th scope="col">Cost centre</th>
-                  <th scope="col">From</th>
-                  <th scope="col">Check</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.lines.slice(0, 500).map((l) => (
-                  <tr key={l.line} className={l.errors.length ? "line-error" : undefined}>
-                    <td className="num">{l.line}</td>
-                    <td>{l.email}</td>
-                    <td>{l.team ?? "—"}</td>
-                    <td>{l.costCentre ?? "—"}</td>
-                    <td className="nowrap">{l.validFrom}</td>
-                    <td>{l.errors.length ? l.errors.join("; ") : "ok"}</td>
+            <TableScroll label="Import preview">
+              <table className="data import-preview">
+                <thead>
+                  <tr>
+                    <th scope="col" className="num">Line</th>
+                    <th scope="col">Email</th>
+                    <th scope="col">Team</th>
+                    <th scope="col">Cost centre</th>
+                    <th scope="col">From</th>
+                    <th scope="col">Check</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {preview.lines.slice(0, 500).map((l) => (
+                    <tr key={l.line} className={l.errors.length ? "line-error" : undefined}>
+                      <td className="num">{l.line}</td>
+                      <td>{l.email}</td>
+                      <td>{l.team ?? "—"}</td>
+                      <td>{l.costCentre ?? "—"}</td>
+                      <td className="nowrap">{l.validFrom}</td>
+                      <td>{l.errors.length ? l.errors.join("; ") : "ok"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           </>
         ) : null}
       </section>

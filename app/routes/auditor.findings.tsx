@@ -7,6 +7,7 @@ import { requestMeta, requireAuditor } from "../lib/session.server";
 import { FINDING_TYPES } from "../lib/redaction/types";
 import { getFindingsPage, type FindingsFilters } from "../models/findings.server";
 import { utcDateTime } from "../lib/format";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Findings · Codex Ledger" }];
 
@@ -116,50 +117,54 @@ export default function Findings() {
         <div className="grid-2">
           <section className="card">
             <h2>By type</h2>
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">Type</th>
-                  <th scope="col" className="num">Findings</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.byType.map((t) => (
-                  <tr key={t.type}>
-                    <td style={{ overflowWrap: "anywhere" }}>
-                      <code>{t.type}</code> <span className="muted small">{t.kind === "secret" ? "secret" : "personal data"}</span>
-                    </td>
-                    <td className="num">
-                      <Link to={withFilters(filters, { type: t.type, day: undefined })}>{num(t.count)}</Link>
-                    </td>
+            <TableScroll label="Findings by type">
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th scope="col">Type</th>
+                    <th scope="col" className="num">Findings</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {page.byType.map((t) => (
+                    <tr key={t.type}>
+                      <td style={{ overflowWrap: "anywhere" }}>
+                        <code>{t.type}</code> <span className="muted small">{t.kind === "secret" ? "secret" : "personal data"}</span>
+                      </td>
+                      <td className="num">
+                        <Link to={withFilters(filters, { type: t.type, day: undefined })}>{num(t.count)}</Link>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           </section>
           <section className="card">
             <h2>By person</h2>
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">Person</th>
-                  <th scope="col" className="num">Findings</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.byPerson.slice(0, 25).map((p) => (
-                  <tr key={p.personId ?? "unknown"}>
-                    <td style={{ overflowWrap: "anywhere" }}>
-                      {personLabel(p)}
-                      {p.name && p.email ? <div className="muted small">{p.email}</div> : null}
-                    </td>
-                    <td className="num">
-                      {p.personId ? <Link to={withFilters(filters, { person: p.personId, day: undefined })}>{num(p.count)}</Link> : num(p.count)}
-                    </td>
+            <TableScroll label="Findings by person">
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th scope="col">Person</th>
+                    <th scope="col" className="num">Findings</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {page.byPerson.slice(0, 25).map((p) => (
+                    <tr key={p.personId ?? "unknown"}>
+                      <td style={{ overflowWrap: "anywhere" }}>
+                        {personLabel(p)}
+                        {p.name && p.email ? <div className="muted small">{p.email}</div> : null}
+                      </td>
+                      <td className="num">
+                        {p.personId ? <Link to={withFilters(filters, { person: p.personId, day: undefined })}>{num(p.count)}</Link> : num(p.count)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
             {page.byPerson.length > 25 ? <p className="muted small">The 25 people with the most findings; filter by type or day to see others.</p> : null}
           </section>
         </div>
@@ -184,46 +189,48 @@ export default function Findings() {
           <p className="muted small">
             Newest first, {page.rows.length} shown, each with the stored redacted text around it (never the value: there is none).
           </p>
-          <table className="data findings">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Person</th>
-                <th scope="col">Event</th>
-                <th scope="col">Field</th>
-                <th scope="col">Finding</th>
-              </tr>
-            </thead>
-            {page.rows.map((r) => (
-              <tbody key={r.id}>
+          <TableScroll label="Findings">
+            <table className="data findings">
+              <thead>
                 <tr>
-                  <td style={{ borderBottom: 0 }}>{dateTime.format(new Date(r.occurredAt))}</td>
-                  <td style={{ borderBottom: 0 }}>{r.personName ?? r.personEmail ?? "—"}</td>
-                  <td style={{ borderBottom: 0 }} title={r.eventId}>
-                    {r.eventType}
-                  </td>
-                  <td style={{ borderBottom: 0 }}>{r.field}</td>
-                  <td style={{ borderBottom: 0 }}>
-                    <code>{r.placeholder}</code>
-                  </td>
+                  <th scope="col">Time</th>
+                  <th scope="col">Person</th>
+                  <th scope="col">Event</th>
+                  <th scope="col">Field</th>
+                  <th scope="col">Finding</th>
                 </tr>
-                <tr>
-                  <td colSpan={5} className="small" style={{ paddingTop: 0, overflowWrap: "anywhere" }}>
-                    {r.excerpt ? (
-                      <>
-                        <span className="muted">Redacted text: </span>
-                        {r.excerpt.before}
-                        <mark>{r.excerpt.placeholder}</mark>
-                        {r.excerpt.after}
-                      </>
-                    ) : (
-                      <span className="muted">Redacted text not stored (past TEXT_RETENTION_DAYS, hash-only policy, or a field other than the main text).</span>
-                    )}
-                  </td>
-                </tr>
-              </tbody>
-            ))}
-          </table>
+              </thead>
+              {page.rows.map((r) => (
+                <tbody key={r.id}>
+                  <tr>
+                    <td style={{ borderBottom: 0 }}>{dateTime.format(new Date(r.occurredAt))}</td>
+                    <td style={{ borderBottom: 0 }}>{r.personName ?? r.personEmail ?? "—"}</td>
+                    <td style={{ borderBottom: 0 }} title={r.eventId}>
+                      {r.eventType}
+                    </td>
+                    <td style={{ borderBottom: 0 }}>{r.field}</td>
+                    <td style={{ borderBottom: 0 }}>
+                      <code>{r.placeholder}</code>
+                    </td>
+                  </tr>
+                  <tr>
+                    <td colSpan={5} className="small" style={{ paddingTop: 0, overflowWrap: "anywhere" }}>
+                      {r.excerpt ? (
+                        <>
+                          <span className="muted">Redacted text: </span>
+                          {r.excerpt.before}
+                          <mark>{r.excerpt.placeholder}</mark>
+                          {r.excerpt.after}
+                        </>
+                      ) : (
+                        <span className="muted">Redacted text not stored (past TEXT_RETENTION_DAYS, hash-only policy, or a field other than the main text).</span>
+                      )}
+                    </td>
+                  </tr>
+                </tbody>
+              ))}
+            </table>
+          </TableScroll>
           {page.rows.length === 0 ? <p className="muted">No findings on that day within the range.</p> : null}
           {page.nextCursor ? (
             <p>

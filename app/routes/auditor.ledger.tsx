@@ -5,6 +5,7 @@ import { getDb } from "../lib/db.server";
 import { requireRole } from "../lib/session.server";
 import { getLedgerState, LEDGER_ROLES } from "../models/ledger.server";
 import { utcDateTime } from "../lib/format";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Integrity ledger · Codex Ledger" }];
 
@@ -65,30 +66,32 @@ export default function Ledger() {
             Nothing is chained yet: the append job runs after each sync.
           </p>
         ) : (
-          <table className="data" aria-label="Chains">
-            <thead>
-              <tr>
-                <th scope="col">Workspace</th>
-                <th scope="col" className="num">Links</th>
-                <th scope="col">Head</th>
-                <th scope="col">Last appended</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.chains.map((c) => (
-                <tr key={c.workspace}>
-                  <td>{chainName(c.workspace)}</td>
-                  <td className="num">{count.format(c.seq)}</td>
-                  <td>
-                    <code className="sha" title={c.linkHash}>
-                      {c.linkHash}
-                    </code>
-                  </td>
-                  <td className="nowrap">{when(c.updatedAt)}</td>
+          <TableScroll label="Chains">
+            <table className="data" aria-label="Chains">
+              <thead>
+                <tr>
+                  <th scope="col">Workspace</th>
+                  <th scope="col" className="num">Links</th>
+                  <th scope="col">Head</th>
+                  <th scope="col">Last appended</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {state.chains.map((c) => (
+                  <tr key={c.workspace}>
+                    <td>{chainName(c.workspace)}</td>
+                    <td className="num">{count.format(c.seq)}</td>
+                    <td>
+                      <code className="sha" title={c.linkHash}>
+                        {c.linkHash}
+                      </code>
+                    </td>
+                    <td className="nowrap">{when(c.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
 
@@ -97,36 +100,38 @@ export default function Ledger() {
         {state.digests.length === 0 ? (
           <p className="muted">No day has been signed yet: a day is signed once it has ended (UTC).</p>
         ) : (
-          <table className="data" aria-label="Digests">
-            <thead>
-              <tr>
-                <th scope="col">Day</th>
-                <th scope="col">Workspace</th>
-                <th scope="col" className="num">Events</th>
-                <th scope="col">First and last event</th>
-                <th scope="col">Chain head</th>
-                <th scope="col">Key</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.digests.map((d) => (
-                <tr key={`${d.workspace}/${d.day}`}>
-                  <td className="nowrap">{d.day}</td>
-                  <td>{chainName(d.workspace)}</td>
-                  <td className="num">{count.format(d.eventCount)}</td>
-                  <td className="muted">{d.firstEventId ? `${d.firstEventId} … ${d.lastEventId}` : "—"}</td>
-                  <td>
-                    <code className="sha" title={d.chainHead}>
-                      {short(d.chainHead)}
-                    </code>
-                  </td>
-                  <td>
-                    <code>{d.publicKeyId}</code>
-                  </td>
+          <TableScroll label="Digests">
+            <table className="data" aria-label="Digests">
+              <thead>
+                <tr>
+                  <th scope="col">Day</th>
+                  <th scope="col">Workspace</th>
+                  <th scope="col" className="num">Events</th>
+                  <th scope="col">First and last event</th>
+                  <th scope="col">Chain head</th>
+                  <th scope="col">Key</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {state.digests.map((d) => (
+                  <tr key={`${d.workspace}/${d.day}`}>
+                    <td className="nowrap">{d.day}</td>
+                    <td>{chainName(d.workspace)}</td>
+                    <td className="num">{count.format(d.eventCount)}</td>
+                    <td className="muted">{d.firstEventId ? `${d.firstEventId} … ${d.lastEventId}` : "—"}</td>
+                    <td>
+                      <code className="sha" title={d.chainHead}>
+                        {short(d.chainHead)}
+                      </code>
+                    </td>
+                    <td>
+                      <code>{d.publicKeyId}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
 

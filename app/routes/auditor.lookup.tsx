@@ -7,6 +7,7 @@ import { getDb } from "../lib/db.server";
 import { requestMeta, requireAuditor } from "../lib/session.server";
 import { lookupValue, LOOKUP_MAX_LENGTH, type ValueLookupResult } from "../models/findings.server";
 import { utcDateTime } from "../lib/format";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Has this value been seen? · Codex Ledger" }];
 
@@ -92,30 +93,32 @@ export default function Lookup() {
             {result.findingCount > 0 ? (
               <>
                 {result.findingCount > result.findings.length ? <p className="muted small">The newest {result.findings.length} are listed.</p> : null}
-                <table className="data">
-                  <thead>
-                    <tr>
-                      <th scope="col">Time (UTC)</th>
-                      <th scope="col">Person</th>
-                      <th scope="col">Event</th>
-                      <th scope="col">Field</th>
-                      <th scope="col">Finding</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {result.findings.map((f, i) => (
-                      <tr key={`${f.eventId}-${f.field}-${i}`}>
-                        <td>{dateTime.format(new Date(f.occurredAt))}</td>
-                        <td>{f.personName ?? f.personEmail ?? "—"}</td>
-                        <td>{f.eventType}</td>
-                        <td>{f.field}</td>
-                        <td>
-                          <code>{f.placeholder}</code>
-                        </td>
+                <TableScroll label="Where the value was seen">
+                  <table className="data">
+                    <thead>
+                      <tr>
+                        <th scope="col">Time (UTC)</th>
+                        <th scope="col">Person</th>
+                        <th scope="col">Event</th>
+                        <th scope="col">Field</th>
+                        <th scope="col">Finding</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {result.findings.map((f, i) => (
+                        <tr key={`${f.eventId}-${f.field}-${i}`}>
+                          <td>{dateTime.format(new Date(f.occurredAt))}</td>
+                          <td>{f.personName ?? f.personEmail ?? "—"}</td>
+                          <td>{f.eventType}</td>
+                          <td>{f.field}</td>
+                          <td>
+                            <code>{f.placeholder}</code>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableScroll>
               </>
             ) : (
               <p className="muted">No finding carries this value&apos;s fingerprint.</p>
@@ -126,26 +129,28 @@ export default function Lookup() {
               As a whole text: {result.textCount === 0 ? "never sent" : `sent ${result.textCount} time${result.textCount === 1 ? "" : "s"}`}
             </h2>
             {result.textCount > 0 ? (
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th scope="col">Time (UTC)</th>
-                    <th scope="col">Person</th>
-                    <th scope="col">Event</th>
-                    <th scope="col">Text</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.texts.map((t) => (
-                    <tr key={t.eventId}>
-                      <td>{dateTime.format(new Date(t.occurredAt))}</td>
-                      <td>{t.personName ?? t.personEmail ?? "—"}</td>
-                      <td>{t.eventType}</td>
-                      <td>{t.textKind ?? "—"}</td>
+              <TableScroll label="Where the whole text was sent">
+                <table className="data">
+                  <thead>
+                    <tr>
+                      <th scope="col">Time (UTC)</th>
+                      <th scope="col">Person</th>
+                      <th scope="col">Event</th>
+                      <th scope="col">Text</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {result.texts.map((t) => (
+                      <tr key={t.eventId}>
+                        <td>{dateTime.format(new Date(t.occurredAt))}</td>
+                        <td>{t.personName ?? t.personEmail ?? "—"}</td>
+                        <td>{t.eventType}</td>
+                        <td>{t.textKind ?? "—"}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
             ) : (
               <p className="muted">No stored prompt, response or tool call had exactly this text (whole-text fingerprint, exact match).</p>
             )}

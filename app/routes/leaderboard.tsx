@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "../lib/db.server";
 import { requireSignedIn } from "../lib/session.server";
 import { getLeaderboard } from "../models/my-activity.server";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Leaderboard · Codex Ledger" }];
 
@@ -22,26 +23,28 @@ export default function Leaderboard() {
       {rows.length === 0 ? (
         <p className="notice">Nobody has joined the leaderboard yet.</p>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Person</th>
-              <th scope="col" className="num">Tokens</th>
-              <th scope="col" className="num">Active days</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row, i) => (
-              <tr key={`${row.name}-${i}`}>
-                <td>{i + 1}</td>
-                <td>{row.name}</td>
-                <td className="num">{row.tokens.toLocaleString("en-US")}</td>
-                <td className="num">{row.activeDays}</td>
+        <TableScroll label="Leaderboard">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Person</th>
+                <th scope="col" className="num">Tokens</th>
+                <th scope="col" className="num">Active days</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((row, i) => (
+                <tr key={`${row.name}-${i}`}>
+                  <td>{i + 1}</td>
+                  <td>{row.name}</td>
+                  <td className="num">{row.tokens.toLocaleString("en-US")}</td>
+                  <td className="num">{row.activeDays}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>
   );

@@ -8,6 +8,7 @@ import { contributionHeatmap, horizontalBars } from "../lib/charts.server";
 import { getDb } from "../lib/db.server";
 import { requireSession } from "../lib/session.server";
 import { SHARE_FIELD_LABELS, SHARE_FIELDS } from "../lib/share-fields";
+import { TableScroll } from "../components/table-scroll";
 import {
   getMyActivity,
   setMyLeaderboardOptIn,
@@ -170,16 +171,18 @@ function FeatureList({ title, items }: { title: string; items: Array<{ label: st
       {items.length === 0 ? (
         <p className="muted">None yet.</p>
       ) : (
-        <table className="data">
-          <tbody>
-            {items.map((item) => (
-              <tr key={item.label}>
-                <td>{item.label}</td>
-                <td className="num">{item.value.toLocaleString("en-US")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll label={title}>
+          <table className="data">
+            <tbody>
+              {items.map((item) => (
+                <tr key={item.label}>
+                  <td>{item.label}</td>
+                  <td className="num">{item.value.toLocaleString("en-US")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </div>
   );

@@ -5,6 +5,7 @@ import { getDb } from "../lib/db.server";
 import { parseMonthParam } from "../lib/reports/params";
 import { requireFinance } from "../lib/session.server";
 import { budgetInput, deleteBudget, getBudgetsReport, setBudget } from "../models/budgets.server";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Budgets · Codex Ledger" }];
 
@@ -64,60 +65,62 @@ export default function Budgets() {
         {budgets.length === 0 ? (
           <p className="muted">No budgets for this month yet.</p>
         ) : (
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Budget</th>
-                <th scope="col" className="num">Amount</th>
-                <th scope="col" className="num">Spent</th>
-                <th scope="col">Used</th>
-                <th scope="col" className="num">Forecast</th>
-                <th scope="col">Alerts</th>
-                <th scope="col">
-                  <span className="visually-hidden">Action</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {budgets.map((b) => (
-                <tr key={b.id} data-budget={b.label}>
-                  <td>{b.label}</td>
-                  <td className="num">{amount(b.unit, b.amount)}</td>
-                  <td className="num">{amount(b.unit, b.spent)}</td>
-                  <td>
-                    <meter min={0} max={100} low={75} high={90} optimum={0} value={Math.min(100, b.percent ?? 0)} /> {pct(b.percent)}
-                  </td>
-                  <td className="num">
-                    {amount(b.unit, b.forecast)} <span className="muted small">({pct(b.forecastPercent)})</span>
-                  </td>
-                  <td>
-                    {b.alerts.length === 0 ? (
-                      <span className="muted">none</span>
-                    ) : (
-                      <ul className="badges">
-                        {b.alerts.map((a) => (
-                          <li key={a.threshold} className={`badge ${a.threshold >= 100 ? "budget-over" : a.threshold >= 90 ? "budget-high" : ""}`} title={`fired ${a.firedAt}${a.deliveryError ? `; webhook: ${a.deliveryError}` : a.deliveredAt ? "; sent to the webhook" : ""}`}>
-                            {a.threshold} %
-                          </li>
-                        ))}
-                      </ul>
-                    )}
-                    {b.reached.length > b.alerts.length ? <span className="muted small"> (next check sends {b.reached.filter((t) => !b.alerts.some((a) => a.threshold === t)).join(", ")} %)</span> : null}
-                  </td>
-                  <td>
-                    <Form method="post">
-                      <CsrfInput />
-                      <input type="hidden" name="intent" value="delete" />
-                      <input type="hidden" name="id" value={b.id} />
-                      <button type="submit" className="link-button">
-                        Remove
-                      </button>
-                    </Form>
-                  </td>
+          <TableScroll label="Budgets">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">Budget</th>
+                  <th scope="col" className="num">Amount</th>
+                  <th scope="col" className="num">Spent</th>
+                  <th scope="col">Used</th>
+                  <th scope="col" className="num">Forecast</th>
+                  <th scope="col">Alerts</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Action</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {budgets.map((b) => (
+                  <tr key={b.id} data-budget={b.label}>
+                    <td>{b.label}</td>
+                    <td className="num">{amount(b.unit, b.amount)}</td>
+                    <td className="num">{amount(b.unit, b.spent)}</td>
+                    <td>
+                      <meter min={0} max={100} low={75} high={90} optimum={0} value={Math.min(100, b.percent ?? 0)} /> {pct(b.percent)}
+                    </td>
+                    <td className="num">
+                      {amount(b.unit, b.forecast)} <span className="muted small">({pct(b.forecastPercent)})</span>
+                    </td>
+                    <td>
+                      {b.alerts.length === 0 ? (
+                        <span className="muted">none</span>
+                      ) : (
+                        <ul className="badges">
+                          {b.alerts.map((a) => (
+                            <li key={a.threshold} className={`badge ${a.threshold >= 100 ? "budget-over" : a.threshold >= 90 ? "budget-high" : ""}`} title={`fired ${a.firedAt}${a.deliveryError ? `; webhook: ${a.deliveryError}` : a.deliveredAt ? "; sent to the webhook" : ""}`}>
+                              {a.threshold} %
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                      {b.reached.length > b.alerts.length ? <span className="muted small"> (next check sends {b.reached.filter((t) => !b.alerts.some((a) => a.threshold === t)).join(", ")} %)</span> : null}
+                    </td>
+                    <td>
+                      <Form method="post">
+                        <CsrfInput />
+                        <input type="hidden" name="intent" value="delete" />
+                        <input type="hidden" name="id" value={b.id} />
+                        <button type="submit" className="link-button">
+                          Remove
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
       <section className="card">

@@ -6,6 +6,7 @@ import { parseDateRange } from "../lib/date-range";
 import { getDb } from "../lib/db.server";
 import { requireViewerRole } from "../lib/session.server";
 import { getCodeReviewReport } from "../models/code-review.server";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Code review · Codex Ledger" }];
 
@@ -79,40 +80,42 @@ export default function CodeReview() {
       </section>
       <section className="card">
         <h2>Per week</h2>
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Week of</th>
-              <th scope="col" className="num">PRs</th>
-              <th scope="col" className="num">Comments</th>
-              <th scope="col" className="num">P0</th>
-              <th scope="col" className="num">P1</th>
-              <th scope="col" className="num">P2</th>
-              <th scope="col" className="num">Replies</th>
-              <th scope="col" className="num">Up</th>
-              <th scope="col" className="num">Down</th>
-              <th scope="col" className="num">Other</th>
-              <th scope="col" className="num">Engagement</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.weekly.map((w) => (
-              <tr key={w.day}>
-                <td className="nowrap">{w.day}</td>
-                <td className="num">{n(w.pullRequests)}</td>
-                <td className="num">{n(w.comments)}</td>
-                <td className="num">{n(w.p0)}</td>
-                <td className="num">{n(w.p1)}</td>
-                <td className="num">{n(w.p2)}</td>
-                <td className="num">{n(w.replies)}</td>
-                <td className="num">{n(w.upvotes)}</td>
-                <td className="num">{n(w.downvotes)}</td>
-                <td className="num">{n(w.otherReactions)}</td>
-                <td className="num">{pct(w.engagementRate)}</td>
+        <TableScroll label="Code review per week">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Week of</th>
+                <th scope="col" className="num">PRs</th>
+                <th scope="col" className="num">Comments</th>
+                <th scope="col" className="num">P0</th>
+                <th scope="col" className="num">P1</th>
+                <th scope="col" className="num">P2</th>
+                <th scope="col" className="num">Replies</th>
+                <th scope="col" className="num">Up</th>
+                <th scope="col" className="num">Down</th>
+                <th scope="col" className="num">Other</th>
+                <th scope="col" className="num">Engagement</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {report.weekly.map((w) => (
+                <tr key={w.day}>
+                  <td className="nowrap">{w.day}</td>
+                  <td className="num">{n(w.pullRequests)}</td>
+                  <td className="num">{n(w.comments)}</td>
+                  <td className="num">{n(w.p0)}</td>
+                  <td className="num">{n(w.p1)}</td>
+                  <td className="num">{n(w.p2)}</td>
+                  <td className="num">{n(w.replies)}</td>
+                  <td className="num">{n(w.upvotes)}</td>
+                  <td className="num">{n(w.downvotes)}</td>
+                  <td className="num">{n(w.otherReactions)}</td>
+                  <td className="num">{pct(w.engagementRate)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       </section>
     </>
   );

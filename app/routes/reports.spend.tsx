@@ -6,6 +6,7 @@ import { getDb } from "../lib/db.server";
 import { parseMonthParam } from "../lib/reports/params";
 import { getSpendPage } from "../lib/reports/spend-page.server";
 import { requireFinance } from "../lib/session.server";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Spend · Codex Ledger" }];
 
@@ -99,7 +100,7 @@ export default function SpendReport() {
               <a href={csv(key)}>CSV</a> <a href={`${csv(key)}&bom=1`}>CSV for Excel</a>
             </p>
           </div>
-          <div className="table-scroll">
+          <TableScroll label={title}>
             <table className="data spend-table">
               <thead>
                 <tr>
@@ -128,36 +129,38 @@ export default function SpendReport() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           {key === "person" && spend.dimensions.person.length > 50 ? <p className="muted small">The 50 largest of {spend.dimensions.person.length}; the CSV has everyone.</p> : null}
         </section>
       ))}
       <div className="grid-2">
         <section className="card">
           <h2>Top movers</h2>
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Team or person</th>
-                <th scope="col" className="num">Credits</th>
-                <th scope="col" className="num">Change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...spend.movers.team, ...spend.movers.person].map((m) => (
-                <tr key={`${m.dimension}:${m.key}`}>
-                  <td>
-                    <span className="badge">{m.dimension}</span> {m.key}
-                  </td>
-                  <td className="num">{m.credits}</td>
-                  <td className="num">
-                    {m.deltaValue > 0 ? "+" : ""}
-                    {m.delta} ({pct(m.change)})
-                  </td>
+          <TableScroll label="Top movers">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">Team or person</th>
+                  <th scope="col" className="num">Credits</th>
+                  <th scope="col" className="num">Change</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {[...spend.movers.team, ...spend.movers.person].map((m) => (
+                  <tr key={`${m.dimension}:${m.key}`}>
+                    <td>
+                      <span className="badge">{m.dimension}</span> {m.key}
+                    </td>
+                    <td className="num">{m.credits}</td>
+                    <td className="num">
+                      {m.deltaValue > 0 ? "+" : ""}
+                      {m.delta} ({pct(m.change)})
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <p className="export-links small">
             <a href={csv("movers")}>CSV</a> <a href={csv("daily")}>Daily CSV</a> <a href={csv("lines")}>All lines CSV</a>
           </p>
@@ -165,24 +168,26 @@ export default function SpendReport() {
         <section className="card">
           <h2>Cache savings</h2>
           <p className="muted small">What the cached input tokens would have cost as uncached input, minus what they cost, at API list prices.</p>
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col" className="num">Cached input tokens</th>
-                <th scope="col" className="num">Saved</th>
-              </tr>
-            </thead>
-            <tbody>
-              {spend.cacheSavingsByModel.map((m) => (
-                <tr key={m.model}>
-                  <td>{m.model}</td>
-                  <td className="num">{n(m.cachedInputTokens)}</td>
-                  <td className="num">${m.cacheSavingsUsd}</td>
+          <TableScroll label="Cache savings">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">Model</th>
+                  <th scope="col" className="num">Cached input tokens</th>
+                  <th scope="col" className="num">Saved</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {spend.cacheSavingsByModel.map((m) => (
+                  <tr key={m.model}>
+                    <td>{m.model}</td>
+                    <td className="num">{n(m.cachedInputTokens)}</td>
+                    <td className="num">${m.cacheSavingsUsd}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </section>
       </div>
       <section className="card">
@@ -198,28 +203,30 @@ export default function SpendReport() {
           until both feeds have published them.
         </p>
         {reconciliation.differences.length > 0 ? (
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Day</th>
-                <th scope="col">Person</th>
-                <th scope="col" className="num">COSTS</th>
-                <th scope="col" className="num">Analytics</th>
-                <th scope="col" className="num">Difference</th>
-              </tr>
-            </thead>
-            <tbody>
-              {reconciliation.differences.map((d) => (
-                <tr key={`${d.day}:${d.openaiUserId}`}>
-                  <td className="nowrap">{d.day}</td>
-                  <td>{d.email ?? d.openaiUserId}</td>
-                  <td className="num">{d.costsCredits}</td>
-                  <td className="num">{d.analyticsCredits}</td>
-                  <td className="num">{d.difference}</td>
+          <TableScroll label="Reconciliation differences">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">Day</th>
+                  <th scope="col">Person</th>
+                  <th scope="col" className="num">COSTS</th>
+                  <th scope="col" className="num">Analytics</th>
+                  <th scope="col" className="num">Difference</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {reconciliation.differences.map((d) => (
+                  <tr key={`${d.day}:${d.openaiUserId}`}>
+                    <td className="nowrap">{d.day}</td>
+                    <td>{d.email ?? d.openaiUserId}</td>
+                    <td className="num">{d.costsCredits}</td>
+                    <td className="num">{d.analyticsCredits}</td>
+                    <td className="num">{d.difference}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         ) : null}
       </section>
       <section className="card">
@@ -228,32 +235,34 @@ export default function SpendReport() {
         {kept.length === 0 ? (
           <p className="muted">None yet.</p>
         ) : (
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Month</th>
-                <th scope="col">Generated</th>
-                <th scope="col">By</th>
-                <th scope="col">sha256</th>
-                <th scope="col" className="num">Size</th>
-              </tr>
-            </thead>
-            <tbody>
-              {kept.map((k) => (
-                <tr key={k.id}>
-                  <td>
-                    <a href={`/reports/files/${k.id}`}>{k.month}</a> {k.named ? <span className="badge">named</span> : null}
-                  </td>
-                  <td className="nowrap">{k.generatedAt.slice(0, 16).replace("T", " ")}</td>
-                  <td>{k.generatedBy}</td>
-                  <td>
-                    <code className="sha">{k.sha256}</code>
-                  </td>
-                  <td className="num">{Math.round(k.bytes / 1024)} KiB</td>
+          <TableScroll label="Kept monthly reports">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">Month</th>
+                  <th scope="col">Generated</th>
+                  <th scope="col">By</th>
+                  <th scope="col">sha256</th>
+                  <th scope="col" className="num">Size</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {kept.map((k) => (
+                  <tr key={k.id}>
+                    <td>
+                      <a href={`/reports/files/${k.id}`}>{k.month}</a> {k.named ? <span className="badge">named</span> : null}
+                    </td>
+                    <td className="nowrap">{k.generatedAt.slice(0, 16).replace("T", " ")}</td>
+                    <td>{k.generatedBy}</td>
+                    <td>
+                      <code className="sha">{k.sha256}</code>
+                    </td>
+                    <td className="num">{Math.round(k.bytes / 1024)} KiB</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </>

@@ -1,4 +1,5 @@
-import { expect, type Page } from "@playwright/test";
+import path from "node:path";
+import { expect, type Browser, type BrowserContextOptions, type Page } from "@playwright/test";
 
 export const DEMO_ROLES = {
   admin: ["admin", "auditor", "finance", "viewer"],
@@ -17,7 +18,8 @@ export async function signIn(page: Page, user: DemoUser, path = "/") {
   await page.goto(path);
   await expect(page).toHaveURL(/\/auth\/signin/);
   await page.getByRole("button", { name: /sign in with the demo identity provider/i }).click();
-  await expect(page.getByRole("heading", { name: "Demo identity provider" })).toBeVisible();
+  // The demo's first sync shares the server's event loop: the redirect can take a while under load.
+  await expect(page.getByRole("heading", { name: "Demo identity provider" })).toBeVisible({ timeout: 30_000 });
   await page.getByLabel("Username").fill(user);
   await page.getByLabel("Password").fill("anything");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -25,4 +27,27 @@ export async function signIn(page: Page, user: DemoUser, path = "/") {
 
 export async function csrfToken(page: Page) {
   return page.locator('input[name="csrf"]').first().inputValue();
+}
+
+/**
+ * Where sign-in.setup.ts keeps each demo account's signed-in cookies for this run (one folder
+ * per server port, so parallel runs on other ports do not share sessions).
+ */
+export function storageStatePath(user: DemoUser) {
+  return path.resolve(import.meta.dirname, `../../tmp/e2e-auth-${process.env.E2E_PORT ?? 3100}/${user}.json`);
+}
+
+/** A browser context already signed in as `user` (the session made once by sign-in.setup.ts). */
+export async function contextAs(browser: Browser, user: DemoUser, options: BrowserContextOptions = {}) {
+  const context = await browser.newContext({ ...options, storageState: storageStatePath(user) });
+  return { context, page: await context.newPage() };
+}
+
+/** The id of a synced person with Codex activity (the most threads), read through the People CSV as an auditor. */
+export async function busiestPersonId(page: Page): Promise<string> {
+  const csv = await page.request.get("/people.csv?sort=threads");
+  expect(csv.status()).toBe(200);
+  const id = (await csv.text()).split("\n")[1]?.split(",")[0] ?? "";
+  expect(id, "the demo sync stored people").toMatch(/^[0-9a-f-]{36}$/);
+  return id;
 }
