@@ -638,13 +638,35 @@ export function normalizePem(value: string): string {
   const footer = value.indexOf("END ", afterHeader);
   let bodyEnd = footer === -1 ? value.length : footer;
   while (bodyEnd > afterHeader && (value.charCodeAt(bodyEnd - 1) === 45 || value.charCodeAt(bodyEnd - 1) === 32)) bodyEnd--;
+  const prefix = footer === -1 ? "" : linePrefixBefore(value, bodyEnd);
   let body = "";
-  const raw = value.slice(afterHeader, bodyEnd).replace(/\\+[nrt]/g, " ");
-  for (const line of raw.split(/\s+/)) {
-    if (/^(?:Proc-Type|DEK-Info|Comment|Version):/.test(line)) continue;
-    body += line.replace(/[^A-Za-z0-9+/=]/g, "");
+  for (const line of value.slice(afterHeader, bodyEnd).split(/(?:\\+[nrt]|[\r\n])+/)) {
+    const unquoted = prefix && line.startsWith(prefix) ? line.slice(prefix.length) : line;
+    for (const word of unquoted.split(/\s+/)) {
+      if (/^(?:Proc-Type|DEK-Info|Comment|Version):/.test(word)) continue;
+      body += word.replace(/[^A-Za-z0-9+/=]/g, "");
+    }
   }
   return `${label}|${body}`;
+}
+
+/**
+ * What stands before the footer's dashes on its line, when it is not just indentation: a diff's
+ * `+`, a mail quote's `> `, a comment's `# `. Every line of such a block carries it, and it is not
+ * key material (a diff's `+` is even a base64 character), so the fingerprint must not count it.
+ */
+function linePrefixBefore(value: string, footerEnd: number): string {
+  let dashes = footerEnd;
+  while (dashes > 0 && value.charCodeAt(dashes - 1) === 45) dashes--;
+  let start = dashes;
+  while (start > 0 && dashes - start <= 8) {
+    const c = value.charCodeAt(start - 1);
+    if (c === 10 || c === 13) break;
+    if ((value[start - 1] === "n" || value[start - 1] === "r") && value[start - 2] === "\\") break;
+    start--;
+  }
+  const prefix = value.slice(start, dashes);
+  return prefix.length <= 8 && prefix.trim() !== "" ? prefix : "";
 }
 
 // ---------------------------------------------------------------------------------------------
