@@ -6,8 +6,7 @@ import { selectRows, type DatabaseHandle } from "../db/client.server";
 import { scopeKey, WORKSPACE_EVENT_TYPES, type ComplianceScope } from "../app/lib/openai/compliance-client.server";
 import type { OpenAIConnection } from "../app/lib/openai/connection";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../app/lib/openai/http.server";
-import { SessionSecrets } from "../app/lib/openai/session-secrets";
-import { createRedactor } from "../app/lib/redaction";
+import { workerPreparer } from "../app/lib/ingest/prepare-pool";
 import { startSimulator, type SimulatorHandle } from "../scripts/simulator";
 import { createTestDatabase } from "../tests/setup/test-database";
 import { syncComplianceStream, type SourceSummary } from "./compliance_logs__sync";
@@ -16,7 +15,7 @@ const NOW = new Date("2026-11-20T12:30:00Z");
 const HOUR = 3_600_000;
 const SIM = { seed: 11, users: 8, days: 2, now: NOW, hangMs: 800, slowMaxMs: 210 } as const;
 const FAST: RetryPolicy = { ...DEFAULT_RETRY_POLICY, timeoutMs: 400, maxAttempts: 6, sleep: async () => {} };
-const redactor = createRedactor({ key: randomBytes(32) });
+const redactionKey = randomBytes(32);
 
 let handle: DatabaseHandle;
 beforeAll(async () => {
@@ -33,23 +32,15 @@ function connectionOf(sim: SimulatorHandle): OpenAIConnection {
 async function syncAll(sim: SimulatorHandle, options: { connection?: OpenAIConnection; textPolicy?: "redacted" | "hash-only" } = {}) {
   const connection = options.connection ?? connectionOf(sim);
   const results: SourceSummary[] = [];
-  const sessionSecrets = new SessionSecrets();
-  for (const eventType of [...WORKSPACE_EVENT_TYPES, "COSTS"]) {
-    const scope: ComplianceScope = eventType === "COSTS" ? { kind: "organization", id: sim.orgId } : { kind: "workspace", id: sim.workspaceId };
-    results.push(
-      await syncComplianceStream({
-        db: handle.db,
-        connection,
-        scope,
-        eventType,
-        redactor,
-        textPolicy: options.textPolicy ?? "redacted",
-        backfillDays: 30,
-        now: NOW,
-        policy: FAST,
-        sessionSecrets,
-      }),
-    );
+  // The worker thread, as `npm run sync` prepares files; the in-process path is what the ledger tests use.
+  const preparer = workerPreparer({ redaction: { key: redactionKey }, textPolicy: options.textPolicy ?? "redacted" });
+  try {
+    for (const eventType of [...WORKSPACE_EVENT_TYPES, "COSTS"]) {
+      const scope: ComplianceScope = eventType === "COSTS" ? { kind: "organization", id: sim.orgId } : { kind: "workspace", id: sim.workspaceId };
+      results.push(await syncComplianceStream({ db: handle.db, connection, scope, eventType, preparer, backfillDays: 30, now: NOW, policy: FAST }));
+    }
+  } finally {
+    await preparer.close();
   }
   return results;
 }

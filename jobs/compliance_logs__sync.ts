@@ -9,19 +9,17 @@ import {
   type ComplianceScope,
   type LogFile,
 } from "../app/lib/openai/compliance-client.server";
-import { normalizeLine, type NormalizedCost, type NormalizedEvent } from "../app/lib/openai/compliance-events";
+import { inProcessPreparer, type FilePreparer } from "../app/lib/ingest/prepare-pool";
 import type { SessionSecrets } from "../app/lib/openai/session-secrets";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../app/lib/openai/http.server";
 import type { Redactor } from "../app/lib/redaction";
 import {
   advanceCursor,
-  prepareEvent,
   quarantineFile,
   storeComplianceFiles,
   type CursorAdvance,
   type FileLedgerEntry,
   type FileToStore,
-  type PreparedEvent,
   type TextPolicy,
 } from "../app/models/events.server";
 import {
@@ -52,19 +50,29 @@ export type ComplianceSyncOptions = {
   connection: OpenAIConnection;
   scope: ComplianceScope;
   eventType: string;
-  redactor: Redactor;
-  textPolicy: TextPolicy;
   backfillDays: number;
   now?: Date;
   policy?: RetryPolicy;
   pageLimit?: number;
   onProgress?: (progress: SyncProgress) => void;
   logger?: SyncLogger;
-  /** Shared across the streams and files of one run; see SessionSecrets. */
-  sessionSecrets?: SessionSecrets;
-};
+} & (
+  | {
+      /** Prepares (parses, redacts) the downloaded files, e.g. in a worker thread; shared by the streams of one run. */
+      preparer: FilePreparer;
+    }
+  | {
+      redactor: Redactor;
+      textPolicy: TextPolicy;
+      /** Shared across the streams and files of one run; see SessionSecrets. */
+      sessionSecrets?: SessionSecrets;
+    }
+);
 
-export async function syncComplianceStream(options: ComplianceSyncOptions): Promise<SourceSummary> {
+type StreamContext = ComplianceSyncOptions & { preparer: FilePreparer };
+
+export async function syncComplianceStream(syncOptions: ComplianceSyncOptions): Promise<SourceSummary> {
+  const options: StreamContext = "preparer" in syncOptions ? syncOptions : { ...syncOptions, preparer: inProcessPreparer(syncOptions) };
   const { db, scope, eventType, now = new Date() } = options;
   const key: CursorKey = { source: "compliance", scope: scopeKey(scope), stream: eventType };
   const summary: SourceSummary = { source: "compliance", eventType, files: 0, events: 0, newEvents: 0, errors: [] };
@@ -118,12 +126,12 @@ async function startingPoint(db: Database, key: CursorKey, now: Date, backfillDa
   return cursor.position;
 }
 
-async function retryQuarantined(options: ComplianceSyncOptions, key: CursorKey, summary: SourceSummary, progress: SyncProgress) {
+async function retryQuarantined(options: StreamContext, key: CursorKey, summary: SourceSummary, progress: SyncProgress) {
   const quarantined = await listQuarantinedFiles({ db: options.db, scope: key.scope, eventType: key.stream });
   for (const row of quarantined) {
     const file: LogFile = { id: row.id, event_type: row.eventType, end_time: row.endTime, file_name: row.fileName, file_size: row.fileSize, file_sha256: row.fileSha256 };
     try {
-      const prepared = await prepareFile(options, key, file);
+      const prepared = await (await startFile(options, key, file)).result;
       if (prepared.kind === "integrity") await quarantine(options, prepared, null, summary);
       else await storeBatch(options, [prepared], null, summary, progress);
     } catch (error) {
@@ -147,7 +155,7 @@ export const INGEST_TUNING = {
   batchFiles: 50,
 };
 
-type PreparedFile = { kind: "ready"; file: FileToStore; bytes: number; cursor: CursorAdvance };
+type PreparedFile = { kind: "ready"; file: FileToStore; bytes: number; events: number; cursor: CursorAdvance };
 type QuarantinedFile = { kind: "integrity"; ledger: FileLedgerEntry; error: string; cursor: CursorAdvance };
 
 /**
@@ -158,16 +166,19 @@ type QuarantinedFile = { kind: "integrity"; ledger: FileLedgerEntry; error: stri
  * check ends the batch before it and is quarantined on its own; any other failure stores the
  * files before it and then stops the stream, as storing them one by one would.
  */
-async function ingestFiles(options: ComplianceSyncOptions, key: CursorKey, files: LogFile[], summary: SourceSummary, progress: SyncProgress) {
+async function ingestFiles(options: StreamContext, key: CursorKey, files: LogFile[], summary: SourceSummary, progress: SyncProgress) {
   const pending: Array<{ size: number; result: Promise<PreparedFile | QuarantinedFile> }> = [];
-  let chain: Promise<unknown> = Promise.resolve();
+  // Downloads run one after another in listing order, each handing its file to the preparer as
+  // it arrives, so the preparer sees the files in order while the next download is under way.
+  let downloads: Promise<unknown> = Promise.resolve();
   let next = 0;
   const fill = () => {
     let bytes = pending.reduce((n, p) => n + p.size, 0);
     while (next < files.length && pending.length < INGEST_TUNING.lookaheadFiles && (pending.length === 0 || bytes < INGEST_TUNING.lookaheadBytes)) {
       const file = files[next++]!;
-      const result = chain.then(() => prepareFile(options, key, file));
-      chain = result.catch(() => undefined);
+      const started = downloads.then(() => startFile(options, key, file));
+      downloads = started.catch(() => undefined);
+      const result = started.then((s) => s.result);
       // Handled when its turn comes; until then it must not count as an unhandled rejection.
       result.catch(() => undefined);
       pending.push({ size: file.file_size ?? 0, result });
@@ -201,12 +212,12 @@ async function ingestFiles(options: ComplianceSyncOptions, key: CursorKey, files
       continue;
     }
     batch.push(prepared);
-    batchEvents += prepared.file.events.length + prepared.file.costs.length;
+    batchEvents += prepared.events;
     if (batchEvents >= INGEST_TUNING.batchEvents || batch.length >= INGEST_TUNING.batchFiles || pending.length === 0) await flush();
   }
 }
 
-async function storeBatch(options: ComplianceSyncOptions, prepared: PreparedFile[], cursor: CursorAdvance | null, summary: SourceSummary, progress: SyncProgress) {
+async function storeBatch(options: StreamContext, prepared: PreparedFile[], cursor: CursorAdvance | null, summary: SourceSummary, progress: SyncProgress) {
   const results = await storeComplianceFiles({ db: options.db, files: prepared.map((p) => p.file), cursor });
   prepared.forEach((p, index) => {
     const stored = results[index]!;
@@ -220,13 +231,17 @@ async function storeBatch(options: ComplianceSyncOptions, prepared: PreparedFile
   options.onProgress?.({ ...progress });
 }
 
-async function quarantine(options: ComplianceSyncOptions, file: QuarantinedFile, cursor: CursorAdvance | null, summary: SourceSummary) {
+async function quarantine(options: StreamContext, file: QuarantinedFile, cursor: CursorAdvance | null, summary: SourceSummary) {
   await quarantineFile({ db: options.db, ledger: file.ledger, error: file.error, cursor });
   summary.errors.push(`${file.error} It is quarantined and will be retried on the next run.`);
 }
 
-/** Downloads one file, checks it, parses every line and redacts every event: nothing raw is left in the result. */
-async function prepareFile(options: ComplianceSyncOptions, key: CursorKey, file: LogFile): Promise<PreparedFile | QuarantinedFile> {
+/**
+ * Downloads one file and checks it, then hands it to the preparer (which parses every line and
+ * redacts every event: nothing raw is left in the result). Resolves once the file is handed
+ * over; `result` resolves when it is prepared.
+ */
+async function startFile(options: StreamContext, key: CursorKey, file: LogFile): Promise<{ result: Promise<PreparedFile | QuarantinedFile> }> {
   const { scope } = options;
   const cursor: CursorAdvance = { source: key.source, scope: key.scope, stream: key.stream, position: file.end_time, positionTime: new Date(file.end_time) };
   const ledger: FileLedgerEntry = {
@@ -237,40 +252,21 @@ async function prepareFile(options: ComplianceSyncOptions, key: CursorKey, file:
     fileName: file.file_name ?? null,
     fileSize: file.file_size ?? null,
     fileSha256: file.file_sha256 || null,
-    lines: 0,
-    invalidLines: 0,
   };
   let body: Buffer;
   try {
     body = await downloadLogFile({ connection: options.connection, scope, file, policy: options.policy ?? DEFAULT_RETRY_POLICY });
   } catch (error) {
-    if (error instanceof FileIntegrityError) return { kind: "integrity", ledger, error: error.message, cursor };
+    if (error instanceof FileIntegrityError) return { result: Promise.resolve({ kind: "integrity", ledger, error: error.message, cursor }) };
     throw error;
   }
-
-  const normalized: NormalizedEvent[] = [];
-  const costs: NormalizedCost[] = [];
-  const lines = body.toString("utf8").split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    ledger.lines += 1;
-    const record = normalizeLine(line, i + 1);
-    if (record.kind === "invalid") {
-      ledger.invalidLines += 1;
+  const bytes = body.length;
+  const result = options.preparer.prepare(body, file.id).then((prepared): PreparedFile => {
+    for (const { line, problem } of prepared.invalid) {
       // The line number and the problem only: the line itself may hold raw text.
-      options.logger?.warn({ fileId: file.id, line: record.line, problem: record.problem }, "skipped an invalid log line");
-    } else if (record.kind === "cost") {
-      costs.push(record);
-    } else {
-      normalized.push(record);
+      options.logger?.warn({ fileId: file.id, line, problem }, "skipped an invalid log line");
     }
-  }
-
-  // In time order, so that a secret pasted in a prompt is known when the response echoes it.
-  normalized.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
-  const events: PreparedEvent[] = normalized.map((record) =>
-    prepareEvent(record, { redactor: options.redactor, textPolicy: options.textPolicy, sessionSecrets: options.sessionSecrets }),
-  );
-  return { kind: "ready", file: { ledger, events, costs }, bytes: body.length, cursor };
+    return { kind: "ready", file: { ledger, prepared }, bytes, events: prepared.events.count + prepared.costs.length, cursor };
+  });
+  return { result };
 }

@@ -2,8 +2,7 @@ import type { Database } from "../db/client.server";
 import type { OpenAIConnection } from "../app/lib/openai/connection";
 import { ORGANIZATION_EVENT_TYPES, WORKSPACE_EVENT_TYPES, type ComplianceScope } from "../app/lib/openai/compliance-client.server";
 import type { RetryPolicy } from "../app/lib/openai/http.server";
-import { SessionSecrets } from "../app/lib/openai/session-secrets";
-import { createRedactor } from "../app/lib/redaction";
+import { workerPreparer } from "../app/lib/ingest/prepare-pool";
 import type { TextPolicy } from "../app/models/events.server";
 import { finishSyncRun, startSyncRun } from "../app/models/sync-state.server";
 import { syncAnalytics } from "./analytics__sync";
@@ -61,8 +60,8 @@ export async function runSyncOnce({
   logger?: SyncLogger;
 }): Promise<SyncSummary> {
   const runId = await startSyncRun({ db, trigger });
-  const redactor = createRedactor({ key: settings.redactionKey, detectIpAddresses: settings.redactIpAddresses });
-  const sessionSecrets = new SessionSecrets();
+  // One worker thread prepares (parses, redacts) the files of every Compliance stream of this run, in order.
+  const preparer = workerPreparer({ redaction: { key: settings.redactionKey, detectIpAddresses: settings.redactIpAddresses }, textPolicy: settings.textPolicy });
   const sources: SourceSummary[] = [];
   const streams = plannedStreams(connection);
   const done = (summary: SourceSummary) => {
@@ -70,26 +69,28 @@ export async function runSyncOnce({
     onStreamDone?.(summary);
   };
 
-  for (const stream of streams.filter((s) => s.source === "compliance")) {
-    const scope: ComplianceScope = (ORGANIZATION_EVENT_TYPES as readonly string[]).includes(stream.eventType)
-      ? { kind: "organization", id: connection.orgId! }
-      : { kind: "workspace", id: connection.workspaceId! };
-    done(
-      await syncComplianceStream({
-        db,
-        connection,
-        scope,
-        eventType: stream.eventType,
-        redactor,
-        textPolicy: settings.textPolicy,
-        backfillDays: settings.backfillDays,
-        now,
-        policy,
-        onProgress,
-        logger,
-        sessionSecrets,
-      }),
-    );
+  try {
+    for (const stream of streams.filter((s) => s.source === "compliance")) {
+      const scope: ComplianceScope = (ORGANIZATION_EVENT_TYPES as readonly string[]).includes(stream.eventType)
+        ? { kind: "organization", id: connection.orgId! }
+        : { kind: "workspace", id: connection.workspaceId! };
+      done(
+        await syncComplianceStream({
+          db,
+          connection,
+          scope,
+          eventType: stream.eventType,
+          preparer,
+          backfillDays: settings.backfillDays,
+          now,
+          policy,
+          onProgress,
+          logger,
+        }),
+      );
+    }
+  } finally {
+    await preparer.close();
   }
   const analyticsStreams = streams.filter((s) => s.source === "analytics").map((s) => s.eventType);
   if (analyticsStreams.length > 0) {

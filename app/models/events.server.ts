@@ -1,115 +1,19 @@
+import type { PGlite, Transaction as PGliteTransaction } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
+import type postgres from "postgres";
 import { selectRows, type Database } from "../../db/client.server";
-import type { NormalizedCost, NormalizedEvent } from "../lib/openai/compliance-events";
-import type { SessionSecrets } from "../lib/openai/session-secrets";
-import type { Finding, Redactor } from "../lib/redaction";
+import { EVENT_COPY_COLUMNS, EVENT_ID_COPY_COLUMNS, FINDING_COPY_COLUMNS, type PreparedEvents, type PreparedLogFile } from "../lib/ingest/prepare";
+import type { NormalizedCost } from "../lib/openai/compliance-events";
 import { resolvePeopleForActors } from "./person.server";
 
 /**
- * Storing Compliance log files: the events (redacted and fingerprinted beforehand by
- * prepareEvent), their findings, sessions, daily rollups, COSTS rows, the file-ledger row
- * and the cursor, all in one transaction per file. A crash leaves the whole file or none
- * of it; dedupe by event_id makes a re-run converge to the same rows.
+ * Storing Compliance log files: the events (parsed, redacted and written as COPY rows
+ * beforehand by app/lib/ingest/prepare.ts), their findings, sessions, daily rollups, COSTS rows,
+ * the file-ledger rows and the cursor, all in one transaction per batch of files. A crash leaves
+ * the whole batch or none of it; dedupe by event_id makes a re-run converge to the same rows.
  */
 
-export type TextPolicy = "redacted" | "hash-only";
-
-export type StoredFinding = Pick<Finding, "type" | "kind" | "start" | "end" | "fingerprint"> & { field: string };
-
-/** A normalized event after redaction: no raw text is left in it. */
-export type PreparedEvent = Omit<NormalizedEvent, "texts" | "kind"> & {
-  textKind: string | null;
-  textLength: number | null;
-  textFingerprint: string | null;
-  redactedText: string | null;
-  findings: StoredFinding[];
-};
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/**
- * The only place raw event text is handled. The main text (prompt, response or tool
- * arguments) becomes a fingerprint, a length, findings and (policy "redacted") the redacted
- * text; any further text field becomes a fingerprint and length only; every other string
- * anywhere in the attributes is passed through the redactor too, so a secret in an
- * unexpected field is still caught.
- */
-export function prepareEvent(
-  event: NormalizedEvent,
-  { redactor, textPolicy, sessionSecrets }: { redactor: Redactor; textPolicy: TextPolicy; sessionSecrets?: SessionSecrets },
-): PreparedEvent {
-  const { texts, kind: _kind, ...rest } = event;
-  const findings: StoredFinding[] = [];
-  let main: { kind: string; length: number; fingerprint: string; redacted: string | null } | null = null;
-  const attributes = redactStrings(rest.attributes, redactor, findings, "attributes") as Record<string, unknown>;
-  for (const { field, text } of texts) {
-    const found = redactor.redact(text);
-    const result = sessionSecrets ? sessionSecrets.extend(event.sessionId, text, found) : found;
-    sessionSecrets?.remember(event.sessionId, text, found);
-    for (const f of result.findings) findings.push({ field, type: f.type, kind: f.kind, start: f.start, end: f.end, fingerprint: f.fingerprint });
-    if (!main) {
-      main = { kind: field, length: result.length, fingerprint: result.textFingerprint, redacted: textPolicy === "redacted" ? result.redacted : null };
-    } else {
-      attributes[field] = { text_length: result.length, text_fingerprint: result.textFingerprint, findings: result.findings.length };
-    }
-  }
-  return {
-    ...rest,
-    attributes,
-    textKind: main?.kind ?? null,
-    textLength: main?.length ?? null,
-    textFingerprint: main?.fingerprint ?? null,
-    redactedText: main?.redacted ?? null,
-    findings,
-  };
-}
-
-/**
- * Attribute strings repeat a lot (enums such as approval policies, the workspace id, tool
- * names), and redaction is a pure function of the redactor's key and the string, so the
- * outcome for short strings is remembered per redactor. Every string is still redacted the
- * first time it is seen; only the identical string reuses that outcome.
- */
-type AttributeRedaction = { redacted: string; findings: Finding[] };
-const MEMO_MAX_LENGTH = 256;
-const MEMO_MAX_ENTRIES = 50_000;
-const attributeMemos = new WeakMap<Redactor, Map<string, AttributeRedaction>>();
-
-function redactAttribute(value: string, redactor: Redactor): AttributeRedaction {
-  if (value.length > MEMO_MAX_LENGTH) {
-    const result = redactor.redact(value);
-    return { redacted: result.redacted, findings: result.findings };
-  }
-  let memo = attributeMemos.get(redactor);
-  if (!memo) {
-    memo = new Map();
-    attributeMemos.set(redactor, memo);
-  }
-  let known = memo.get(value);
-  if (!known) {
-    const result = redactor.redact(value);
-    known = { redacted: result.redacted, findings: result.findings };
-    if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
-    memo.set(value, known);
-  }
-  return known;
-}
-
-function redactStrings(value: unknown, redactor: Redactor, findings: StoredFinding[], path: string): Json {
-  if (typeof value === "string") {
-    if (value.length < 6) return value;
-    const result = redactAttribute(value, redactor);
-    for (const f of result.findings) findings.push({ field: path, type: f.type, kind: f.kind, start: f.start, end: f.end, fingerprint: f.fingerprint });
-    return result.findings.length > 0 ? result.redacted : value;
-  }
-  if (Array.isArray(value)) return value.map((v, i) => redactStrings(v, redactor, findings, `${path}.${i}`));
-  if (value && typeof value === "object") {
-    const out: Record<string, Json> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactStrings(v, redactor, findings, `${path}.${k}`);
-    return out;
-  }
-  return (value ?? null) as Json;
-}
+export type { TextPolicy } from "../lib/ingest/prepare";
 
 export type FileLedgerEntry = {
   fileId: string;
@@ -119,8 +23,6 @@ export type FileLedgerEntry = {
   fileName: string | null;
   fileSize: number | null;
   fileSha256: string | null;
-  lines: number;
-  invalidLines: number;
 };
 
 export type CursorAdvance = { source: string; scope: string; stream: string; position: string; positionTime: Date };
@@ -134,16 +36,15 @@ function monthStart(date: Date) {
 }
 
 /**
- * Creates the monthly partitions of `events` that these timestamps fall in, once per process and
- * database. `cacheKey` names the database when `db` is a transaction (a new object every time):
- * pass the handle the transaction was opened on.
+ * Creates the monthly partitions of `events` that these timestamps (or month starts, epoch ms)
+ * fall in, once per process and database. `cacheKey` names the database when `db` is a
+ * transaction (a new object every time): pass the handle the transaction was opened on.
  */
-export async function ensureEventPartitions({ db, times, cacheKey = db }: { db: Database; times: Date[]; cacheKey?: object }) {
+export async function ensureEventPartitions({ db, times = [], months: monthStarts = [], cacheKey = db }: { db: Database; times?: Date[]; months?: number[]; cacheKey?: object }) {
   const cache = partitionsCreated.get(cacheKey) ?? new Set<string>();
   partitionsCreated.set(cacheKey, cache);
   const months = new Map<string, Date>();
-  for (const time of times) {
-    const start = monthStart(time);
+  for (const start of [...times.map(monthStart), ...monthStarts.map((ms) => monthStart(new Date(ms)))]) {
     const name = `events_y${start.getUTCFullYear()}m${String(start.getUTCMonth() + 1).padStart(2, "0")}`;
     if (!cache.has(name)) months.set(name, start);
   }
@@ -162,11 +63,32 @@ export async function ensureEventPartitions({ db, times, cacheKey = db }: { db: 
   };
 }
 
-function dayOf(date: Date) {
-  return date.toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+const dayCache = new Map<number, string>();
+
+/** The UTC day (YYYY-MM-DD) of an epoch-millisecond time. */
+function dayOf(ms: number) {
+  const day = Math.floor(ms / DAY_MS);
+  let text = dayCache.get(day);
+  if (text === undefined) {
+    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    dayCache.set(day, text);
+  }
+  return text;
 }
 
-type RollupKey = string;
+/**
+ * Codex reports `approved`, `approved_for_session`, `approved_execpolicy_amendment`, `denied` and
+ * `abort`; the rollups count approvals of every flavour as approved, and abort (or aborted) as aborted.
+ */
+function decisionOf(decision: string | null): "approved" | "denied" | "aborted" | null {
+  if (!decision) return null;
+  if (decision === "approved" || decision.startsWith("approved_")) return "approved";
+  if (decision === "denied") return "denied";
+  if (decision === "abort" || decision === "aborted") return "aborted";
+  return null;
+}
+
 type Rollup = {
   day: string;
   openai_user_id: string;
@@ -188,69 +110,6 @@ type Rollup = {
   findings: number;
 };
 
-function rollupsOf(events: Array<PreparedEvent & { personId: string | null }>) {
-  const rollups = new Map<RollupKey, Rollup>();
-  for (const e of events) {
-    if (e.eventType !== "CODEX_LOG") continue;
-    const key = [dayOf(e.occurredAt), e.openaiUserId ?? "", e.model ?? "", e.clientId ?? ""].join("\u0000");
-    let r = rollups.get(key);
-    if (!r) {
-      r = {
-        day: dayOf(e.occurredAt),
-        openai_user_id: e.openaiUserId ?? "",
-        person_id: e.personId,
-        model: e.model ?? "",
-        client_id: e.clientId ?? "",
-        events: 0,
-        prompts: 0,
-        responses: 0,
-        failed_responses: 0,
-        tool_calls: 0,
-        tool_approved: 0,
-        tool_denied: 0,
-        tool_aborted: 0,
-        input_tokens: 0,
-        cached_input_tokens: 0,
-        output_tokens: 0,
-        reasoning_output_tokens: 0,
-        findings: 0,
-      };
-      rollups.set(key, r);
-    }
-    r.events += 1;
-    r.findings += e.findings.length;
-    if (e.detailType === "PROMPT_SENT") r.prompts += 1;
-    if (e.detailType === "PROMPT_RESPONSE_RECEIVED") {
-      r.responses += 1;
-      if (e.status && e.status !== "completed") r.failed_responses += 1;
-    }
-    if (e.detailType === "TOOL_CALL") {
-      r.tool_calls += 1;
-      const decision = decisionOf(e.toolDecision);
-      if (decision === "approved") r.tool_approved += 1;
-      else if (decision === "denied") r.tool_denied += 1;
-      else if (decision === "aborted") r.tool_aborted += 1;
-    }
-    r.input_tokens += e.inputTokens ?? 0;
-    r.cached_input_tokens += e.cachedInputTokens ?? 0;
-    r.output_tokens += e.outputTokens ?? 0;
-    r.reasoning_output_tokens += e.reasoningOutputTokens ?? 0;
-  }
-  return [...rollups.values()];
-}
-
-/**
- * Codex reports `approved`, `approved_for_session`, `approved_execpolicy_amendment`, `denied` and
- * `abort`; the rollups count approvals of every flavour as approved, and abort (or aborted) as aborted.
- */
-function decisionOf(decision: string | null): "approved" | "denied" | "aborted" | null {
-  if (!decision) return null;
-  if (decision === "approved" || decision.startsWith("approved_")) return "approved";
-  if (decision === "denied") return "denied";
-  if (decision === "abort" || decision === "aborted") return "aborted";
-  return null;
-}
-
 type ToolRollup = {
   day: string;
   openai_user_id: string;
@@ -264,89 +123,122 @@ type ToolRollup = {
   aborted: number;
 };
 
-function toolRollupsOf(events: Array<PreparedEvent & { personId: string | null }>) {
-  const rollups = new Map<string, ToolRollup>();
-  for (const e of events) {
-    if (e.eventType !== "CODEX_LOG" || e.detailType !== "TOOL_CALL") continue;
-    const day = dayOf(e.occurredAt);
-    const key = [day, e.openaiUserId ?? "", e.clientId ?? "", e.model ?? "", e.toolName ?? ""].join("\u0000");
-    let r = rollups.get(key);
-    if (!r) {
-      r = {
-        day,
-        openai_user_id: e.openaiUserId ?? "",
-        person_id: e.personId,
-        client_id: e.clientId ?? "",
-        model: e.model ?? "",
-        tool_name: e.toolName ?? "",
-        calls: 0,
-        approved: 0,
-        denied: 0,
-        aborted: 0,
-      };
-      rollups.set(key, r);
+type Session = { session_id: string; person_id: string | null; openai_user_id: string | null; client_id: string | null; model: string | null; first_at: number; last_at: number; turns: number };
+
+/** A file's events that are new (stored by this batch), with the person of each. */
+type NewEvents = { events: PreparedEvents; fresh: Uint8Array; personOfUser: Array<string | null> };
+
+/** Sessions, daily rollups and tool rollups of the events this batch stores, in storing order. */
+function aggregate(batch: NewEvents[]) {
+  const rollups = new Map<string, Rollup>();
+  const toolRollups = new Map<string, ToolRollup>();
+  const sessions = new Map<string, Session>();
+  for (const { events: e, fresh, personOfUser } of batch) {
+    const d = e.dict;
+    const str = (code: number) => (code === 0 ? null : d[code]!);
+    for (let i = 0; i < e.count; i++) {
+      if (!fresh[i]) continue;
+      if (d[e.eventType[i]!] !== "CODEX_LOG") continue;
+      const at = e.at[i]!;
+      const user = str(e.user[i]!);
+      const person = personOfUser[e.user[i]!] ?? null;
+      const model = str(e.model[i]!);
+      const client = str(e.client[i]!);
+      const detail = str(e.detailType[i]!);
+      const day = dayOf(at);
+
+      const key = `${day}\u0000${user ?? ""}\u0000${model ?? ""}\u0000${client ?? ""}`;
+      let r = rollups.get(key);
+      if (!r) {
+        r = {
+          day,
+          openai_user_id: user ?? "",
+          person_id: person,
+          model: model ?? "",
+          client_id: client ?? "",
+          events: 0,
+          prompts: 0,
+          responses: 0,
+          failed_responses: 0,
+          tool_calls: 0,
+          tool_approved: 0,
+          tool_denied: 0,
+          tool_aborted: 0,
+          input_tokens: 0,
+          cached_input_tokens: 0,
+          output_tokens: 0,
+          reasoning_output_tokens: 0,
+          findings: 0,
+        };
+        rollups.set(key, r);
+      }
+      r.events += 1;
+      r.findings += e.findingCount[i]!;
+      if (detail === "PROMPT_SENT") r.prompts += 1;
+      if (detail === "PROMPT_RESPONSE_RECEIVED") {
+        r.responses += 1;
+        const status = str(e.status[i]!);
+        if (status && status !== "completed") r.failed_responses += 1;
+      }
+      const t = i * 4;
+      const tokens = e.tokens;
+      if (tokens[t] === tokens[t]) r.input_tokens += tokens[t]!;
+      if (tokens[t + 1] === tokens[t + 1]) r.cached_input_tokens += tokens[t + 1]!;
+      if (tokens[t + 2] === tokens[t + 2]) r.output_tokens += tokens[t + 2]!;
+      if (tokens[t + 3] === tokens[t + 3]) r.reasoning_output_tokens += tokens[t + 3]!;
+
+      if (detail === "TOOL_CALL") {
+        const decision = decisionOf(str(e.toolDecision[i]!));
+        r.tool_calls += 1;
+        if (decision === "approved") r.tool_approved += 1;
+        else if (decision === "denied") r.tool_denied += 1;
+        else if (decision === "aborted") r.tool_aborted += 1;
+        const tool = str(e.toolName[i]!) ?? "";
+        const toolKey = `${day}\u0000${user ?? ""}\u0000${client ?? ""}\u0000${model ?? ""}\u0000${tool}`;
+        let tr = toolRollups.get(toolKey);
+        if (!tr) {
+          tr = { day, openai_user_id: user ?? "", person_id: person, client_id: client ?? "", model: model ?? "", tool_name: tool, calls: 0, approved: 0, denied: 0, aborted: 0 };
+          toolRollups.set(toolKey, tr);
+        }
+        tr.person_id ??= person;
+        tr.calls += 1;
+        if (decision) tr[decision] += 1;
+      }
+
+      const sessionId = str(e.session[i]!);
+      if (sessionId) {
+        const prompt = detail === "PROMPT_SENT" ? 1 : 0;
+        const s = sessions.get(sessionId);
+        if (!s) {
+          sessions.set(sessionId, { session_id: sessionId, person_id: person, openai_user_id: user, client_id: client, model, first_at: at, last_at: at, turns: prompt });
+        } else {
+          if (at < s.first_at) s.first_at = at;
+          if (at > s.last_at) s.last_at = at;
+          s.turns += prompt;
+          s.model ??= model;
+        }
+      }
     }
-    r.person_id ??= e.personId;
-    r.calls += 1;
-    const decision = decisionOf(e.toolDecision);
-    if (decision) r[decision] += 1;
   }
-  return [...rollups.values()];
+  return {
+    rollups: [...rollups.values()],
+    toolRollups: [...toolRollups.values()],
+    sessions: [...sessions.values()].map((s) => ({ ...s, first_at: new Date(s.first_at).toISOString(), last_at: new Date(s.last_at).toISOString() })),
+  };
 }
 
-function sessionsOf(events: Array<PreparedEvent & { personId: string | null }>) {
-  const sessions = new Map<string, { session_id: string; person_id: string | null; openai_user_id: string | null; client_id: string | null; model: string | null; first_at: string; last_at: string; turns: number }>();
-  for (const e of events) {
-    if (e.eventType !== "CODEX_LOG" || !e.sessionId) continue;
-    const at = e.occurredAt.toISOString();
-    const s = sessions.get(e.sessionId);
-    if (!s) {
-      sessions.set(e.sessionId, {
-        session_id: e.sessionId,
-        person_id: e.personId,
-        openai_user_id: e.openaiUserId,
-        client_id: e.clientId,
-        model: e.model,
-        first_at: at,
-        last_at: at,
-        turns: e.detailType === "PROMPT_SENT" ? 1 : 0,
-      });
-    } else {
-      if (at < s.first_at) s.first_at = at;
-      if (at > s.last_at) s.last_at = at;
-      if (e.detailType === "PROMPT_SENT") s.turns += 1;
-      s.model ??= e.model;
-    }
-  }
-  return [...sessions.values()];
-}
-
-/** One downloaded, parsed and redacted log file, ready to be stored. */
-export type FileToStore = { ledger: FileLedgerEntry; events: PreparedEvent[]; costs: NormalizedCost[] };
-
-/** Stores one log file's events or COSTS rows, its ledger row and the cursor, atomically. */
-export async function storeComplianceFile({
-  db,
-  ledger,
-  events,
-  costs,
-  cursor,
-}: {
-  db: Database;
-  ledger: FileLedgerEntry;
-  events: PreparedEvent[];
-  costs: NormalizedCost[];
-  cursor: CursorAdvance | null;
-}): Promise<StoreResult> {
-  const [result] = await storeComplianceFiles({ db, files: [{ ledger, events, costs }], cursor });
-  return result!;
-}
+/** One log file as the sync hands it to storage: its ledger entry and its prepared content. */
+export type FileToStore = { ledger: FileLedgerEntry; prepared: PreparedLogFile };
 
 /**
  * Stores several consecutive log files of one stream in one transaction: their events and COSTS
  * rows, one ledger row each, and the cursor (which must not move past the last of them). Either
  * all of them are stored or none. The result is per file, as if they had been stored one by one
  * in this order: an event_id seen in an earlier file of the batch is a duplicate in a later one.
+ *
+ * Events and findings go in through COPY (prepared as COPY text off this thread): the new
+ * event ids are found first, by inserting the batch's ids into event_ids (on conflict do
+ * nothing) from a staging table, and only the rows of new ids are copied into events.
  */
 export async function storeComplianceFiles({
   db,
@@ -359,53 +251,90 @@ export async function storeComplianceFiles({
 }): Promise<StoreResult[]> {
   if (new Set(files.map((f) => f.ledger.fileId)).size !== files.length) throw new Error("storeComplianceFiles: the same file twice in one batch");
   let rememberPartitions: (() => void) | undefined;
-  const result = await db.transaction(async (tx) => {
+  const result = await withUniqueRetry(() => db.transaction(async (tx) => {
+    // Each person once per file (the first sighting with an email wins in resolvePeopleForActors, as before).
     const actors: Array<{ openaiUserId: string; email: string | null; name?: string | null }> = [];
-    for (const { events, costs } of files) {
-      for (const e of events) if (e.openaiUserId) actors.push({ openaiUserId: e.openaiUserId, email: e.actorEmail });
-      for (const c of costs) if (c.openaiUserId) actors.push({ openaiUserId: c.openaiUserId, email: c.email, name: c.name });
+    for (const { prepared } of files) {
+      const e = prepared.events;
+      const seen = new Set<number>();
+      for (let i = 0; i < e.count; i++) {
+        const user = e.user[i]!;
+        if (user === 0) continue;
+        const pair = user * 0x100000 + e.email[i]!;
+        if (seen.has(pair)) continue;
+        seen.add(pair);
+        actors.push({ openaiUserId: e.dict[user]!, email: e.email[i] === 0 ? null : e.dict[e.email[i]!]! });
+      }
+      for (const c of prepared.costs) if (c.openaiUserId) actors.push({ openaiUserId: c.openaiUserId, email: c.email, name: c.name });
     }
     const people = await resolvePeopleForActors({ db: tx, actors });
     const personOf = (openaiUserId: string | null) => (openaiUserId ? (people.get(openaiUserId) ?? null) : null);
     const newCounts = files.map(() => 0);
 
     // The same event_id can appear twice in one file, or in two files of the batch: the first one wins.
-    const owner = new Map<string, number>();
-    const unique: PreparedEvent[] = [];
-    files.forEach(({ events }, index) => {
-      for (const e of events) {
-        if (owner.has(e.eventId)) continue;
-        owner.set(e.eventId, index);
-        unique.push(e);
+    const owner = new Set<string>();
+    const taken = files.map(({ prepared }) => {
+      const e = prepared.events;
+      const take = new Uint8Array(e.count);
+      for (let i = 0; i < e.count; i++) {
+        const id = e.ids[i]!;
+        if (owner.has(id)) continue;
+        owner.add(id);
+        take[i] = 1;
       }
+      return take;
     });
 
-    if (unique.length > 0) {
-      rememberPartitions = await ensureEventPartitions({ db: tx, times: unique.map((e) => e.occurredAt), cacheKey: db });
-      const inserted = await selectRows<{ event_id: string }>(
+    const batch: NewEvents[] = [];
+    if (owner.size > 0) {
+      rememberPartitions = await ensureEventPartitions({ db: tx, months: files.flatMap(({ prepared }) => prepared.events.months), cacheKey: db });
+      const raw = rawClientOf(tx);
+      await raw.exec(`create temp table if not exists ingest_event_ids (event_id text, occurred_at timestamptz, event_type text) on commit delete rows`);
+      await raw.copy("ingest_event_ids", EVENT_ID_COPY_COLUMNS, files.flatMap(({ prepared }, f) => selectLines(prepared.events.idRows, prepared.events.idRowEnd, taken[f]!)));
+      // Which ids are stored already: a probe, then a plain insert of the others (cheaper than
+      // insert … on conflict). A concurrent run storing the same id makes the insert fail with a
+      // unique violation; the whole batch is then tried again (withUniqueRetry) and sees it.
+      const [dedupe] = await selectRows<{ known: string | string[] }>(
         tx,
-        sql`insert into event_ids (event_id, occurred_at, event_type)
-            select event_id, occurred_at, event_type
-            from json_to_recordset(${JSON.stringify(unique.map((e) => ({ event_id: e.eventId, occurred_at: e.occurredAt.toISOString(), event_type: e.eventType })))}::json)
-              as x(event_id text, occurred_at timestamptz, event_type text)
-            on conflict (event_id) do nothing
-            returning event_id`,
+        sql`with known as (
+              select s.event_id from ingest_event_ids s where exists (select 1 from event_ids e where e.event_id = s.event_id)
+            ), inserted as (
+              insert into event_ids (event_id, occurred_at, event_type)
+              select s.event_id, s.occurred_at, s.event_type from ingest_event_ids s
+              where not exists (select 1 from known k where k.event_id = s.event_id)
+            )
+            select coalesce(json_agg(event_id), '[]') as known from known`,
       );
-      const fresh = new Set(inserted.map((r) => r.event_id));
-      const toStore: StoredEvent[] = [];
-      for (const e of unique) {
-        if (!fresh.has(e.eventId)) continue;
-        const index = owner.get(e.eventId)!;
-        newCounts[index]! += 1;
-        toStore.push({ ...e, personId: personOf(e.openaiUserId), sourceFileId: files[index]!.ledger.fileId });
-      }
-      if (toStore.length > 0) await insertEvents(tx, toStore);
+      const knownIds = typeof dedupe?.known === "string" ? (JSON.parse(dedupe.known) as string[]) : (dedupe?.known ?? []);
+      const known = new Set(knownIds);
+      const eventChunks: Uint8Array[] = [];
+      const findingChunks: Uint8Array[] = [];
+      files.forEach(({ prepared }, f) => {
+        const e = prepared.events;
+        const fresh = taken[f]!;
+        if (known.size > 0) for (let i = 0; i < e.count; i++) if (fresh[i] && known.has(e.ids[i]!)) fresh[i] = 0;
+        let count = 0;
+        for (let i = 0; i < e.count; i++) count += fresh[i]!;
+        newCounts[f] = count;
+        if (count === 0) return;
+        const personOfUser = e.dict.map((user, code) => (code === 0 ? null : personOf(user)));
+        const prefixes = personOfUser.map((person) => Buffer.from(`${person ?? "\\N"}\t`));
+        eventChunks.push(prefixLines(e.rows, e.rowEnd, (i) => (fresh[i] ? prefixes[e.user[i]!]! : null)));
+        if (e.findingEvent.length > 0) {
+          findingChunks.push(prefixLines(e.findingRows, e.findingRowEnd, (k) => (fresh[e.findingEvent[k]!] ? prefixes[e.user[e.findingEvent[k]!]!]! : null)));
+        }
+        batch.push({ events: e, fresh, personOfUser });
+      });
+      if (eventChunks.length > 0) await raw.copy("events", EVENT_COPY_COLUMNS, eventChunks);
+      if (findingChunks.some((c) => c.length > 0)) await raw.copy("findings", FINDING_COPY_COLUMNS, findingChunks);
+      const agg = aggregate(batch);
+      if (batch.length > 0) await upsertAggregates(tx, agg);
     }
 
     const costOwner = new Map<string, number>();
     const uniqueCosts: Array<NormalizedCost & { sourceFileId: string }> = [];
-    files.forEach(({ costs, ledger }, index) => {
-      for (const c of costs) {
+    files.forEach(({ prepared, ledger }, index) => {
+      for (const c of prepared.costs) {
         if (costOwner.has(c.eventId)) continue;
         costOwner.set(c.eventId, index);
         uniqueCosts.push({ ...c, sourceFileId: ledger.fileId });
@@ -415,11 +344,11 @@ export async function storeComplianceFiles({
       for (const id of await insertCosts(tx, uniqueCosts, personOf)) newCounts[costOwner.get(id)!]! += 1;
     }
 
-    const results: StoreResult[] = files.map(({ events, costs }, index) => {
-      const received = events.length + costs.length;
+    const results: StoreResult[] = files.map(({ prepared }, index) => {
+      const received = prepared.events.count + prepared.costs.length;
       return { events: received, newEvents: newCounts[index]!, duplicates: received - newCounts[index]! };
     });
-    const ledgerRows = files.map(({ ledger, events }, index) => ({
+    const ledgerRows = files.map(({ ledger, prepared }, index) => ({
       id: ledger.fileId,
       scope: ledger.scope,
       event_type: ledger.eventType,
@@ -427,12 +356,12 @@ export async function storeComplianceFiles({
       file_name: ledger.fileName,
       file_size: ledger.fileSize,
       file_sha256: ledger.fileSha256,
-      lines: ledger.lines,
+      lines: prepared.lines,
       events: results[index]!.events,
       new_events: results[index]!.newEvents,
       duplicate_events: results[index]!.duplicates,
-      invalid_lines: ledger.invalidLines,
-      unknown_events: events.filter((e) => e.flags.includes("unknown_event_type")).length,
+      invalid_lines: prepared.invalidLines,
+      unknown_events: prepared.events.unknownType.reduce((n, flag) => n + flag, 0),
     }));
     await tx.execute(sql`
       insert into log_files (id, scope, event_type, end_time, file_name, file_size, file_sha256, status, lines, events, new_events,
@@ -447,83 +376,110 @@ export async function storeComplianceFiles({
         unknown_events = excluded.unknown_events, attempts = log_files.attempts + 1, error = null, ingested_at = now()`);
     if (cursor) await advanceCursor(tx, cursor, { files: files.length, events: newCounts.reduce((a, b) => a + b, 0) });
     return results;
-  });
+  }));
   rememberPartitions?.();
   return result;
 }
 
-type StoredEvent = PreparedEvent & { personId: string | null; sourceFileId: string };
-
-async function insertEvents(tx: Database, rows: StoredEvent[]) {
-  const payload = rows.map((e) => ({
-    event_id: e.eventId,
-    occurred_at: e.occurredAt.toISOString(),
-    event_type: e.eventType,
-    detail_type: e.detailType,
-    workspace_id: e.workspaceId,
-    person_id: e.personId,
-    openai_user_id: e.openaiUserId,
-    actor_email: e.actorEmail,
-    client_id: e.clientId,
-    session_id: e.sessionId,
-    turn_id: e.turnId,
-    model: e.model,
-    service_tier: e.serviceTier,
-    reasoning_effort: e.reasoningEffort,
-    status: e.status,
-    input_tokens: e.inputTokens,
-    cached_input_tokens: e.cachedInputTokens,
-    output_tokens: e.outputTokens,
-    reasoning_output_tokens: e.reasoningOutputTokens,
-    tool_name: e.toolName,
-    tool_decision: e.toolDecision,
-    text_kind: e.textKind,
-    text_length: e.textLength,
-    text_fingerprint: e.textFingerprint,
-    redacted_text: e.redactedText,
-    finding_count: e.findings.length,
-    flags: e.flags,
-    attributes: e.attributes,
-    source_file_id: e.sourceFileId,
-  }));
-  await tx.execute(sql`
-    insert into events (event_id, occurred_at, event_type, detail_type, workspace_id, person_id, openai_user_id, actor_email,
-      client_id, session_id, turn_id, model, service_tier, reasoning_effort, status, input_tokens, cached_input_tokens,
-      output_tokens, reasoning_output_tokens, tool_name, tool_decision, text_kind, text_length, text_fingerprint,
-      redacted_text, finding_count, flags, attributes, source_file_id)
-    select event_id, occurred_at, event_type, detail_type, workspace_id, person_id, openai_user_id, actor_email,
-      client_id, session_id, turn_id, model, service_tier, reasoning_effort, status, input_tokens, cached_input_tokens,
-      output_tokens, reasoning_output_tokens, tool_name, tool_decision, text_kind, text_length, text_fingerprint,
-      redacted_text, finding_count, flags, coalesce(attributes, '{}'::jsonb), source_file_id
-    from json_to_recordset(${JSON.stringify(payload)}::json) as x(
-      event_id text, occurred_at timestamptz, event_type text, detail_type text, workspace_id text, person_id uuid,
-      openai_user_id text, actor_email text, client_id text, session_id text, turn_id text, model text, service_tier text,
-      reasoning_effort text, status text, input_tokens bigint, cached_input_tokens bigint, output_tokens bigint,
-      reasoning_output_tokens bigint, tool_name text, tool_decision text, text_kind text, text_length integer,
-      text_fingerprint text, redacted_text text, finding_count integer, flags text[], attributes jsonb, source_file_id text)`);
-
-  const findingRows = rows.flatMap((e) =>
-    e.findings.map((f) => ({
-      event_id: e.eventId,
-      occurred_at: e.occurredAt.toISOString(),
-      person_id: e.personId,
-      field: f.field,
-      type: f.type,
-      kind: f.kind,
-      start: f.start,
-      end: f.end,
-      fingerprint: f.fingerprint,
-    })),
-  );
-  if (findingRows.length > 0) {
-    await tx.execute(sql`
-      insert into findings (event_id, occurred_at, person_id, field, type, kind, start, "end", fingerprint)
-      select event_id, occurred_at, person_id, field, type, kind, start, "end", fingerprint
-      from json_to_recordset(${JSON.stringify(findingRows)}::json) as x(
-        event_id text, occurred_at timestamptz, person_id uuid, field text, type text, kind text, start integer, "end" integer, fingerprint text)`);
+/** A unique violation on event_ids means another run stored some of these ids meanwhile: once more sees them as known. */
+async function withUniqueRetry<T>(attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    const codeOf = (e: unknown): unknown => (e && typeof e === "object" ? ((e as { code?: unknown }).code ?? codeOf((e as { cause?: unknown }).cause)) : undefined);
+    if (codeOf(error) !== "23505") throw error;
+    return attempt();
   }
+}
 
-  const sessions = sessionsOf(rows);
+/** The lines of a COPY buffer whose flag is set: the whole buffer when all are, else the runs that are. */
+function selectLines(bytes: Uint8Array, ends: Int32Array, take: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let runStart = -1;
+  let start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    if (take[i]) {
+      if (runStart === -1) runStart = start;
+    } else if (runStart !== -1) {
+      out.push(bytes.subarray(runStart, start));
+      runStart = -1;
+    }
+    start = ends[i]!;
+  }
+  if (runStart !== -1) out.push(bytes.subarray(runStart, start));
+  return out;
+}
+
+/** Lines of a COPY buffer, each behind the prefix `prefixOf(i)` gives (null leaves the line out), as one buffer. */
+function prefixLines(bytes: Uint8Array, ends: Int32Array, prefixOf: (line: number) => Buffer | null): Uint8Array {
+  let size = 0;
+  let start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const prefix = prefixOf(i);
+    if (prefix) size += prefix.length + ends[i]! - start;
+    start = ends[i]!;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const prefix = prefixOf(i);
+    const end = ends[i]!;
+    if (prefix) {
+      at += prefix.copy(out, at);
+      out.set(bytes.subarray(start, end), at);
+      at += end - start;
+    }
+    start = end;
+  }
+  return out;
+}
+
+type RawClient = {
+  exec(statement: string): Promise<void>;
+  copy(table: string, columns: readonly string[], chunks: Uint8Array[]): Promise<void>;
+};
+
+/**
+ * The driver under a drizzle transaction, for what drizzle does not offer: COPY FROM STDIN on
+ * postgres.js, COPY FROM '/dev/blob' on PGlite (which also spares PGlite's JavaScript wire
+ * encoder the payload).
+ */
+function rawClientOf(tx: Database): RawClient {
+  const client = (tx as unknown as { session?: { client?: unknown } }).session?.client;
+  const columnList = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(", ");
+  if (client && typeof (client as postgres.Sql).unsafe === "function") {
+    const pg = client as postgres.Sql;
+    return {
+      exec: async (statement) => {
+        await pg.unsafe(statement);
+      },
+      copy: async (table, columns, chunks) => {
+        const stream = await pg.unsafe(`copy ${table} (${columnList(columns)}) from stdin`).writable();
+        await new Promise<void>((resolve, reject) => {
+          stream.on("finish", resolve);
+          stream.on("error", reject);
+          for (const chunk of chunks) if (chunk.length > 0) stream.write(chunk);
+          stream.end();
+        });
+      },
+    };
+  }
+  if (client && typeof (client as PGliteTransaction).query === "function") {
+    const lite = client as PGliteTransaction | PGlite;
+    return {
+      exec: async (statement) => {
+        await lite.exec(statement);
+      },
+      copy: async (table, columns, chunks) => {
+        await lite.query(`copy ${table} (${columnList(columns)}) from '/dev/blob'`, [], { blob: new Blob(chunks as BlobPart[]) });
+      },
+    };
+  }
+  throw new Error("storeComplianceFiles: the transaction's driver is neither postgres.js nor PGlite");
+}
+
+async function upsertAggregates(tx: Database, { sessions, rollups, toolRollups }: ReturnType<typeof aggregate>) {
   if (sessions.length > 0) {
     await tx.execute(sql`
       insert into codex_sessions (session_id, person_id, openai_user_id, client_id, model, first_at, last_at, turns)
@@ -537,8 +493,6 @@ async function insertEvents(tx: Database, rows: StoredEvent[]) {
         person_id = coalesce(codex_sessions.person_id, excluded.person_id),
         model = coalesce(codex_sessions.model, excluded.model)`);
   }
-
-  const rollups = rollupsOf(rows);
   if (rollups.length > 0) {
     await tx.execute(sql`
       insert into daily_rollups (day, openai_user_id, person_id, model, client_id, events, prompts, responses, failed_responses,
@@ -569,7 +523,6 @@ async function insertEvents(tx: Database, rows: StoredEvent[]) {
         findings = daily_rollups.findings + excluded.findings`);
   }
 
-  const toolRollups = toolRollupsOf(rows);
   if (toolRollups.length > 0) {
     await tx.execute(sql`
       insert into daily_tool_rollups (day, openai_user_id, person_id, client_id, model, tool_name, calls, approved, denied, aborted)

@@ -19,11 +19,12 @@ import postgres from "postgres";
 import { openDatabase, selectRows, type DatabaseHandle } from "../../db/client.server";
 import { sql } from "drizzle-orm";
 import { downloadLogFile, listLogFiles, type ComplianceScope } from "../../app/lib/openai/compliance-client.server";
-import { normalizeLine } from "../../app/lib/openai/compliance-events";
+import { prepareLogFile } from "../../app/lib/ingest/prepare";
 import type { OpenAIConnection } from "../../app/lib/openai/connection";
 import { SessionSecrets } from "../../app/lib/openai/session-secrets";
 import { createRedactor } from "../../app/lib/redaction";
-import { prepareEvent } from "../../app/models/events.server";
+
+import { workerPreparer } from "../../app/lib/ingest/prepare-pool";
 import { syncComplianceStream } from "../../jobs/compliance_logs__sync";
 
 export type SimInfo = {
@@ -107,14 +108,14 @@ async function measureSync(handle: DatabaseHandle, input: WorkerInput, database:
   let lastLog = 0;
   const cpu = process.cpuUsage();
   const started = performance.now();
+  // As sync__run_once does: one worker thread prepares the files, this thread stores them.
+  const preparer = workerPreparer({ redaction: { key: REDACTION_KEY }, textPolicy: "redacted" });
   const summary = await syncComplianceStream({
     db: handle.db,
     connection: connectionOf(input.sim),
     scope: { kind: "workspace", id: input.sim.workspaceId },
     eventType: "CODEX_LOG",
-    redactor: createRedactor({ key: REDACTION_KEY }),
-    textPolicy: "redacted",
-    sessionSecrets: new SessionSecrets(),
+    preparer,
     backfillDays: input.backfillDays,
     now: new Date(input.sim.now),
     onProgress: (p) => {
@@ -125,6 +126,7 @@ async function measureSync(handle: DatabaseHandle, input: WorkerInput, database:
       }
     },
   });
+  await preparer.close();
   const seconds = (performance.now() - started) / 1000;
   const cpuSeconds = cpuSince(cpu);
   const peakRssBytes = peakRss();
@@ -222,6 +224,7 @@ async function measurePrepareOnly(input: WorkerInput): Promise<WorkerOutput["syn
   const connection = connectionOf(input.sim);
   const scope: ComplianceScope = { kind: "workspace", id: input.sim.workspaceId };
   const redactor = createRedactor({ key: REDACTION_KEY });
+  const sessionSecrets = new SessionSecrets();
   const rssBeforeBytes = process.memoryUsage().rss;
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -235,16 +238,8 @@ async function measurePrepareOnly(input: WorkerInput): Promise<WorkerOutput["syn
       const body = await downloadLogFile({ connection, scope, file });
       bytes += body.length;
       files += 1;
-      const lines = body.toString("utf8").split("\n");
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i]!.trim();
-        if (!line) continue;
-        const record = normalizeLine(line, i + 1);
-        if (record.kind === "event") {
-          prepareEvent(record, { redactor, textPolicy: "redacted" });
-          rows += 1;
-        }
-      }
+      const prepared = prepareLogFile(body, { fileId: file.id, redactor, textPolicy: "redacted", sessionSecrets });
+      rows += prepared.events.count;
     }
     if (!page.hasMore || !page.lastEndTime) break;
     after = page.lastEndTime;

@@ -144,9 +144,9 @@ function str(value: unknown): string | null {
   return typeof value === "string" && value !== "" ? value : null;
 }
 
-function omit(record: Record<string, unknown>, keys: readonly string[]) {
+function omit(record: Record<string, unknown>, keys: ReadonlySet<string>) {
   const rest: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) if (!keys.includes(key)) rest[key] = value;
+  for (const key in record) if (Object.hasOwn(record, key) && !keys.has(key)) rest[key] = record[key];
   return rest;
 }
 
@@ -155,8 +155,8 @@ function describeIssue(error: z.ZodError) {
   return issue ? `${issue.path.join(".") || "line"} ${issue.message}` : "invalid";
 }
 
-const ENVELOPE_KEYS = ["event_id", "type", "timestamp", "workspace_id", "client_id", "actor", "principal", "event_details", "payload"];
-const MAPPED_DETAIL_KEYS = [
+const ENVELOPE_KEYS = new Set(["event_id", "type", "timestamp", "workspace_id", "client_id", "actor", "principal", "event_details", "payload"]);
+const MAPPED_DETAIL_KEYS = new Set([
   "detail_type",
   "session_id",
   "turn_id",
@@ -167,9 +167,11 @@ const MAPPED_DETAIL_KEYS = [
   "token_usage",
   "tool_name",
   "decision",
-];
+]);
 
-export function normalizeLine(line: string, lineNumber: number): NormalizedLine {
+type Envelope = z.infer<typeof envelopeSchema>;
+
+export function normalizeLine(line: string, lineNumber: number, { fastPath = true }: { fastPath?: boolean } = {}): NormalizedLine {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -179,14 +181,72 @@ export function normalizeLine(line: string, lineNumber: number): NormalizedLine 
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return { kind: "invalid", line: lineNumber, problem: "is not a JSON object" };
   }
-  const parsed = envelopeSchema.safeParse(raw);
-  if (!parsed.success) return { kind: "invalid", line: lineNumber, problem: describeIssue(parsed.error) };
-  const envelope = parsed.data;
+  let envelope = fastPath ? plainEnvelope(raw as Record<string, unknown>) : null;
+  const fast = envelope !== null;
+  if (!envelope) {
+    const parsed = envelopeSchema.safeParse(raw);
+    if (!parsed.success) return { kind: "invalid", line: lineNumber, problem: describeIssue(parsed.error) };
+    envelope = parsed.data;
+  }
   const extraEnvelope = omit(raw as Record<string, unknown>, ENVELOPE_KEYS);
-  return envelope.type === "COSTS" ? normalizeCost(envelope, extraEnvelope, lineNumber) : normalizeEvent(envelope, extraEnvelope, lineNumber);
+  return envelope.type === "COSTS" ? normalizeCost(envelope, extraEnvelope, lineNumber) : normalizeEvent(envelope, extraEnvelope, lineNumber, fast);
 }
 
-function normalizeEvent(envelope: z.infer<typeof envelopeSchema>, extraEnvelope: Record<string, unknown>, lineNumber: number): NormalizedLine {
+/*
+ * The fast path: the envelope checked by hand for the shape every well-formed line has, with
+ * the result envelopeSchema would give. Anything it does not accept as plainly valid (a wrong
+ * type anywhere, a field zod would replace by null) goes through envelopeSchema, so odd lines
+ * get exactly the schema's treatment and its error messages. compliance-events.test.ts checks
+ * that both paths agree line for line.
+ */
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isOptionalString = (value: unknown) => value === undefined || value === null || typeof value === "string";
+
+function plainEnvelope(raw: Record<string, unknown>): Envelope | null {
+  const { event_id, type, timestamp, workspace_id, client_id, actor, principal, event_details, payload } = raw;
+  if (typeof event_id !== "string" || event_id === "" || typeof type !== "string" || type === "") return null;
+  if (timestamp !== undefined && timestamp !== null && (typeof timestamp !== "string" || Number.isNaN(Date.parse(timestamp)))) return null;
+  if (!isOptionalString(workspace_id) || !isOptionalString(client_id)) return null;
+  const plainActor = actor === undefined || actor === null ? actor : plainObject(actor, ["type", "user_id", "user_email", "id"]);
+  if (plainActor === false) return null;
+  const plainPrincipal = principal === undefined || principal === null ? principal : plainObject(principal, ["id", "type"]);
+  if (plainPrincipal === false) return null;
+  if (event_details !== undefined && event_details !== null && !isRecord(event_details)) return null;
+  if (payload !== undefined && payload !== null && !isRecord(payload)) return null;
+  return { ...raw, event_id, type, timestamp, workspace_id, client_id, actor: plainActor, principal: plainPrincipal, event_details, payload } as Envelope;
+}
+
+/** A loose object whose `known` keys are optional strings, keys in the order zod's output has them (known first); false otherwise. */
+function plainObject(value: unknown, known: readonly string[]): Record<string, unknown> | false {
+  if (!isRecord(value)) return false;
+  const out: Record<string, unknown> = {};
+  for (const key of known) {
+    if (!(key in value)) continue;
+    if (!isOptionalString(value[key])) return false;
+    out[key] = value[key];
+  }
+  for (const key of Object.keys(value)) if (!known.includes(key)) out[key] = value[key];
+  return out;
+}
+
+function strictTokenCounts(value: unknown) {
+  const usage = tokenUsageSchema.safeParse(value ?? {});
+  return usage.success ? usage.data : {};
+}
+
+/** tokenUsageSchema's result without the schema: counts are non-negative safe integers, anything else null. */
+function tokenCounts(value: unknown): { input_tokens?: number | null; cached_input_tokens?: number | null; output_tokens?: number | null; reasoning_output_tokens?: number | null } {
+  if (!isRecord(value)) return {};
+  const count = (v: unknown) => (v === undefined ? undefined : Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : null);
+  return {
+    input_tokens: count(value.input_tokens),
+    cached_input_tokens: count(value.cached_input_tokens),
+    output_tokens: count(value.output_tokens),
+    reasoning_output_tokens: count(value.reasoning_output_tokens),
+  };
+}
+
+function normalizeEvent(envelope: Envelope, extraEnvelope: Record<string, unknown>, lineNumber: number, fast: boolean): NormalizedLine {
   if (!envelope.timestamp) return { kind: "invalid", line: lineNumber, problem: "timestamp is missing" };
   const details = envelope.event_details ?? {};
   const flags: string[] = [];
@@ -196,16 +256,17 @@ function normalizeEvent(envelope: z.infer<typeof envelopeSchema>, extraEnvelope:
   if (envelope.type === "CODEX_LOG" && detailType && !KNOWN_CODEX_DETAILS.has(detailType)) flags.push("unknown_detail_type");
 
   const texts: EventText[] = [];
-  const attributes: Record<string, unknown> = { ...extraEnvelope };
-  for (const [key, value] of Object.entries(details)) {
+  const attributes = extraEnvelope;
+  for (const key in details) {
+    if (!Object.hasOwn(details, key)) continue;
+    const value = details[key];
     if (TEXT_FIELD_SET.has(key) && typeof value === "string") texts.push({ field: key, text: value });
-    else if (!MAPPED_DETAIL_KEYS.includes(key) && !(key === "action" && detailType === value)) attributes[key] = value;
+    else if (!MAPPED_DETAIL_KEYS.has(key) && !(key === "action" && detailType === value)) attributes[key] = value;
   }
   if (envelope.principal) attributes.principal = envelope.principal;
   if (envelope.actor?.type && envelope.actor.type !== "ACCOUNT_USER") attributes.actor_type = envelope.actor.type;
 
-  const usage = tokenUsageSchema.safeParse(details.token_usage ?? {});
-  const u = usage.success ? usage.data : {};
+  const u = fast ? tokenCounts(details.token_usage) : strictTokenCounts(details.token_usage);
   let inputTokens: number | null = null;
   let cachedInputTokens: number | null = null;
   if (u.input_tokens != null) {
@@ -246,7 +307,7 @@ function normalizeEvent(envelope: z.infer<typeof envelopeSchema>, extraEnvelope:
   };
 }
 
-function normalizeCost(envelope: z.infer<typeof envelopeSchema>, extraEnvelope: Record<string, unknown>, lineNumber: number): NormalizedLine {
+function normalizeCost(envelope: Envelope, extraEnvelope: Record<string, unknown>, lineNumber: number): NormalizedLine {
   const parsed = costPayloadSchema.safeParse(envelope.payload ?? {});
   if (!parsed.success) return { kind: "invalid", line: lineNumber, problem: `payload.${describeIssue(parsed.error)}` };
   const p = parsed.data;
@@ -257,7 +318,7 @@ function normalizeCost(envelope: z.infer<typeof envelopeSchema>, extraEnvelope: 
   const billing = p.measures?.billing ?? [];
   const creditLines = billing.filter((b) => b.cost?.unit?.toUpperCase() === "CREDITS");
   const known = new Set(["day", "hour", "organization_id", "identity", "product", "client", "surface", "model", "service_tier", "reasoning", "measures"]);
-  const attributes: Record<string, unknown> = { ...extraEnvelope, ...omit(p as Record<string, unknown>, [...known]) };
+  const attributes: Record<string, unknown> = { ...extraEnvelope, ...omit(p as Record<string, unknown>, known) };
   if (envelope.timestamp) attributes.timestamp = envelope.timestamp;
   const flags: string[] = [];
   if (billing.length > 0 && creditLines.length === 0) flags.push("billed_not_in_credits");
