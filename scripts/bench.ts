@@ -90,7 +90,7 @@ async function main() {
     const loadBefore = loadAverage();
     const results = await suite.run({ quick });
     process.stdout.write(`${textTable(results)}\n`);
-    const measured = `Measured ${new Date().toISOString()}${quick ? " (\`--quick\`)" : ""}; load average (1/5/15 min) before / after: ${loadBefore} → ${loadAverage()}.`;
+    const measured = `Measured ${new Date().toISOString()}${quick ? " (`--quick`)" : ""}; load average (1/5/15 min) before / after: ${loadBefore} → ${loadAverage()}.`;
     kept.set(suite.name, `## ${suite.name}\n\n${suite.description}\n\n${measured}\n\n${markdownTable(results)}\n`);
     // Written after every suite so a long run that is interrupted keeps what it measured.
     writeDoc(out, m, kept);
