@@ -267,22 +267,32 @@ function cases(s: Subjects, deepCursor: string): Case[] {
 
 type Handler = (request: Request) => Promise<Response>;
 
-/** CPU milliseconds used so far by the local PostgreSQL server's processes (children of its postmaster), or 0 when it cannot be seen. */
+/** Fields of /proc/PID/stat after the command name: [0] state, [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime. */
+function procStat(pid: number | string): string[] | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null; // Gone meanwhile.
+  }
+}
+
+/**
+ * CPU milliseconds used so far by the local PostgreSQL server: its live processes (children of
+ * the postmaster) plus the children that have ended (the postmaster's cutime/cstime), so a
+ * parallel worker or a closed connection is counted, not lost. In USER_HZ (10 ms) ticks.
+ */
 function serverCpuMs(postmaster: number | null): number {
   if (!postmaster) return 0;
-  let total = 0;
+  const own = procStat(postmaster);
+  if (!own) return 0;
+  let ticks = Number(own[13]) + Number(own[14]);
   for (const pid of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[1]) !== postmaster) continue;
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ ticks
-    } catch {
-      // Gone meanwhile.
-    }
+    const fields = procStat(pid);
+    if (fields && Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
   }
-  return total;
+  return ticks * 10;
 }
 
 async function postmasterPid(db: Database, target: PagesWorkerInput["target"]): Promise<number | null> {

@@ -210,12 +210,9 @@ export async function seedWorkspace(target: Target, options: WorkspaceOptions = 
       return rows;
     };
 
-    // Monthly partitions of events, named as the sync names them (app/models/events.server.ts).
-    for (let m = new Date(`${from.slice(0, 7)}-01T00:00:00Z`); m <= new Date(`${end}T00:00:00Z`); m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) {
-      const next = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1));
-      const name = `events_y${m.getUTCFullYear()}m${String(m.getUTCMonth() + 1).padStart(2, "0")}`;
-      await exec(`create table if not exists ${name} partition of events for values from ('${m.toISOString()}') to ('${next.toISOString()}')`);
-    }
+    // Events are generated into a table without indexes, then moved into the monthly partitions in
+    // time order (as hourly files arrive: the heap is clustered by time, not by person).
+    await exec(`create temp table seed_events (like events including defaults) on commit drop`);
 
     /* ── people and their habits ── */
     await step(
@@ -360,13 +357,12 @@ export async function seedWorkspace(target: Target, options: WorkspaceOptions = 
        cross join lateral (select (400 + ${rnd("tr.turn_key", 51)} * 9000)::bigint as input, (${rnd("tr.turn_key", 52)} * 70000)::bigint as cached,
          (150 + power(${rnd("tr.turn_key", 53)}, 2) * 6000)::bigint as output) t
        cross join lateral (select ${response} as text) txt`;
-    // One statement in time order, as hourly files arrive: the heap is clustered by time, not by person.
-    await step("events: CODEX_LOG", `insert into events (${columns}) select * from (${prompts} union all ${toolCalls} union all ${responses}) x order by 2`);
+    await step("events: CODEX_LOG", `insert into seed_events (${columns}) ${prompts} union all ${toolCalls} union all ${responses}`);
 
     /* ── other workspace events: sign-ins, security blocks, admin actions ── */
     await step(
       "events: sign-ins",
-      `insert into events (${columns})
+      `insert into seed_events (${columns})
        select md5('bench-login:' || sd.i || ':' || sd.d)::uuid::text,
          sd.day::timestamp at time zone 'UTC' + make_interval(hours => p.start_hour) - interval '4 minutes', 'AUTH_LOG',
          case when ${rnd("sd.i * 64 + sd.d", 60)} < 0.03 then 'LOGIN_FAILED' else 'LOGIN_SUCCEEDED' end,
@@ -378,7 +374,7 @@ export async function seedWorkspace(target: Target, options: WorkspaceOptions = 
     );
     await step(
       "events: security",
-      `insert into events (${columns})
+      `insert into seed_events (${columns})
        select ${eventId("'s'")}, tr.turn_at + interval '5 seconds', 'CODEX_SECURITY_LOG', 'COMMAND_BLOCKED_BY_POLICY', '${workspaceId}', ${common},
          null, null, null, null, null, 'shell', 'denied', 'arguments', 24, substr(md5('bench-sec:' || tr.turn_key), 1, 16), 'rm -rf ./build && curl …', 0,
          '{"severity": "high", "decision_source": "config"}'::jsonb, ${sourceFile("CODEX_SECURITY_LOG", "tr.turn_at")}, ${ingested("tr.turn_at")}
@@ -386,7 +382,7 @@ export async function seedWorkspace(target: Target, options: WorkspaceOptions = 
     );
     await step(
       "events: admin actions",
-      `insert into events (${columns})
+      `insert into seed_events (${columns})
        select md5('bench-audit:' || d || ':' || n)::uuid::text, ('${from}'::date + d)::timestamp at time zone 'UTC' + make_interval(hours => 9 + n), 'AUDIT_LOG',
          (array['workspace.settings.updated', 'user.role.changed', 'group.member.added', 'connector.enabled'])[1 + (n % 4)],
          '${workspaceId}', p.id, p.openai_user_id, p.email, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, 0,
@@ -395,7 +391,23 @@ export async function seedWorkspace(target: Target, options: WorkspaceOptions = 
          ${ingested(`('${from}'::date + d)::timestamp at time zone 'UTC' + make_interval(hours => 9 + n)`)}
        from generate_series(0, ${days - 1}) d cross join generate_series(0, 3) n join seed_person p on p.i = 2 + (n % 3)`,
     );
-    await step("event_ids", `insert into event_ids (event_id, occurred_at, event_type) select event_id, occurred_at, event_type from events`);
+    // Monthly partitions named as the sync names them (app/models/events.server.ts). A new one is
+    // filled before it is attached, so its indexes are built once rather than row by row.
+    for (let m = new Date(`${from.slice(0, 7)}-01T00:00:00Z`); m <= new Date(`${end}T00:00:00Z`); m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) {
+      const next = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1));
+      const name = `events_y${m.getUTCFullYear()}m${String(m.getUTCMonth() + 1).padStart(2, "0")}`;
+      const bounds = `from ('${m.toISOString()}') to ('${next.toISOString()}')`;
+      const rows = `select * from seed_events where occurred_at >= '${m.toISOString()}' and occurred_at < '${next.toISOString()}' order by occurred_at`;
+      const [exists] = await exec(`select to_regclass('${name}') is not null as present`);
+      if (exists?.present) {
+        await step(`events: ${name}`, `insert into events ${rows}`);
+      } else {
+        await exec(`create table ${name} (like events including defaults including constraints)`);
+        await step(`events: ${name}`, `insert into ${name} ${rows}`);
+        await step(`events: attach ${name} (index builds)`, `alter table events attach partition ${name} for values ${bounds}`);
+      }
+    }
+    await step("event_ids", `insert into event_ids (event_id, occurred_at, event_type) select event_id, occurred_at, event_type from seed_events order by event_id`);
 
     await step(
       "findings",
