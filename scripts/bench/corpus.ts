@@ -108,6 +108,39 @@ export function secretGenerators(g: Generator): Record<string, () => string> {
       const label = g.choice(["RSA ", "EC ", "", "OPENSSH ", "ENCRYPTED "]);
       return `-----BEGIN ${label}PRIVATE KEY-----\n${body}\n-----END ${label}PRIVATE KEY-----`;
     },
+    // second round: more providers, and the same secrets in more wrappings
+    google_oauth_client_secret: token("google_oauth_client_secret"),
+    azure_ad_client_secret: token("azure_ad_client_secret"),
+    telegram_bot_token: token("telegram_bot_token"),
+    hashicorp_vault_token: token("hashicorp_vault_token"),
+    groq_api_key: token("groq_api_key"),
+    databricks_token: token("databricks_token"),
+    digitalocean_token: token("digitalocean_token"),
+    mailgun_api_key: () => (g.int(0, 1) === 0 ? syntheticTokens(g).mailgun_api_key! : syntheticTokens(g).mailgun_key_pair!),
+    slack_webhook_url: token("slack_webhook_url"),
+    discord_webhook_url: token("discord_webhook_url"),
+    discord_bot_token: token("discord_bot_token"),
+    aws_session_token: token("aws_session_token"),
+    square_token: token("square_token"),
+    pypi_token: token("pypi_token"),
+    shopify_token: token("shopify_token"),
+    heroku_api_key: token("heroku_api_key"),
+    linear_api_key: token("linear_api_key"),
+    notion_token: token("notion_token"),
+    atlassian_api_token: token("atlassian_api_token"),
+    docker_hub_token: token("docker_hub_token"),
+    planetscale_token: token("planetscale_token"),
+    pinecone_api_key: token("pinecone_api_key"),
+    langsmith_api_key: token("langsmith_api_key"),
+    sonarqube_token: token("sonarqube_token"),
+    rubygems_api_key: token("rubygems_api_key"),
+    figma_token: token("figma_token"),
+    brevo_api_key: token("brevo_api_key"),
+    resend_api_key: token("resend_api_key"),
+    aws_secret_access_key: () => g.mixed(40, `${ALNUM}/+`),
+    azure_storage_key: () => g.base64(64),
+    azure_sas_signature: () => encodeURIComponent(g.base64(32)),
+    basic_auth_credentials: () => Buffer.from(`${g.choice(["deploy", "ci-bot", "svc_app", "admin"])}:${password()}`).toString("base64"),
   };
 }
 
@@ -131,9 +164,58 @@ const SECRET_CONTEXTS: Record<string, string[]> = {
     "SECRET_KEY = '{v}'",
     "- name: SMTP_PASSWORD\n  value: \"{v}\"",
     "<password>{v}</password>",
+    // languages and file formats
+    "define('DB_PASSWORD', '{v}');",
+    "define( 'AUTH_KEY', '{v}' );",
+    "ENV DB_PASSWORD {v}",
+    "ARG NPM_TOKEN={v}",
+    'dataSource.setPassword("{v}");',
+    'HikariConfig cfg = builder().username("app").password("{v}").build();',
+    "machine api.example.com\n  login deploy\n  password {v}",
+    "mysql -h db.internal -u root -p{v} shop < dump.sql",
+    "sshpass -p '{v}' ssh deploy@10.0.0.5",
+    "docker login -u ci -p {v} registry.example.com",
+    '$secure = ConvertTo-SecureString "{v}" -AsPlainText -Force',
+    '$env:API_KEY = "{v}"',
+    '<entry key="db.password">{v}</entry>',
+    '<property name="password" value="{v}"/>',
+    "[database]\nhost = \"db\"\npassword = \"{v}\"",
+    "spring.datasource.password={v}",
+    "GET https://api.example.com/v1/items?api_key={v}&page=2",
+    "'password' => '{v}',",
+    "apiVersion: v1\nkind: Secret\ndata:\n  password: {b64}",
+    'variable "db_password" {\n  default = "{v}"\n}',
   ],
+  aws_secret_access_key: [
+    "User name,Password,Access key ID,Secret access key,Console login link\nci-bot,,{akid},{v},https://123456789012.signin.aws.amazon.com/console",
+    "[default]\naws_access_key_id = {akid}\naws_secret_access_key = {v}",
+    'export AWS_SECRET_ACCESS_KEY="{v}"',
+    '"SecretAccessKey": "{v}",',
+  ],
+  azure_storage_key: [
+    "DefaultEndpointsProtocol=https;AccountName=stsynthetic;AccountKey={v};EndpointSuffix=core.windows.net",
+    '"AzureWebJobsStorage": "DefaultEndpointsProtocol=https;AccountName=fn;AccountKey={v}"',
+    "AccountEndpoint=https://db.documents.azure.com:443/;AccountKey={v};",
+  ],
+  azure_sas_signature: [
+    "https://acct.blob.core.windows.net/backups/db.bak?sv=2022-11-02&ss=b&srt=o&sp=r&se=2026-12-31T00:00:00Z&spr=https&sig={v}",
+    "BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=bfqt&srt=sco&sp=rwdlacupx&se=2026-01-01T00:00:00Z&sig={v}",
+    'az storage blob download --sas-token "sv=2021-06-08&sr=b&sp=r&sig={v}"',
+  ],
+  basic_auth_credentials: [
+    "Authorization: Basic {v}",
+    'curl -H "Authorization: Basic {v}" https://api.example.com/v1/me',
+    "headers = {'Authorization': 'Basic {v}'}",
+  ],
+  slack_webhook_url: ["SLACK_WEBHOOK_URL=https://{v}", "curl -X POST -H 'Content-type: application/json' --data '{\"text\":\"deployed\"}' https://{v}", "webhook: https://{v}"],
+  discord_webhook_url: ["DISCORD_WEBHOOK=https://{v}", "requests.post(\"https://{v}\", json={\"content\": \"hi\"})"],
   bearer_token: ['curl -H "Authorization: Bearer {v}" https://api.example.com/v1/items', "Authorization: Bearer {v}", "headers = {'Authorization': 'Bearer {v}'}"],
-  private_key: ["{v}", '{"type": "service_account", "private_key": "{json}"}', "tls:\n  key: |\n{indented}\n"],
+  private_key: [
+    "{v}",
+    '{"type": "service_account", "private_key": "{json}"}',
+    "tls:\n  key: |\n{indented}\n",
+    "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\ndata:\n  tls.key: {b64}\n",
+  ],
 };
 const DEFAULT_CONTEXTS = ["{v}", "export TOKEN={v}", '{"token": "{v}"}', "Here is my key {v}, why does the request fail?", "  api_key: {v}", "ログに {v} が出ています", "curl -H 'X-Api-Key: {v}' https://api.example.com"];
 const PII_CONTEXTS = ["Contact: {v}", "{v}", "Kunde: Max, Telefon {v}", "お客様: {v}", '"value": "{v}"', "customer record -> {v} (verified)", "client {v} connected"];
@@ -163,6 +245,25 @@ export function negatives(g: Generator): string[] {
     `order #${g.int(100000, 999999)} total 1${g.int(0, 9)}.99 EUR`,
     "token_type: bearer\nexpires_in: 3600",
     "max_tokens = 4096",
+    // look-alikes of the second-round formats and wrappings
+    "define('WP_DEBUG', false);\ndefine( 'DB_HOST', 'localhost' );",
+    "ENV NODE_ENV production\nENV PATH /usr/local/bin:$PATH",
+    "user.setPassword(request.getPassword());\nbuilder.password(props.password()).build();",
+    "r = requests.get(url, auth=(username, password), timeout=10)",
+    "mysql -u root -p shop\ndocker run -p 8080:80 nginx\nssh -p 2222 deploy@host",
+    "$cred = Get-Credential\n$secure = ConvertTo-SecureString $plain -AsPlainText -Force",
+    "machine github.com login octocat",
+    `tls.crt: ${Buffer.from(`-----BEGIN CERTIFICATE-----\n${g.base64(300)}\n-----END CERTIFICATE-----\n`).toString("base64")}`,
+    "urlpatterns = [re_path(r'^articles/(?P<year>[0-9]{4})/$', views.year_archive)]",
+    `https://images.example.com/photo.jpg?w=640&h=480&sig=${g.pick(HEX_LOWER, 32)}`,
+    "<entry key=\"db.url\">jdbc:postgresql://db:5432/app</entry>",
+    "password: ********\napi_key: <YOUR_API_KEY>",
+    "Please login to the portal and change your password immediately after the first sign-in.",
+    "Call setPassword(newPassword) only after validatePassword(\"candidate\") passes.",
+    '<select name="auth"><option value="token">Token</option><option value="password">Password</option></select>',
+    'mysql --pipe -e "select 1"\npsql -p 5432 -U app',
+    "ENV PASSWORD_FILE /run/secrets/db_password",
+    "<entry key=\"password.min.length\">12</entry>",
   ];
 }
 
@@ -177,16 +278,25 @@ export function makeSampler(seed: number) {
   const piiTypes = Object.keys(pii) as Array<keyof typeof pii>;
   const negativeSet = () => negatives(g);
 
-  /** Puts the value in a context; returns the text and the value as written there. */
-  function plant(value: string, contexts: string[]): { text: string; written: string } {
-    const template = g.choice(contexts);
+  /** Puts the value in a context; returns the text, the value as written there, and other values the context holds. */
+  function plant(value: string, contexts: string[]): { text: string; written: string; also: Planted[] } {
+    let template = g.choice(contexts);
+    const also: Planted[] = [];
+    if (template.includes("{akid}")) {
+      // an AWS credentials export: the access key id next to the secret is a finding too
+      const akid = syntheticTokens(g).aws_access_key_id!;
+      template = template.replace("{akid}", akid);
+      also.push({ type: "aws_access_key_id", value: akid });
+    }
     const written = template.includes("{json}")
       ? value.replace(/\n/g, "\\n")
       : template.includes("{indented}")
         ? value.split("\n").map((l) => `    ${l}`).join("\n").trimStart()
-        : value;
-    const text = template.replace("{json}", written).replace("{indented}", `    ${written}`).replace("{v}", written);
-    return { text, written };
+        : template.includes("{b64}")
+          ? Buffer.from(value).toString("base64")
+          : value;
+    const text = template.replace("{json}", written).replace("{indented}", `    ${written}`).replace("{b64}", written).replace("{v}", written);
+    return { text, written, also };
   }
 
   return {
@@ -196,8 +306,8 @@ export function makeSampler(seed: number) {
       if (kind === "negative") return { text: g.choice(negativeSet()), planted: [] };
       if (kind === "secret") {
         const t = type ?? g.choice(secretTypes);
-        const { text, written } = plant(secrets[t]!(), SECRET_CONTEXTS[t] ?? DEFAULT_CONTEXTS);
-        return { text, planted: [{ type: t, value: written }] };
+        const { text, written, also } = plant(secrets[t]!(), SECRET_CONTEXTS[t] ?? DEFAULT_CONTEXTS);
+        return { text, planted: [{ type: t, value: written }, ...also] };
       }
       const t = (type ?? g.choice(piiTypes)) as keyof typeof pii;
       const { text, written } = plant(pii[t](), PII_CONTEXTS);

@@ -20,6 +20,7 @@ import {
   shannonEntropy,
   ssnValid,
 } from "./validators";
+import { azureSasAt, callArgumentAt, commandPasswordAt, dockerEnvAt, netrcPasswordAt, phpDefineAt, secureStringAt, terraformDefaultAt, xmlKeyedValueAt } from "./wrappings";
 
 export type FindingKind = "secret" | "pii";
 
@@ -30,8 +31,8 @@ export type Candidate = {
   end: number;
   /** Higher wins an overlap: specific formats beat generic heuristics, secrets beat personal data. */
   priority: number;
-  /** How the value is normalised before fingerprinting (a PEM key is the same key however it is wrapped). */
-  normalize?: "pem";
+  /** How the value is normalised before fingerprinting (a PEM key is the same key however it is wrapped, base64 included). */
+  normalize?: "pem" | "pem64";
 };
 
 export const PRIORITY = {
@@ -184,6 +185,8 @@ type TokenRule = {
   back?: { min: number; max: number; test: (c: number) => boolean };
   /** Extra check on the matched token (placeholders, entropy, sub-type). Returns the type or null. */
   check?: (token: string) => string | null;
+  /** How the value is normalised before fingerprinting (see Candidate). */
+  normalize?: Candidate["normalize"];
 };
 
 const END = "(?![A-Za-z0-9_-])";
@@ -286,7 +289,12 @@ const TOKEN_RULES: TokenRule[] = [
     check: (t) => randomBody(t.slice(0, 32), 0, "mailchimp_api_key"),
   },
   { type: "shopify_token", prefixes: ["shpat_", "shpca_", "shppa_", "shpss_"], re: sticky(`shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}${ENDA}`) },
-  { type: "huggingface_token", prefixes: ["hf_"], re: sticky(`hf_[A-Za-z0-9]{30,40}${ENDA}`), check: (t) => randomBody(t, 3, "huggingface_token") },
+  {
+    type: "huggingface_token",
+    prefixes: ["hf_", "api_org_"],
+    re: sticky(`(?:hf_[A-Za-z0-9]{30,40}|api_org_[A-Za-z0-9]{30,40})${ENDA}`),
+    check: (t) => randomBody(t, t.startsWith("hf_") ? 3 : 8, "huggingface_token"),
+  },
   { type: "digitalocean_token", prefixes: ["dop_v1_", "doo_v1_", "dor_v1_"], re: sticky(`do[por]_v1_[a-f0-9]{64}${ENDA}`) },
   { type: "pypi_token", prefixes: ["pypi-AgEIcHlwaS5vcmc"], re: sticky(`pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,300}${END}`) },
   { type: "databricks_token", prefixes: ["dapi"], re: sticky(`dapi[a-f0-9]{32}(?:-\\d)?${ENDA}`), check: (t) => randomBody(t, 4, "databricks_token") },
@@ -296,9 +304,14 @@ const TOKEN_RULES: TokenRule[] = [
     back: { min: 8, max: 10, test: isDigit },
     re: sticky(`\\d{8,10}:AA[A-Za-z0-9_-]{33}${END}`),
   },
-  { type: "square_token", prefixes: ["sq0atp-", "sq0csp-"], re: sticky(`sq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}${END}`) },
+  {
+    type: "square_token",
+    prefixes: ["sq0atp-", "sq0csp-", "EAAA"],
+    re: sticky(`(?:sq0(?:atp|csp)-|EAAA)[0-9A-Za-z_-]{22,60}${END}`),
+    check: (t) => randomBody(t, 4, "square_token"),
+  },
   { type: "atlassian_api_token", prefixes: ["ATATT3"], re: sticky(`ATATT3[A-Za-z0-9_=-]{150,250}${END}`) },
-  { type: "linear_api_key", prefixes: ["lin_api_"], re: sticky(`lin_api_[A-Za-z0-9]{40}${ENDA}`) },
+  { type: "linear_api_key", prefixes: ["lin_api_", "lin_oauth_"], re: sticky(`(?:lin_api_[A-Za-z0-9]{40}|lin_oauth_[a-f0-9]{64})${ENDA}`) },
   { type: "postman_api_key", prefixes: ["PMAK-"], re: sticky(`PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}${ENDA}`) },
   { type: "age_secret_key", prefixes: ["AGE-SECRET-KEY-1"], re: sticky(`AGE-SECRET-KEY-1[0-9A-Z]{58}${ENDA}`) },
   {
@@ -345,6 +358,45 @@ const TOKEN_RULES: TokenRule[] = [
   { type: "heroku_api_key", prefixes: ["HRKU-"], re: sticky(`HRKU-[A-Za-z0-9_-]{60}${END}`) },
   { type: "mapbox_token", prefixes: ["sk.eyJ"], re: sticky(`sk\\.eyJ[A-Za-z0-9_-]{20,400}\\.[A-Za-z0-9_-]{20,100}${END}`) },
   { type: "onepassword_token", prefixes: ["ops_eyJ"], re: sticky(`ops_eyJ[A-Za-z0-9+/]{100,4000}={0,3}${ENDA}`) },
+  // second round (docs/decisions/0103-redaction-speed-and-breadth.md)
+  {
+    // Discord bot tokens: the base64 of the bot's numeric id (so MT…, Nj…, OD…), a timestamp, an HMAC
+    type: "discord_bot_token",
+    prefixes: ["MT", "Mj", "Mz", "ND", "NT", "Nj", "Nz", "OD", "OT"],
+    re: sticky(`[MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}${END}`),
+    check: (t) => randomBody(t, t.lastIndexOf(".") + 1, "discord_bot_token"),
+  },
+  {
+    // STS session tokens: base64 that always starts with the same serialised header
+    type: "aws_session_token",
+    prefixes: ["IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE"],
+    re: sticky(`(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9+/]{100,4096}={0,2}(?![A-Za-z0-9+/=])`),
+  },
+  {
+    // a PEM private key, base64-encoded once more (Kubernetes Secret data, CI variables): "-----BEGIN" is LS0tLS1CRUdJTi
+    type: "private_key",
+    prefixes: ["LS0tLS1CRUdJTi"],
+    re: sticky(`LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,65536}={0,2}(?![A-Za-z0-9+/=])`),
+    check: (t) => (/PRIVATE KEY/.test(Buffer.from(t.slice(0, 120), "base64").toString("latin1")) ? "private_key" : null),
+    normalize: "pem64",
+  },
+  { type: "docker_hub_token", prefixes: ["dckr_pat_", "dckr_oat_"], re: sticky(`dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,36}${END}`), check: (t) => randomBody(t, 9, "docker_hub_token") },
+  { type: "planetscale_token", prefixes: ["pscale_tkn_", "pscale_pw_", "pscale_oauth_"], re: sticky(`pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.=-]{32,64}${END}`) },
+  { type: "pinecone_api_key", prefixes: ["pcsk_"], re: sticky(`pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80}${ENDA}`), check: (t) => randomBody(t, 5, "pinecone_api_key") },
+  { type: "langsmith_api_key", prefixes: ["lsv2_pt_", "lsv2_sk_"], re: sticky(`lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}${ENDA}`) },
+  { type: "sonarqube_token", prefixes: ["squ_", "sqp_", "sqa_"], re: sticky(`sq[upa]_[a-f0-9]{40}${ENDA}`) },
+  { type: "rubygems_api_key", prefixes: ["rubygems_"], re: sticky(`rubygems_[a-f0-9]{48}${ENDA}`) },
+  { type: "figma_token", prefixes: ["figd_", "figu_"], re: sticky(`fig[du]_[A-Za-z0-9_-]{38,48}${END}`), check: (t) => randomBody(t, 5, "figma_token") },
+  { type: "brevo_api_key", prefixes: ["xkeysib-", "xsmtpsib-"], re: sticky(`x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16}${ENDA}`) },
+  { type: "resend_api_key", prefixes: ["re_"], re: sticky(`re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}${ENDA}`), check: (t) => randomBody(t, 3, "resend_api_key") },
+  { type: "contentful_token", prefixes: ["CFPAT-"], re: sticky(`CFPAT-[A-Za-z0-9_-]{43}${END}`) },
+  { type: "netlify_token", prefixes: ["nfp_"], re: sticky(`nfp_[A-Za-z0-9]{36,40}${ENDA}`), check: (t) => randomBody(t, 4, "netlify_token") },
+  { type: "sourcegraph_token", prefixes: ["sgp_"], re: sticky(`sgp_(?:[a-f0-9]{16}_)?[a-f0-9]{40}${ENDA}`) },
+  { type: "tavily_api_key", prefixes: ["tvly-"], re: sticky(`tvly-(?:dev-|prod-)?[A-Za-z0-9]{32}${ENDA}`), check: (t) => randomBody(t, 5, "tavily_api_key") },
+  { type: "buildkite_token", prefixes: ["bkua_"], re: sticky(`bkua_[a-f0-9]{40}${ENDA}`) },
+  { type: "circleci_token", prefixes: ["CCIPAT_", "CCIPRJ_"], re: sticky(`CCIP(?:AT|RJ)_[A-Za-z0-9]{22}_[a-f0-9]{40}${ENDA}`) },
+  { type: "jfrog_token", prefixes: ["AKCp", "cmVmdGtu"], re: sticky(`(?:AKCp[A-Za-z0-9]{69}|cmVmdGtuOjAxOj[A-Za-z0-9]{50,70})${ENDA}`) },
+  { type: "nuget_api_key", prefixes: ["oy2"], re: sticky(`oy2[a-z0-9]{43}${ENDA}`), check: (t) => randomBody(t, 3, "nuget_api_key") },
 ];
 
 const JWT_RE = sticky(`eyJ[A-Za-z0-9_-]{8,8192}\\.eyJ[A-Za-z0-9_-]{8,16384}\\.[A-Za-z0-9_-]{0,8192}(?:\\.[A-Za-z0-9_-]{0,16384}\\.[A-Za-z0-9_-]{0,8192})?${END}`);
@@ -391,7 +443,31 @@ const A_US = 64; // us after "-" (Mailchimp)
 const A_ATLAS = 128; // at after "." (Terraform .atlasv1.)
 const A_VALUE = 256; // va (value= / value:)
 const A_SCHEME = 512; // Be, Ba in any case (Bearer, Basic)
-const A_OTHER = A_IBAN | A_AA | A_BEGIN | A_US | A_ATLAS | A_VALUE | A_SCHEME;
+const A_SIG = 1024; // si (sig= of an Azure SAS)
+const A_DEFINE = 2048; // de (PHP define)
+const A_DOCKER = 4096; // EN, AR (Dockerfile ENV / ARG)
+const A_SECURE = 8192; // Co (ConvertTo-SecureString)
+const A_NETRC = 16384; // pa (.netrc password)
+const A_WRAPPING = A_SIG | A_DEFINE | A_DOCKER | A_SECURE | A_NETRC | A_VALUE;
+const A_OTHER = A_IBAN | A_AA | A_BEGIN | A_US | A_ATLAS | A_VALUE | A_SCHEME | A_WRAPPING;
+
+/** The wrappings (wrappings.ts) that start at a word: out of the main loop, which stays small for the compiler. */
+function wrappingAt(text: string, i: number, act: number, p: number, out: Candidate[]): void {
+  const codes = C;
+  if ((act & A_VALUE) !== 0) {
+    if (codes[i + 2] === 114 && text.startsWith("variable", i)) terraformDefaultAt(text, i, judgeValue, out);
+  } else if ((act & A_SIG) !== 0) {
+    if (codes[i + 2] === 103 && codes[i + 3] === 61 && (p === 38 || p === 63 || p === 59 || p === 34)) azureSasAt(text, i, out);
+  } else if ((act & A_DEFINE) !== 0) {
+    if (codes[i + 2] === 102 && text.startsWith("define", i)) phpDefineAt(text, i, judgeValue, out);
+  } else if ((act & A_DOCKER) !== 0) {
+    if ((codes[i + 3] === 32 || codes[i + 3] === 9) && (p === 10 || p === 13 || i === 0)) dockerEnvAt(text, i, judgeValue, out);
+  } else if ((act & A_SECURE) !== 0) {
+    if (codes[i + 7] === 84 && text.startsWith("ConvertTo-SecureString", i)) secureStringAt(text, i, out);
+  } else if ((act & A_NETRC) !== 0) {
+    if (codes[i + 2] === 115 && codes[i + 3] === 115) netrcPasswordAt(text, i, judgeValue, out);
+  }
+}
 const WORD_START = new Uint16Array(128 * 128);
 for (let c0 = 0; c0 < 128; c0++) {
   if (!isAlnum(c0)) continue;
@@ -406,6 +482,11 @@ for (let c0 = 0; c0 < 128; c0++) {
     if (c0 === 97 && c1 === 116) act |= A_ATLAS;
     if (c0 === 118 && c1 === 97) act |= A_VALUE;
     if ((c0 | 32) === 98 && ((c1 | 32) === 101 || (c1 | 32) === 97)) act |= A_SCHEME;
+    if (c0 === 115 && c1 === 105) act |= A_SIG;
+    if (c0 === 100 && c1 === 101) act |= A_DEFINE;
+    if ((c0 === 69 && c1 === 78) || (c0 === 65 && c1 === 82)) act |= A_DOCKER;
+    if (c0 === 67 && c1 === 111) act |= A_SECURE;
+    if (c0 === 112 && c1 === 97) act |= A_NETRC;
     WORD_START[(c0 << 7) | c1] = act;
   }
 }
@@ -424,7 +505,7 @@ function tryRulesAt(text: string, start: number, prefix: string, out: Candidate[
     const end = start + match[0].length;
     const type = rule.check ? rule.check(match[0]) : rule.type;
     if (!type) continue;
-    out.push({ type, kind: "secret", start, end, priority: PRIORITY.token });
+    out.push(rule.normalize ? { type, kind: "secret", start, end, priority: PRIORITY.token, normalize: rule.normalize } : { type, kind: "secret", start, end, priority: PRIORITY.token });
     if (type === "aws_access_key_id") findAwsSecretNear(text, end, out);
     return end;
   }
@@ -480,6 +561,18 @@ function innerTokenAt(text: string, pos: number, prefix: string, out: Candidate[
 
 // The scan finds these parts by the character before a word ("-", ":", ".") or by "~".
 if (INNER_PREFIXES.join(" ") !== "-us :AA .atlasv1. Q~") throw new Error(`inner token prefixes changed (${INNER_PREFIXES.join(" ")}): teach scanText to find them`);
+
+const MAILGUN_PAIR_RE = sticky(`[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}${END}`);
+
+/** Mailgun's current API keys, 32-8-8 lower-case hex, from the first dash at `dash` (no prefix to look for). */
+function mailgunKeyPairAt(text: string, dash: number, out: Candidate[]): void {
+  const start = dash - 32;
+  if (start < 0 || !tokenBoundary(text, start)) return;
+  MAILGUN_PAIR_RE.lastIndex = start;
+  if (!MAILGUN_PAIR_RE.test(text)) return;
+  if (randomBody(text.slice(start, start + 32), 0, "mailgun_api_key") === null) return;
+  out.push({ type: "mailgun_api_key", kind: "secret", start, end: MAILGUN_PAIR_RE.lastIndex, priority: PRIORITY.token });
+}
 
 const AWS_SECRET_NEAR_RE = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/;
 
@@ -696,7 +789,7 @@ function uriCredentialsAt(text: string, pos: number, out: Candidate[]): number {
   }
   if (colon !== -1 && at > colon + 1 && colon - a <= 128) {
     const password = text.slice(colon + 1, at);
-    if (!/^\d{1,5}(?:[/?#]|$)/.test(password) && password.length <= 256 && credentialValue(password)) {
+    if (!/^\d{1,5}(?:[/?]|$)/.test(password) && password.length <= 256 && credentialValue(password)) {
       out.push({ type: "connection_string_password", kind: "secret", start: colon + 1, end: at, priority: PRIORITY.connection });
     }
   }
@@ -814,8 +907,14 @@ type ParsedValue = { start: number; end: number; quoted: boolean; op: string };
 const OPERATORS = [":=", "=>", "===", "==", "=", ":"];
 const SCHEMES = new Set(["token", "bearer", "basic", "digest", "apikey", "api-key", "key", "sso-key", "jwt", "splunk", "hmac", "dsn", "ghtoken"]);
 
+/**
+ * How long a value may be. A long secret (an STS session token, a base64 blob) cut short would leak
+ * its rest; a long value is skipped past once parsed (scanAssignments), so this stays linear.
+ */
+const VALUE_MAX = 16 * 1024;
+
 function parseQuoted(text: string, i: number, quote: number): ParsedValue | null {
-  const limit = Math.min(text.length, i + 1 + 2048);
+  const limit = Math.min(text.length, i + 1 + VALUE_MAX);
   let j = i + 1;
   for (; j < limit; j++) {
     const c = text.charCodeAt(j);
@@ -830,7 +929,7 @@ function parseQuoted(text: string, i: number, quote: number): ParsedValue | null
 }
 
 function parseUnquoted(text: string, i: number): ParsedValue {
-  const limit = Math.min(text.length, i + 512);
+  const limit = Math.min(text.length, i + VALUE_MAX);
   let j = i;
   for (; j < limit; j++) {
     const c = text.charCodeAt(j);
@@ -858,7 +957,7 @@ function parseValueAt(text: string, i: number): ParsedValue | null {
   if (c === 92 && text.charCodeAt(i + 1) === 34) {
     // \"value\" inside a JSON-encoded string
     const end = text.indexOf('\\"', i + 2);
-    if (end !== -1 && end - i < 1024) return { start: i + 2, end, quoted: true, op: "" };
+    if (end !== -1 && end - i < VALUE_MAX) return { start: i + 2, end, quoted: true, op: "" };
   }
   return parseUnquoted(text, i);
 }
@@ -918,7 +1017,7 @@ function parseAssignment(text: string, keyStart: number, pos: number, isFlag: bo
 const CONNECTION_CONTEXT_RE = /(?:^|[\s;?&"'])(?:host|hostaddr|dbname|server|data source|datasource|user id|userid|uid|database|initial catalog|sslmode|port)=/i;
 
 function secretValueOk(value: string, info: KeyInfo, quoted: boolean): boolean {
-  if (value.length === 0 || value.length > 1024) return false;
+  if (value.length === 0 || value.length > VALUE_MAX) return false;
   if (value.startsWith("-----BEGIN")) return false; // the PEM detector handles it, with the right span
   if (isPlaceholderValue(value) || isReferenceValue(value, quoted)) return false;
   const classes = charClasses(value);
@@ -935,12 +1034,36 @@ function secretValueOk(value: string, info: KeyInfo, quoted: boolean): boolean {
     if (classes.digit || classes.symbol || classes.upper) return true;
     return value.length >= 8;
   }
+  // an AWS secret key or any base64 key may start with "/", like a path
+  if (isAwsSecretShape(value, info) || looksLikeBase64Key(value)) return true;
   if (/^(?:arn:|https?:|s3:|gs:|file:|\/|\.\/|~\/)/.test(value)) return false;
   if (info.cls === "bare" || info.cls === "auth") {
     if (isDigestOrUuid(value)) return false;
     return looksRandom(value, 16);
   }
   return looksRandom(value, 8);
+}
+
+/**
+ * Random base64 (an Azure account key, a signing key): all three character classes, and the odd
+ * "/" a path would have many more of (base64 has one in 64 characters, a path one per word).
+ */
+function looksLikeBase64Key(value: string): boolean {
+  if (value.length < 24 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  let slashes = 0;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) === 47) slashes++;
+  if (slashes * 12 > value.length) return false;
+  const classes = charClasses(value);
+  return classes.lower && classes.upper && classes.digit && shannonEntropy(value) >= 4;
+}
+
+/** 40 base64 characters of all three classes under a key that names AWS or a secret access key. */
+function isAwsSecretShape(value: string, info: KeyInfo): boolean {
+  if (value.length !== 40 || !/^[A-Za-z0-9/+]{40}$/.test(value)) return false;
+  const joined = info.words.join("");
+  if (!(joined.includes("aws") || joined.includes("secretaccesskey"))) return false;
+  const classes = charClasses(value);
+  return classes.lower && classes.upper && classes.digit;
 }
 
 function assignmentType(info: KeyInfo, value: string, text: string, keyStart: number, valueEnd: number): { type: string; priority: number } {
@@ -1197,9 +1320,34 @@ function scanScheme(text: string, pos: number, word: string, out: Candidate[]): 
 const CURL_USER_RE = /(?:^|\s)(?:-u|--user)[ =]?(["']?)([^\s:"'@]{0,128}):([^\s"']{1,256})\1/y;
 
 /** curl -u user:password / --user user:password */
+/** `<entry key="db.password">…</entry>`: a start tag ending in a quoted key attribute, then the value. */
+function scanXmlKeyedValues(text: string, gts: Positions, out: Candidate[]): void {
+  for (let k = 0; k < gts.n; k++) {
+    const gt = gts.a[k]!;
+    const before = C[gt - 1];
+    if (gt > 0 && (before === 34 || before === 39) && C[gt + 1] !== 60) xmlKeyedValueAt(text, gt, judgeValue, out);
+  }
+}
+
+/** `(` followed by a quote: a call or tuple with a string argument, setPassword("…"), auth=("user", "…"). */
+function parenAt(text: string, i: number, out: Candidate[]): void {
+  const q = C[i + 1] === 32 ? C[i + 2] : C[i + 1];
+  if ((q === 34 || q === 39) && i > 0) callArgumentAt(text, i, judgeValue, out);
+}
+
+/** A value found by one of the wrappings (wrappings.ts), judged like an assignment to `key`. */
+function judgeValue(key: string, value: string, quoted: boolean): boolean {
+  const info = classifyKeyCached(key);
+  return info !== null && secretValueOk(value, info, quoted);
+}
+
 function scanCurlUser(text: string, dashes: Positions, out: Candidate[]): void {
   for (let k = 0; k < dashes.n; k++) {
     const pos = dashes.a[k]!;
+    if (C[pos + 1] === 112 && (pos === 0 || IDENT[C[pos - 1]!] === 0)) {
+      commandPasswordAt(text, pos, out); // mysql -p…, sshpass -p …, docker login -p …
+      continue;
+    }
     if (C[pos + 1] !== 117) continue; // -u
     let context = text.slice(Math.max(0, pos - 300), pos);
     const newline = context.lastIndexOf("\n");
@@ -1739,7 +1887,8 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
             gts.push(i);
             break;
           case K_DASH:
-            if (i === 0 || IDENT[codes[i - 1]!] === 0 || codes[i + 1] === 117) dashes.push(i);
+            if (i === 0 || IDENT[codes[i - 1]!] === 0 || codes[i + 1] === 117 || codes[i + 1] === 112) dashes.push(i);
+            else if (codes[i + 9] === 45) mailgunKeyPairAt(text, i, out);
             break;
           case K_AT:
             ats.push(i);
@@ -1755,6 +1904,7 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
               const end = numberAt(text, i, out);
               if (end !== -1) numberResume = end;
             }
+            if (codes[i] === 40) parenAt(text, i, out);
             break;
         }
       }
@@ -1798,6 +1948,7 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
         if ((act & A_ATLAS) !== 0 && p === 46 && i - 1 >= atlasResume && text.startsWith("atlasv1.", i)) atlasResume = innerTokenAt(text, i - 1, ".atlasv1.", out);
         if ((act & A_VALUE) !== 0 && text.startsWith("value", i) && (codes[i + 5] === 61 || codes[i + 5] === 58)) values.push(i);
         if ((act & A_SCHEME) !== 0) schemeAt(text, i, out); // Bearer, Basic (any case)
+        if ((act & A_WRAPPING) !== 0) wrappingAt(text, i, act, p, out);
       }
     }
     // the rest of the word (the zero after the text ends it)
@@ -1806,6 +1957,7 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
   if (begins.n > 0) scanPrivateKeys(text, begins, out);
   scanAssignments(text, MARKS, opRuns, out);
   if (dashes.n > 0) scanCurlUser(text, dashes, out);
+  if (gts.n > 0) scanXmlKeyedValues(text, gts, out);
   if (ats.n > 0) scanEmails(text, ats, out);
   const dataUris = semicolons.n > 0 ? dataUriRanges(text, semicolons) : [];
   C = codesBuffer; // do not hold on to the buffer of an over-long text

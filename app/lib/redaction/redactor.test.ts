@@ -28,6 +28,7 @@ const g = makeGenerator(42);
 const tokens = syntheticTokens(g);
 const TOKEN_TYPE: Record<string, string> = {
   github_fine_grained: "github_token",
+  mailgun_key_pair: "mailgun_api_key",
   openai_legacy: "openai_api_key",
   stripe_restricted: "stripe_secret_key",
 };
@@ -270,6 +271,65 @@ describe("assignments in code and config", () => {
     "private_key_path = ~/.ssh/id_ed25519",
     "password_hash = bcrypt(password)",
   ])("no finding: %s", (text) => {
+    expectClean(text);
+  });
+});
+
+describe("secrets in wrappings without a key = value shape", () => {
+  const pw = "S3cr3t-Pw_9x";
+  it.each([
+    ["PHP define", `define('DB_PASSWORD', '${pw}');`, "generic_secret_assignment", pw],
+    ["PHP define with spaces", `define( "AUTH_TOKEN", "${pw}" );`, "generic_secret_assignment", pw],
+    ["WordPress salt with spaces", `define('AUTH_KEY', 'k#8 Zq!m7 Lp@3 xR$9 wT&2 vB*5 nC^4 yH%6');`, "generic_secret_assignment", "k#8 Zq!m7 Lp@3 xR$9 wT&2 vB*5 nC^4 yH%6"],
+    ["Dockerfile ENV without =", `FROM node:20\nENV DB_PASSWORD ${pw}\nRUN npm ci`, "generic_secret_assignment", pw],
+    ["Java setter", `ds.setPassword("${pw}");`, "generic_secret_assignment", pw],
+    ["builder call", `Config.builder().user("app").password("${pw}").build()`, "generic_secret_assignment", pw],
+    ["Python auth tuple", `requests.get(url, auth=("svc", "${pw}"))`, "basic_auth_credentials", pw],
+    ["HTTPBasicAuth", `auth = HTTPBasicAuth('svc', '${pw}')`, "basic_auth_credentials", pw],
+    [".netrc", `machine api.example.com\n  login deploy\n  password ${pw}\n`, "generic_secret_assignment", pw],
+    ["mysql -p", `mysql -h db -u root -p${pw} shop < dump.sql`, "generic_secret_assignment", pw],
+    ["sshpass -p", `sshpass -p '${pw}' ssh deploy@host`, "generic_secret_assignment", pw],
+    ["docker login -p", `docker login -u ci -p ${pw} registry.example.com`, "generic_secret_assignment", pw],
+    ["PowerShell", `$s = ConvertTo-SecureString "${pw}" -AsPlainText -Force`, "generic_secret_assignment", pw],
+    ["Java XML properties", `<entry key="db.password">${pw}</entry>`, "generic_secret_assignment", pw],
+    ["Terraform default", `variable "db_password" {\n  type    = string\n  default = "${pw}"\n}`, "generic_secret_assignment", pw],
+    ["Azure SAS", "https://a.blob.core.windows.net/c/f?sv=2022-11-02&sr=b&sp=r&se=2026-01-01&sig=kFXNRqplBZu%2BghH%2FInQiRQONebaJnGTZUsjkbRDupJQ%3D", "azure_sas_signature", "kFXNRqplBZu%2BghH%2FInQiRQONebaJnGTZUsjkbRDupJQ%3D"],
+    ["Azure account key starting with /", "AccountName=x;AccountKey=/Hz/XJhlFJRgofLqiFUwgu1/TtR+Bj3nssCPtPBz+uddhIvXfP2qtQ9vEZmXtEGCVwhbTQ66X/v0sihYluQ7oA==;", "azure_storage_key", "/Hz/XJhlFJRgofLqiFUwgu1/TtR+Bj3nssCPtPBz+uddhIvXfP2qtQ9vEZmXtEGCVwhbTQ66X/v0sihYluQ7oA=="],
+    ["URL password before #", `jdbc:mysql://root:9#bN${pw}@mysql:3306/shop`, "connection_string_password", `9#bN${pw}`],
+  ])("%s", (_name, text, type, value) => {
+    expectRedacted(text, type, value);
+  });
+
+  it("finds a private key that was base64-encoded once more (Kubernetes Secret data) and fingerprints it like the PEM", () => {
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const b64 = Buffer.from(pem).toString("base64");
+    const result = expectRedacted(`apiVersion: v1\nkind: Secret\ndata:\n  tls.key: ${b64}\n`, "private_key", b64);
+    expect(result.findings[0]!.fingerprint).toBe(redactor.redact(pem).findings[0]!.fingerprint);
+    expect(redactor.fingerprintValue(b64)).toBe(result.findings[0]!.fingerprint);
+  });
+
+  it("finds a long unquoted value whole (an STS session token after a key)", () => {
+    const token = `IQoJb3JpZ2luX2Vj${g.base64(900)}`;
+    expectRedacted(`aws_session_token = ${token}`, "aws_session_token", token);
+    const opaque = g.mixed(1500, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+    expectRedacted(`SESSION_TOKEN=${opaque}`, "generic_secret_assignment", opaque);
+  });
+
+  it.each([
+    "define('WP_DEBUG', false); define( 'DB_HOST', 'localhost' );",
+    "ENV NODE_ENV production\nENV PASSWORD_FILE /run/secrets/db_password",
+    "user.setPassword(request.getPassword()); builder.password(props.password()).build();",
+    'validatePassword("candidate"); getToken("refresh"); hashPassword(input);',
+    "r = requests.get(url, auth=(username, password))",
+    "Please login to the portal and change your password immediately after the first sign-in.",
+    "mysql -u root -p shop\ndocker run -p 8080:80 nginx\nssh -p 2222 deploy@host\nmysql --pipe -e 'select 1'",
+    "$secure = ConvertTo-SecureString $plain -AsPlainText -Force",
+    '<entry key="password.min.length">12</entry><option name="token">Select one</option>',
+    "https://images.example.com/photo.jpg?w=640&sig=5f2b6c7d8e9f0a1b2c3d4e5f6a7b8c9d",
+    `tls.crt: ${Buffer.from("-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n").toString("base64")}`,
+    "urlpatterns = [re_path(r'^articles/$', views.index)]",
+  ])("no finding in %j", (text) => {
     expectClean(text);
   });
 });

@@ -74,6 +74,10 @@ export function createRedactor({ key, detectIpAddresses = true }: RedactorOption
 
   function fingerprintValue(value: string): string {
     if (value.includes("PRIVATE KEY")) return fingerprint(normalizePem(value));
+    if (value.trimStart().startsWith("LS0tLS1CRUdJTi")) {
+      const decoded = Buffer.from(value.trim(), "base64").toString("latin1");
+      if (decoded.includes("PRIVATE KEY")) return fingerprint(normalizePem(decoded));
+    }
     return fingerprint(value);
   }
 
@@ -89,7 +93,7 @@ export function createRedactor({ key, detectIpAddresses = true }: RedactorOption
     let cursor = 0;
     for (const c of resolved) {
       const raw = text.slice(c.start, c.end);
-      const value = c.normalize === "pem" ? normalizePem(raw) : raw;
+      const value = c.normalize === "pem" ? normalizePem(raw) : c.normalize === "pem64" ? normalizePem(Buffer.from(raw, "base64").toString("latin1")) : raw;
       let fp = seen.get(value);
       if (fp === undefined) {
         fp = fingerprint(value);
@@ -133,8 +137,8 @@ function dropInsideDataUris(ranges: Array<[number, number]>, candidates: Candida
 
 /**
  * Deterministic overlap resolution: walk in start order; when two candidates overlap, the higher
- * priority wins (then the longer, then the earlier). A losing *secret* that reaches beyond the winner
- * widens it, so no part of a secret survives; a losing personal-data match is simply dropped.
+ * priority wins (then the longer, then the earlier). A loser that reaches beyond the winner widens
+ * it, so no part of a secret or of a personal datum survives (but see the `password@host` case).
  */
 export function resolveOverlaps(candidates: Candidate[]): Candidate[] {
   if (candidates.length <= 1) return candidates.slice();
@@ -151,7 +155,9 @@ export function resolveOverlaps(candidates: Candidate[]): Candidate[] {
     const cWins = c.priority > last.priority || (c.priority === last.priority && c.end - c.start > last.end - last.start);
     const winner = cWins ? { ...c } : last;
     const loser = cWins ? last : c;
-    if (loser.kind === "secret" || winner.kind === "pii") {
+    // The loser's part outside the winner is still a secret or personal datum: the winner covers it.
+    // Except an "email" under a secret: that is `password@host` of a credential, not a mailbox.
+    if (!(winner.kind === "secret" && loser.type === "email")) {
       winner.start = Math.min(winner.start, loser.start);
       winner.end = Math.max(winner.end, loser.end);
     }

@@ -51,6 +51,14 @@ export function warmUpText(): string {
     `DE89 3704 0044 0532 0130 00 GB82WEST12345698765432 192.168.1.20 10.0.0.1 2001:db8::ff00:42:8329 fe80::1 ::1 a:b:c:d`,
     `2024-01-15T10:23:45.123Z 15.01.2024 v1.2.3 version 10.1.2.3 1,234,567 order #123456 (+44) 20 7946 0958`,
     `<img src="data:image/png;base64,${b64(120)}"> ;b x~y Q~ -us :AA .atl \u0000 日本語 😀 é`,
+    // the wrappings and the second-round formats
+    `define('DB_PASSWORD', '${filler(14)}'); define( 'WP_DEBUG', false );\nENV DB_PASSWORD ${filler(14)}\nARG X=1`,
+    `ds.setPassword("${filler(14)}"); cfg.password("${filler(14)}").build(); auth=("svc", "${filler(12)}") HTTPBasicAuth('a', 'b') log("x")`,
+    `machine api.example.com\n  login deploy\n  password ${filler(14)}\nmysql -u root -p${filler(12)} db\nsshpass -p '${filler(12)}' ssh h\ndocker login -u ci -p ${filler(12)} r`,
+    `$s = ConvertTo-SecureString "${filler(14)}" -AsPlainText -Force\n<entry key="db.password">${filler(14)}</entry><a href="x">y</a>`,
+    `variable "db_password" {\n  default = "${filler(14)}"\n}\nhttps://a.blob.core.windows.net/c?sv=2022-11-02&sp=r&sig=${filler(43)}%3D`,
+    `MTE${filler(23)}.${filler(6)}.${filler(38)} IQoJb3JpZ2luX2Vj${b64(200)} ${hex(32)}-${hex(8)}-${hex(8)} dckr_pat_${filler(27)} re_${filler(8)}_${filler(24)}`,
+    `tls.key: ${Buffer.from(`-----BEGIN PRIVATE KEY-----\n${b64(64)}\n-----END PRIVATE KEY-----\n`).toString("base64")} AccountKey=/${b64(87)}=`,
   ];
   return parts.join("\n");
 }
