@@ -180,7 +180,7 @@ export function stackedHorizontalBars({
       height: 40 + labels.length * 24,
       marginLeft: Math.min(220, 10 + 7.5 * longestLabel),
       marginRight: 24,
-      x: { grid: true, label: xLabel, tickFormat: "s" },
+      x: { grid: true, label: xLabel, tickFormat: "~s" },
       y: { label: null, domain: labels },
       color: { domain: Object.keys(colors), range: Object.values(colors), legend: true },
       marks: [

@@ -1,32 +1,154 @@
 import { sql, type SQL } from "drizzle-orm";
 import { selectRows, type Database } from "../../db/client.server";
+import { costsClientOf, NO_COSTS_CLIENT } from "../lib/clients";
+import { addDays } from "../lib/date-range";
+import { assignedTeamOnDaySql, assignmentPeriodsSql, teamFromGroupsSql } from "./team-assignments.server";
 import { assertViewerHasRole, type Viewer } from "./viewer";
 
+export { costsClientOf };
+
 /**
- * The organisation overview: everything here reads the daily rollups, the sessions table,
- * the hourly COSTS rows and the people table — never raw events.
+ * The organisation overview: everything here reads the daily rollups (daily_rollups and
+ * daily_tool_rollups), the sessions table, the hourly COSTS rows and the people table — never
+ * raw events.
+ *
+ * The team filter is effective-dated: a day of someone's activity counts for the team they were
+ * in on that day (team-assignments.server.ts: a CSV import or IdP assignment in force that day,
+ * else the team rule on the groups of their COSTS record of that day, or the last one before it).
+ * COSTS rows themselves count for the team of their own day and groups, as in the spend report.
  */
 
-export type OverviewFilters = { from: string; to: string; client?: string; model?: string };
+export type OverviewFilters = { from: string; to: string; team?: string; client?: string; model?: string };
+
+const utcStart = (day: string) => sql`((${day}::date)::timestamp at time zone 'UTC')`;
+
+/**
+ * CTEs ending in `team_days (person_id, day)`: the days in the range on which each active person
+ * was in `team`. Computed as sets: each person's COSTS groups carried forward from day to day,
+ * the team rule applied once per distinct groups array, the assignments as periods. The CTEs are
+ * materialised so that the planner cannot re-run one per joined row.
+ */
+function teamDaysCtes(f: OverviewFilters, team: string): SQL {
+  return sql`
+    team_pd as materialized (
+      select distinct person_id, day from daily_rollups where day between ${f.from}::date and ${f.to}::date and person_id is not null
+    ),
+    team_cost_day as materialized (
+      select c.person_id, (c.hour at time zone 'UTC')::date as day, (array_agg(c.groups order by c.hour desc))[1] as groups
+      from costs_hourly c
+      where c.hour >= ${utcStart(f.from)} and c.hour < ${utcStart(addDays(f.to, 1))} and c.person_id in (select person_id from team_pd)
+      group by 1, 2
+    ),
+    team_prior as materialized (
+      -- Before a person's first COSTS record of the range: their last one before it, else that first one.
+      select pp.person_id, coalesce(
+        (select c.groups from costs_hourly c where c.person_id = pp.person_id and c.hour < ${utcStart(f.from)} order by c.hour desc limit 1),
+        (select cd.groups from team_cost_day cd where cd.person_id = pp.person_id order by cd.day limit 1)) as groups
+      from (select distinct person_id from team_pd) pp
+    ),
+    team_carried as (
+      select person_id, day, kind, groups, count(groups) over (partition by person_id order by day, kind) as run
+      from (select person_id, day, 0 as kind, groups from team_cost_day union all select person_id, day, 1, null::jsonb from team_pd) t
+    ),
+    team_filled as materialized (
+      select c.person_id, c.day, coalesce(first_value(c.groups) over (partition by c.person_id, c.run order by c.day, c.kind), p.groups) as groups, c.kind
+      from team_carried c left join team_prior p on p.person_id = c.person_id
+    ),
+    team_rule as materialized (
+      select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from (select distinct groups from team_filled where kind = 1 and groups is not null) g
+    ),
+    team_periods as materialized (${assignmentPeriodsSql(f.from, addDays(f.to, 1))}),
+    team_days as materialized (
+      select f.person_id, f.day
+      from team_filled f
+      join people p on p.id = f.person_id
+      left join team_periods ap on ap.email = lower(p.email) and f.day >= ap.period_from and f.day < ap.period_to
+      left join team_rule r on r.groups = f.groups
+      where f.kind = 1 and coalesce(ap.team, r.team) = ${team}
+    )`;
+}
+
+const withTeamDays = (f: OverviewFilters) => (f.team ? sql`with ${teamDaysCtes(f, f.team)}` : sql``);
+const inTeam = (f: OverviewFilters, personId: SQL, day: SQL) => (f.team ? sql`(${personId}, ${day}) in (select person_id, day from team_days)` : sql`true`);
 
 function rollupFilter(f: OverviewFilters): SQL {
-  const parts = [sql`day >= ${f.from}`, sql`day <= ${f.to}`];
-  if (f.client) parts.push(sql`client_id = ${f.client}`);
-  if (f.model) parts.push(sql`model = ${f.model}`);
+  const parts = [sql`r.day >= ${f.from}::date`, sql`r.day <= ${f.to}::date`, inTeam(f, sql`r.person_id`, sql`r.day`)];
+  if (f.client) parts.push(sql`r.client_id = ${f.client}`);
+  if (f.model) parts.push(sql`r.model = ${f.model}`);
   return sql.join(parts, sql` and `);
 }
 
 function sessionFilter(f: OverviewFilters): SQL {
-  const parts = [sql`first_at >= ${f.from}::date`, sql`first_at < ${f.to}::date + 1`];
-  if (f.client) parts.push(sql`client_id = ${f.client}`);
-  if (f.model) parts.push(sql`model = ${f.model}`);
+  const parts = [sql`s.first_at >= ${utcStart(f.from)}`, sql`s.first_at < ${utcStart(addDays(f.to, 1))}`, inTeam(f, sql`s.person_id`, sql`(s.first_at at time zone 'UTC')::date`)];
+  if (f.client) parts.push(sql`s.client_id = ${f.client}`);
+  if (f.model) parts.push(sql`s.model = ${f.model}`);
   return sql.join(parts, sql` and `);
 }
 
-function costFilter(f: OverviewFilters): SQL {
-  const parts = [sql`hour >= ${f.from}::date`, sql`hour < ${f.to}::date + 1`, sql`product = 'codex'`];
-  if (f.model) parts.push(sql`model = ${f.model}`);
-  return sql.join(parts, sql` and `);
+/** COSTS rows of the filters (an unknown client matches none), with each row's team on its day when filtering by team. */
+function costsSql(f: OverviewFilters): SQL {
+  const parts = [sql`c.hour >= ${utcStart(f.from)}`, sql`c.hour < ${utcStart(addDays(f.to, 1))}`, sql`c.product = 'codex'`];
+  if (f.model) parts.push(sql`c.model = ${f.model}`);
+  if (f.client) parts.push(sql`c.client = ${costsClientOf(f.client) ?? NO_COSTS_CLIENT}`);
+  const rows = sql`select c.openai_user_id, c.surface, c.credits, c.email, c.groups, (c.hour at time zone 'UTC')::date as day from costs_hourly c where ${sql.join(parts, sql` and `)}`;
+  if (!f.team) return rows;
+  return sql`
+    with c as materialized (${rows}),
+    rule as materialized (select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from (select distinct groups from c) g),
+    periods as materialized (${assignmentPeriodsSql(f.from, addDays(f.to, 1))})
+    select c.* from c
+    left join periods ap on ap.email = lower(c.email) and c.day >= ap.period_from and c.day < ap.period_to
+    left join rule r on r.groups = c.groups
+    where coalesce(ap.team, r.team) = ${f.team}`;
+}
+
+/** Known people: active, with an OpenAI user id — and with a team filter, in the team on the range's last day. */
+function knownPeopleSql(f: OverviewFilters): SQL {
+  if (!f.team) return sql`select count(*)::int as known from people where openai_user_id is not null and active`;
+  return sql`select count(*)::int as known from people p
+    left join lateral (select c.groups from costs_hourly c where c.person_id = p.id and c.hour < ${utcStart(addDays(f.to, 1))} order by c.hour desc limit 1) l on true
+    where p.openai_user_id is not null and p.active
+      and coalesce(${assignedTeamOnDaySql({ email: sql`lower(p.email)`, day: sql`${f.to}::date` })}, ${teamFromGroupsSql(sql`l.groups`)}) = ${f.team}`;
+}
+
+type DistinctRow = { by: string; key: string | null; users: number };
+const DAY_MS = 86_400_000;
+
+/**
+ * Distinct people per day, per week (from Monday), per client and overall. Up to 63 days, each
+ * person's active days become one bigint mask per client in a single hash aggregate and the counts
+ * are read off the masks — half the CPU of a count(distinct) per grouping set at 10,000 people
+ * (scripts/bench/pages.ts); longer ranges count directly.
+ */
+async function distinctPeople(db: Database, f: OverviewFilters): Promise<DistinctRow[]> {
+  const days = Math.round((Date.parse(`${f.to}T00:00:00Z`) - Date.parse(`${f.from}T00:00:00Z`)) / DAY_MS) + 1;
+  if (days > 63) {
+    return selectRows<DistinctRow>(
+      db,
+      sql`${withTeamDays(f)}
+          select case when grouping(day) = 0 then 'day' when grouping(week) = 0 then 'week' when grouping(client) = 0 then 'client' else 'all' end as by,
+                 coalesce(to_char(day, 'YYYY-MM-DD'), to_char(week, 'YYYY-MM-DD'), client) as key, count(distinct openai_user_id)::int as users
+          from (select r.day, date_trunc('week', r.day) as week, coalesce(nullif(r.client_id, ''), 'unknown') as client, r.openai_user_id
+                from daily_rollups r where ${rollupFilter(f)}) r
+          group by grouping sets ((day), (week), (client), ())`,
+    );
+  }
+  const from = sql`${f.from}::date`;
+  return selectRows<DistinctRow>(
+    db,
+    sql`with ${f.team ? sql`${teamDaysCtes(f, f.team)},` : sql``}
+        by_client as (
+          select r.openai_user_id, coalesce(nullif(r.client_id, ''), 'unknown') as client, bit_or(1::bigint << (r.day - ${from})) as days
+          from daily_rollups r where ${rollupFilter(f)} group by 1, 2
+        ),
+        person as (select openai_user_id, bit_or(days) as days from by_client group by 1),
+        week as (select date_trunc('week', ${from} + d) as week, bit_or(1::bigint << d) as mask from generate_series(0, ${days - 1}::int) d group by 1)
+        select 'client' as by, client as key, count(*)::int as users from by_client group by client
+        union all select 'all', null, count(*)::int from person
+        union all select 'day', to_char(${from} + d, 'YYYY-MM-DD'), count(*)::int from person cross join generate_series(0, ${days - 1}::int) d
+          where (person.days >> d) & 1 = 1 group by d
+        union all select 'week', to_char(w.week, 'YYYY-MM-DD'), count(*)::int from person cross join week w where person.days & w.mask <> 0 group by w.week`,
+  );
 }
 
 const n = (value: unknown) => Number(value ?? 0);
@@ -48,46 +170,53 @@ function addSums(into: Sums, r: Record<string, unknown>) {
   into.findings += n(r.findings);
 }
 
+export type ToolRow = { tool: string; calls: number; approved: number; denied: number; aborted: number; people: number };
+
 /**
- * The overview in five reads: the rollups summed per (day, client, model) once, unfiltered, so
- * the totals, days, models, clients and the filter menus are all sums of one small result; the
- * distinct people per day, week, client and overall in one grouping-sets pass; threads per day;
- * COSTS per surface; the count of known people. (At 10,000 people a month of rollups is some
+ * The overview in a few reads: the rollups summed per (day, client, model) once, flagged by
+ * whether the day's person was in the team filter, so that the totals, days, models, clients and
+ * the (unfiltered) filter menus are all sums of one small result; the distinct people per day,
+ * week, client and overall in one grouping-sets pass; threads per day; COSTS per surface; the
+ * count of known people; tool calls per tool name. (At 10,000 people a month of rollups is some
  * 150,000 rows: each pass over them counts.)
  */
 export async function getOverview({ db, viewer, filters }: { db: Database; viewer: Viewer; filters: OverviewFilters }) {
   assertViewerHasRole(viewer, ["viewer"]);
-  const cells = await selectRows<Record<string, string | number | null>>(
+  const cells = await selectRows<Record<string, string | number | boolean | null>>(
     db,
-    sql`select to_char(day, 'YYYY-MM-DD') as day, client_id, model, sum(prompts) as turns, sum(responses) as responses,
-               sum(failed_responses) as failed, sum(input_tokens) as input, sum(cached_input_tokens) as cached,
-               sum(output_tokens) as output, sum(reasoning_output_tokens) as reasoning, sum(tool_calls) as tool_calls,
-               sum(tool_approved) as approved, sum(tool_denied) as denied, sum(tool_aborted) as aborted, sum(findings) as findings
-        from daily_rollups where day >= ${filters.from} and day <= ${filters.to}
-        group by day, client_id, model`,
+    sql`${withTeamDays(filters)}
+        select to_char(r.day, 'YYYY-MM-DD') as day, r.client_id, r.model, ${inTeam(filters, sql`r.person_id`, sql`r.day`)} as in_team,
+               sum(r.prompts) as turns, sum(r.responses) as responses, sum(r.failed_responses) as failed, sum(r.input_tokens) as input,
+               sum(r.cached_input_tokens) as cached, sum(r.output_tokens) as output, sum(r.reasoning_output_tokens) as reasoning,
+               sum(r.tool_calls) as tool_calls, sum(r.tool_approved) as approved, sum(r.tool_denied) as denied,
+               sum(r.tool_aborted) as aborted, sum(r.findings) as findings
+        from daily_rollups r where r.day >= ${filters.from}::date and r.day <= ${filters.to}::date
+        group by 1, 2, 3, 4`,
   );
-  const distinct = await selectRows<{ by: string; key: string | null; users: number }>(
-    db,
-    sql`select case when grouping(day) = 0 then 'day' when grouping(week) = 0 then 'week' when grouping(client) = 0 then 'client' else 'all' end as by,
-               coalesce(to_char(day, 'YYYY-MM-DD'), to_char(week, 'YYYY-MM-DD'), client) as key, count(distinct openai_user_id)::int as users
-        from (select day, date_trunc('week', day) as week, coalesce(nullif(client_id, ''), 'unknown') as client, openai_user_id
-              from daily_rollups where ${rollupFilter(filters)}) r
-        group by grouping sets ((day), (week), (client), ())`,
-  );
-  const [people] = await selectRows<{ known: number }>(db, sql`select count(*)::int as known from people where openai_user_id is not null and active`);
+  const distinct = await distinctPeople(db, filters);
+  const [people] = await selectRows<{ known: number }>(db, knownPeopleSql(filters));
   const sessionsPerDay = await selectRows<{ day: string; threads: number }>(
     db,
-    sql`select to_char(first_at at time zone 'UTC', 'YYYY-MM-DD') as day, count(*)::int as threads
-        from codex_sessions where ${sessionFilter(filters)} group by 1 order by 1`,
+    sql`${withTeamDays(filters)}
+        select to_char(s.first_at at time zone 'UTC', 'YYYY-MM-DD') as day, count(*)::int as threads
+        from codex_sessions s where ${sessionFilter(filters)} group by 1 order by 1`,
   );
   // Code review runs on GitHub and appears only in COSTS (and Analytics), not in CODEX_LOG.
   const bySurface = await selectRows<{ surface: string; users: number; credits: string | null }>(
     db,
-    sql`select coalesce(surface, 'unknown') as surface, count(distinct openai_user_id)::int as users, sum(credits) as credits
-        from costs_hourly where ${costFilter(filters)} group by 1 order by 2 desc, 1`,
+    sql`select coalesce(c.surface, 'unknown') as surface, count(distinct c.openai_user_id)::int as users, sum(c.credits) as credits
+        from (${costsSql(filters)}) c group by 1 order by 2 desc, 1`,
+  );
+  const tools = await selectRows<Record<string, string | number>>(
+    db,
+    sql`${withTeamDays(filters)}
+        select r.tool_name as tool, sum(r.calls) as calls, sum(r.approved) as approved, sum(r.denied) as denied, sum(r.aborted) as aborted,
+               count(distinct r.openai_user_id)::int as people
+        from daily_tool_rollups r where ${rollupFilter(filters)}
+        group by 1 order by 2 desc, 1`,
   );
 
-  const matches = (c: Record<string, unknown>) => (!filters.client || c.client_id === filters.client) && (!filters.model || c.model === filters.model);
+  const matches = (c: Record<string, unknown>) => c.in_team === true && (!filters.client || c.client_id === filters.client) && (!filters.model || c.model === filters.model);
   const totals = zeroSums();
   const byDay = new Map<string, Sums>();
   const byModel = new Map<string, Sums>();
@@ -118,12 +247,15 @@ export async function getOverview({ db, viewer, filters }: { db: Database; viewe
   return {
     filters,
     options: { clients: [...clients].sort(), models: [...models].sort() },
+    /** With a client filter: the COSTS client its credits are read from (null: COSTS has none). */
+    costsClient: filters.client ? costsClientOf(filters.client) : undefined,
     totals: {
       activeUsers: distinct.find((d) => d.by === "all")?.users ?? 0,
       knownPeople: people?.known ?? 0,
       threads: sessionsPerDay.reduce((sum, d) => sum + d.threads, 0),
       turns: totals.turns,
       responses,
+      failedResponses: totals.failed,
       inputTokens: totals.input,
       cachedInputTokens: totals.cached,
       outputTokens: totals.output,
@@ -141,11 +273,12 @@ export async function getOverview({ db, viewer, filters }: { db: Database; viewe
       .map(([day, s]) => ({ day, input: s.input, cached: s.cached, output: s.output, turns: s.turns, users: usersByDay.get(day) ?? 0 })),
     sessionsPerDay,
     byModel: [...byModel.entries()]
-      .map(([model, s]) => ({ model, responses: s.responses, tokens: s.input + s.cached + s.output }))
+      .map(([model, s]) => ({ model, responses: s.responses, failed: s.failed, tokens: s.input + s.cached + s.output }))
       .sort((a, b) => b.tokens - a.tokens),
     byClient: [...byClient.entries()]
       .map(([client, s]) => ({ client, users: usersByClient.get(client) ?? 0, turns: s.turns }))
-      .sort((a, b) => b.users - a.users),
+      .sort((a, b) => b.users - a.users || a.client.localeCompare(b.client)),
     bySurface: bySurface.map((s) => ({ surface: s.surface, users: s.users, credits: n(s.credits) })),
+    byTool: tools.map((t): ToolRow => ({ tool: String(t.tool), calls: n(t.calls), approved: n(t.approved), denied: n(t.denied), aborted: n(t.aborted), people: n(t.people) })),
   };
 }

@@ -207,6 +207,20 @@ describe("People for auditors and finance", () => {
     expect(payments.rows.every((r) => r.team === "Payments")).toBe(true);
   });
 
+  it("counts only the activity of a client and a model when asked (the Overview's links), listing the same people", async () => {
+    const parsed = parsePeopleParams(new URLSearchParams("client=CODEX_CLI&model=gpt-5&team=Payments"), new Date("2026-03-31T12:00:00Z"));
+    expect(parsed.ok && parsed.query).toMatchObject({ client: "CODEX_CLI", model: "gpt-5", team: "Payments" });
+    const gpt5 = await listPeople({ db: handle.db, viewer: auditor, query: query({ model: "gpt-5" }) });
+    expect(gpt5.total).toBe(6);
+    // One of the two models of each day; the COSTS and session rows name no model, so none of them count.
+    expect(gpt5.rows.find((r) => r.email === "ada@corp.test")).toMatchObject({ turns: 6, tokens: 480, activeDays: 3, credits: 0, threads: 0 });
+    const cli = await listPeople({ db: handle.db, viewer: auditor, query: query({ client: "CODEX_CLI" }) });
+    expect(cli.rows.find((r) => r.email === "ada@corp.test")).toMatchObject({ turns: 12, activeDays: 3 });
+    const vscode = await listPeople({ db: handle.db, viewer: auditor, query: query({ client: "CODEX_VSCODE" }) });
+    expect(vscode.total).toBe(6);
+    expect(vscode.rows.every((r) => r.turns === 0 && r.credits === 0 && r.activeDays === 0)).toBe(true);
+  });
+
   it("pages with a total; past the last page is empty with the same total", async () => {
     const page1 = await listPeople({ db: handle.db, viewer: auditor, query: query({ pageSize: 10, sort: "name", dir: "asc" }) });
     expect(page1.rows).toHaveLength(6);

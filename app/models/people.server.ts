@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { costsClientOf, NO_COSTS_CLIENT } from "../lib/clients";
 import { addDays, isoDayParam, resolveDayRange } from "../lib/date-range";
 import { z } from "zod";
 import { selectRows, type Database } from "../../db/client.server";
@@ -32,6 +33,8 @@ const peopleParamsSchema = z
     to: isoDayParam("to").optional(),
     q: z.string().trim().max(200, "q (search) must be at most 200 characters").optional(),
     team: z.string().trim().max(200, "team must be at most 200 characters").optional(),
+    client: z.string().trim().max(200, "client must be at most 200 characters").optional(),
+    model: z.string().trim().max(200, "model must be at most 200 characters").optional(),
     sort: z.enum(PEOPLE_SORTS, { error: `sort must be one of: ${PEOPLE_SORTS.join(", ")}` }).default("credits"),
     dir: z.enum(["asc", "desc"], { error: "dir must be asc or desc" }).optional(),
     page: z.coerce.number({ error: "page must be a number" }).int("page must be a whole number").min(1, "page must be 1 or more").max(100_000, "page is too large").default(1),
@@ -47,6 +50,9 @@ export type PeopleQuery = {
   to: string;
   q: string | null;
   team: string | null;
+  /** Count only activity with this CODEX_LOG client (credits: COSTS' name for it) and this model. */
+  client?: string;
+  model?: string;
   sort: PeopleSort;
   dir: "asc" | "desc";
   page: number;
@@ -61,7 +67,7 @@ export function defaultDir(sort: PeopleSort): "asc" | "desc" {
 /** URL search parameters to a query, or a problem naming the parameter (for a 400). */
 export function parsePeopleParams(params: URLSearchParams, now = new Date()): { ok: true; query: PeopleQuery } | { ok: false; problem: string } {
   const raw: Record<string, string> = {};
-  for (const key of ["from", "to", "q", "team", "sort", "dir", "page", "pageSize"]) {
+  for (const key of ["from", "to", "q", "team", "client", "model", "sort", "dir", "page", "pageSize"]) {
     const value = params.get(key);
     if (value !== null && value !== "") raw[key] = value;
   }
@@ -77,6 +83,8 @@ export function parsePeopleParams(params: URLSearchParams, now = new Date()): { 
       to,
       q: parsed.data.q || null,
       team: parsed.data.team || null,
+      ...(parsed.data.client ? { client: parsed.data.client } : {}),
+      ...(parsed.data.model ? { model: parsed.data.model } : {}),
       sort: parsed.data.sort,
       dir: parsed.data.dir ?? defaultDir(parsed.data.sort),
       page: parsed.data.page,
@@ -186,6 +194,10 @@ export function peopleRowsSql(
   const narrowed = (column: SQL) => ((search && query.q) || query.team ? sql`and ${column} in (select id from scoped)` : sql``);
   const from = sql`${query.from}::date`;
   const to = sql`${query.to}::date`;
+  // Client and model narrow the activity counted, not the people listed.
+  const only = (client: SQL | null, model: SQL, clientValue = query.client) =>
+    sql`${query.client && client ? sql`and ${client} = ${clientValue}` : sql``} ${query.model ? sql`and ${model} = ${query.model}` : sql``}`;
+  const costsClient = query.client ? (costsClientOf(query.client) ?? NO_COSTS_CLIENT) : undefined;
   return sql`
     with recursive base as (
       select p.id, p.name, p.email, p.active, ${withTeam ? sql`pt.team` : sql`null::text`} as team
@@ -197,7 +209,7 @@ export function peopleRowsSql(
       select r.person_id, r.day, sum(r.prompts)::float8 as turns, sum(r.input_tokens::float8) as input_tokens,
         sum(r.cached_input_tokens::float8) as cached_input_tokens, sum(r.output_tokens::float8) as output_tokens
       from daily_rollups r
-      where r.day between ${from} and ${to} and r.person_id is not null ${narrowed(sql`r.person_id`)}
+      where r.day between ${from} and ${to} and r.person_id is not null ${narrowed(sql`r.person_id`)} ${only(sql`r.client_id`, sql`r.model`)}
       group by r.person_id, r.day
     ),
     roll as (
@@ -210,14 +222,14 @@ export function peopleRowsSql(
       select c.person_id, sum(c.credits)::float8 as credits
       from costs_hourly c
       where c.hour >= ${utcStart(query.from)} and c.hour < ${utcStart(addDays(query.to, 1))} and c.product = 'codex'
-        and c.person_id is not null ${narrowed(sql`c.person_id`)}
+        and c.person_id is not null ${narrowed(sql`c.person_id`)} ${only(sql`c.client`, sql`c.model`, costsClient)}
       group by c.person_id
     ),
     thread as (
       select s.person_id, count(*)::int as threads
       from codex_sessions s
       where s.first_at >= ${utcStart(query.from)} and s.first_at < ${utcStart(addDays(query.to, 1))}
-        and s.person_id is not null ${narrowed(sql`s.person_id`)}
+        and s.person_id is not null ${narrowed(sql`s.person_id`)} ${only(sql`s.client_id`, sql`s.model`)}
       group by s.person_id
     ),
     ${

@@ -5,6 +5,7 @@ import { getDb } from "../lib/db.server";
 import { requireRole } from "../lib/session.server";
 import { getPeopleView, PAGE_SIZES, parsePeopleParams, type PersonRow, type TeamAggregate } from "../models/people.server";
 import { utcDate } from "../lib/format";
+import { TableScroll } from "../components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "People · Codex Ledger" }];
 
@@ -89,6 +90,13 @@ export default function People() {
           Analytics API; threads from the Compliance logs; tokens are uncached input, cached input and output together.
         </p>
         <FilterForm view={view} />
+        {view.query.client || view.query.model ? (
+          <p className="notice" data-testid="activity-filter">
+            Counting only activity with {[view.query.client ? `client ${view.query.client}` : null, view.query.model ? `model ${view.query.model}` : null].filter(Boolean).join(" and ")}{" "}
+            (credits: COSTS rows of the same client and model; streaks and last active count everything).{" "}
+            <Link to={hrefWith(search, { client: null, model: null, page: null })}>Count everything</Link>
+          </p>
+        ) : null}
       </section>
       {view.kind === "individuals" ? <Individuals view={view} search={search} csvHref={csvHref} /> : <Aggregates view={view} />}
     </>
@@ -124,6 +132,9 @@ function FilterForm({ view }: { view: View }) {
           ))}
         </select>
       </label>
+      {/* Client and model come from the Overview's links: kept while the other filters change. */}
+      {q.client ? <input type="hidden" name="client" value={q.client} /> : null}
+      {q.model ? <input type="hidden" name="model" value={q.model} /> : null}
       {view.kind === "individuals" ? (
         <>
           <label>
@@ -181,7 +192,7 @@ function Individuals({ view, search, csvHref }: { view: Extract<View, { kind: "i
           CSV of this view
         </a>
       </div>
-      <div className="table-scroll">
+      <TableScroll label="People">
         <table className="data people-table">
           <caption className="visually-hidden">People, sorted by {query.sort} {query.dir === "asc" ? "ascending" : "descending"}</caption>
           <thead>
@@ -220,7 +231,7 @@ function Individuals({ view, search, csvHref }: { view: Extract<View, { kind: "i
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <nav className="pager" aria-label="Pages">
         {query.page > 1 ? (
           <Link to={hrefWith(search, { page: query.page - 1 === 1 ? null : query.page - 1 })} rel="prev">
@@ -254,7 +265,7 @@ function Aggregates({ view }: { view: Extract<View, { kind: "aggregates" }> }) {
           when even that row is under 3 people; totals add up the rows shown.
         </p>
       </div>
-      <div className="table-scroll">
+      <TableScroll label="Activity per team">
         <table className="data people-table">
           <caption className="visually-hidden">Activity per team</caption>
           <thead>
@@ -304,7 +315,7 @@ function Aggregates({ view }: { view: Extract<View, { kind: "aggregates" }> }) {
             </tr>
           </tfoot>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

@@ -47,7 +47,8 @@ const CHECKS: Record<string, (page: Page, user: DemoUser) => Promise<void>> = {
     await expectPositive(stat(page, "Active people"), "active people");
     await expectPositive(stat(page, "Turns"), "turns");
     await expect(page.getByRole("img", { name: "Tokens per day" })).toBeVisible();
-    await expectPositive(page.getByRole("region", { name: "Clients" }).getByRole("row").filter({ hasText: "CODEX_CLI" }).getByRole("cell").nth(1), "CLI people");
+    await expectPositive(page.getByRole("region", { name: "Clients" }).getByRole("row").filter({ hasText: "CODEX_CLI" }).getByRole("cell").first(), "CLI people");
+    await expectPositive(page.getByRole("region", { name: "Tool calls by tool" }).locator('tr[data-tool="shell"] td').first(), "shell calls");
   },
   people: async (page, user) => {
     await expect(page.getByRole("heading", { level: 1, name: "People", exact: true })).toBeVisible();
