@@ -49,7 +49,8 @@ function ibanWithCheck(country: string, bban: string): string {
 export function piiGenerators(g: Generator) {
   const digits = (n: number) => g.pick("0123456789", n);
   return {
-    email: () => `${g.choice(FIRST).replace("ë", "e").replace("ü", "u")}.${g.choice(LAST)}${g.int(0, 9) > 6 ? g.int(1, 99) : ""}@${g.choice(DOMAINS)}`,
+    // mostly ASCII local parts, some internationalised (zoë.müller@…)
+    email: () => `${g.int(0, 4) === 0 ? g.choice(FIRST) : g.choice(FIRST).replace("ë", "e").replace("ü", "u")}.${g.choice(LAST)}${g.int(0, 9) > 6 ? g.int(1, 99) : ""}@${g.choice(DOMAINS)}`,
     phone_number: () =>
       g.choice([
         () => `+1 ${g.int(201, 989)} 555 ${digits(4)}`,
@@ -218,7 +219,10 @@ const SECRET_CONTEXTS: Record<string, string[]> = {
   ],
 };
 const DEFAULT_CONTEXTS = ["{v}", "export TOKEN={v}", '{"token": "{v}"}', "Here is my key {v}, why does the request fail?", "  api_key: {v}", "ログに {v} が出ています", "curl -H 'X-Api-Key: {v}' https://api.example.com"];
-const PII_CONTEXTS = ["Contact: {v}", "{v}", "Kunde: Max, Telefon {v}", "お客様: {v}", '"value": "{v}"', "customer record -> {v} (verified)", "client {v} connected"];
+const PII_CONTEXTS = ["Contact: {v}", "{v}", "Kunde: Max, Telefon {v}", "お客様: {v}", '"value": "{v}"', "customer record -> {v} (verified)", "client {v} connected", "<td>{v}</td>"];
+const PII_CONTEXTS_BY_TYPE: Record<string, string[]> = {
+  ip_address: [...PII_CONTEXTS, "ssh deploy@{v}", "X-Forwarded-For: {v}", "Failed password for root from {v} port 52144 ssh2"],
+};
 
 /** Look-alikes and placeholders: must produce no finding. */
 export function negatives(g: Generator): string[] {
@@ -310,7 +314,7 @@ export function makeSampler(seed: number) {
         return { text, planted: [{ type: t, value: written }, ...also] };
       }
       const t = (type ?? g.choice(piiTypes)) as keyof typeof pii;
-      const { text, written } = plant(pii[t](), PII_CONTEXTS);
+      const { text, written } = plant(pii[t](), PII_CONTEXTS_BY_TYPE[t] ?? PII_CONTEXTS);
       return { text, planted: [{ type: t, value: written }] };
     },
   };

@@ -1371,11 +1371,15 @@ function scanCurlUser(text: string, dashes: Positions, out: Candidate[]): void {
 // ---------------------------------------------------------------------------------------------
 // 5. Personal data.
 
+/** Latin letters with diacritics (À–ɏ but × and ÷): internationalised addresses such as jürgen.müller@…. */
+function isAccentedLetter(c: number): boolean {
+  return c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7;
+}
 function isEmailLocalChar(c: number): boolean {
-  return isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45; // . _ % + -
+  return isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45 || isAccentedLetter(c); // . _ % + -
 }
 function isDomainChar(c: number): boolean {
-  return isAlnum(c) || c === 46 || c === 45;
+  return isAlnum(c) || c === 46 || c === 45 || isAccentedLetter(c);
 }
 
 const FILE_TLDS = new Set(["png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js", "mjs", "cjs", "ts", "tsx", "jsx", "css", "scss", "json", "map", "lock", "yaml", "yml", "html", "xml", "txt", "vue", "wasm"]);
@@ -1721,7 +1725,8 @@ function ibanHead(i: number): boolean {
 }
 
 const IPV4_RE = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
-const VERSION_CONTEXT_RE = /(?:version|ver\.?|release|build|v|@|==|>=|<=|~|\^|python|node|java|sdk|api)\s*[:=]?\s*["']?$/i;
+// "@" is not among them: package@1.2.3 has three parts, user@203.0.113.45 is an address
+const VERSION_CONTEXT_RE = /(?:version|ver\.?|release|build|v|==|>=|<=|~|\^|python|node|java|sdk|api)\s*[:=]?\s*["']?$/i;
 
 function isHexOrColon(c: number): boolean {
   return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 58;

@@ -380,6 +380,13 @@ describe("JWTs", () => {
 
 describe("personal data", () => {
   it.each([
+    ["an internationalised address", "mail: jürgen.müller@example.de, please", "email", "jürgen.müller@example.de"],
+    ["an address after user@", "ssh root@203.0.113.45", "ip_address", "203.0.113.45"],
+  ])("%s", (_name, text, type, value) => {
+    expectRedacted(text, type, value);
+  });
+
+  it.each([
     ["email", "alice.smith@example.com"],
     ["email", "bob+ledger@mail.example.co.uk"],
     ["email", "o'brien@example.ie".replace("'", "")],
