@@ -166,6 +166,9 @@ export function streakSql(personId: SQL, to: string): SQL {
   )`;
 }
 
+/** Days in the query's range, both ends included. */
+const rangeDays = (query: PeopleQuery) => Math.round((Date.parse(`${query.to}T00:00:00Z`) - Date.parse(`${query.from}T00:00:00Z`)) / 86_400_000) + 1;
+
 /** The last day with Codex activity up to `to` (text, or null), one backward index probe. */
 export function lastActiveSql(personId: SQL, to: string): SQL {
   return sql`(select max(d.day) from daily_rollups d where d.person_id = ${personId} and d.day <= ${to}::date)::text`;
@@ -205,7 +208,18 @@ export function peopleRowsSql(
       where ${sql.join(conditions, sql` and `)}
     ),
     scoped as (select * from base where ${teamCondition}),
-    roll_day as (
+    ${
+      rangeDays(query) <= 63
+        ? // Active days as a bigint mask of the range's days: one hash aggregate per person, no (person, day) step.
+          sql`roll as (
+      select r.person_id, sum(r.prompts)::float8 as turns, sum(r.input_tokens::float8) as input_tokens,
+        sum(r.cached_input_tokens::float8) as cached_input_tokens, sum(r.output_tokens::float8) as output_tokens,
+        bit_count(bit_or(1::bigint << (r.day - ${from}))::bit(64))::int as active_days
+      from daily_rollups r
+      where r.day between ${from} and ${to} and r.person_id is not null ${narrowed(sql`r.person_id`)} ${only(sql`r.client_id`, sql`r.model`)}
+      group by r.person_id
+    ),`
+        : sql`roll_day as (
       select r.person_id, r.day, sum(r.prompts)::float8 as turns, sum(r.input_tokens::float8) as input_tokens,
         sum(r.cached_input_tokens::float8) as cached_input_tokens, sum(r.output_tokens::float8) as output_tokens
       from daily_rollups r
@@ -216,7 +230,8 @@ export function peopleRowsSql(
       select person_id, sum(turns) as turns, sum(input_tokens) as input_tokens,
         sum(cached_input_tokens) as cached_input_tokens, sum(output_tokens) as output_tokens, count(*)::int as active_days
       from roll_day group by person_id
-    ),
+    ),`
+    }
     credit as (
       -- COSTS is the authoritative spend (the Analytics API's credits are reconciled against it in the spend reports).
       select c.person_id, sum(c.credits)::float8 as credits
