@@ -180,12 +180,17 @@ export function lastActiveSql(personId: SQL, to: string): SQL {
  * or team filter narrows the people, when they are read per person on the (person, time)
  * indexes. The team costs a lookup per person, so it is computed for everyone only when the
  * view filters, sorts or groups by it (`withTeam`); the current streak and the last active day
- * likewise only when the view sorts by them (`withActivity`) — otherwise the caller computes
+ * likewise only when the view sorts by them (`withStreak`, `withLastActive`) — otherwise the caller computes
  * them for the rows of the page (streakSql, lastActiveSql).
  */
 export function peopleRowsSql(
   query: PeopleQuery,
-  { search, withTeam, withActivity = false }: { search: boolean; withTeam: boolean; withActivity?: boolean },
+  {
+    search,
+    withTeam,
+    withStreak = false,
+    withLastActive = false,
+  }: { search: boolean; withTeam: boolean; withStreak?: boolean; withLastActive?: boolean },
 ) {
   const conditions: SQL[] = [sql`p.openai_user_id is not null`];
   if (search && query.q) {
@@ -248,7 +253,7 @@ export function peopleRowsSql(
       group by s.person_id
     ),
     ${
-      withActivity
+      withStreak
         ? sql`walk(person_id, day, length) as (
       select r.person_id, max(r.day), 1 from daily_rollups r
       where r.day between ${to} - 1 and ${to} and r.person_id is not null ${narrowed(sql`r.person_id`)}
@@ -271,8 +276,8 @@ export function peopleRowsSql(
         coalesce(r.cached_input_tokens, 0) as cached_input_tokens,
         coalesce(r.output_tokens, 0) as output_tokens,
         coalesce(r.active_days, 0) as active_days,
-        ${withActivity ? sql`coalesce(k.current_streak, 0)` : sql`null::int`} as current_streak,
-        ${withActivity ? lastActiveSql(sql`s.id`, query.to) : sql`null::text`} as last_active
+        ${withStreak ? sql`coalesce(k.current_streak, 0)` : sql`null::int`} as current_streak,
+        ${withLastActive ? lastActiveSql(sql`s.id`, query.to) : sql`null::text`} as last_active
       from scoped s
       left join roll r on r.person_id = s.id
       left join credit c on c.person_id = s.id
@@ -326,20 +331,20 @@ function orderBy(query: PeopleQuery) {
 }
 
 const needsTeam = (query: PeopleQuery) => query.team !== null || query.sort === "team";
-const needsActivity = (query: PeopleQuery) => query.sort === "currentStreak" || query.sort === "lastActive";
 
 /** One page of individuals, sorted and filtered on the server, with the total count. */
 export async function listPeople({ db, viewer, query }: { db: Database; viewer: Viewer; query: PeopleQuery }) {
   assertViewerHasRole(viewer, INDIVIDUAL_ROLES);
   const withTeam = needsTeam(query);
-  const withActivity = needsActivity(query);
+  const withStreak = query.sort === "currentStreak";
+  const withLastActive = query.sort === "lastActive";
   const rows = await selectRows<RawPersonRow>(
     db,
-    sql`${peopleRowsSql(query, { search: true, withTeam, withActivity })}
+    sql`${peopleRowsSql(query, { search: true, withTeam, withStreak, withLastActive })}
         select page.id, page.name, page.email, page.active, page.credits, page.threads, page.turns, page.tokens, page.input_tokens,
           page.cached_input_tokens, page.output_tokens, page.active_days, page.total,
-          ${withActivity ? sql`page.current_streak` : streakSql(sql`page.id`, query.to)} as current_streak,
-          ${withActivity ? sql`page.last_active` : lastActiveSql(sql`page.id`, query.to)} as last_active,
+          ${withStreak ? sql`page.current_streak` : streakSql(sql`page.id`, query.to)} as current_streak,
+          ${withLastActive ? sql`page.last_active` : lastActiveSql(sql`page.id`, query.to)} as last_active,
           ${withTeam ? sql`page.team` : teamSql(sql`page.id`)} as team
         from (
           select *, count(*) over () as total from people_rows
@@ -362,7 +367,7 @@ export async function listPeopleForExport({ db, viewer, query }: { db: Database;
   assertViewerHasRole(viewer, INDIVIDUAL_ROLES);
   const rows = await selectRows<RawPersonRow>(
     db,
-    sql`${peopleRowsSql(query, { search: true, withTeam: true, withActivity: true })} select * from people_rows order by ${orderBy(query)}`,
+    sql`${peopleRowsSql(query, { search: true, withTeam: true, withStreak: true, withLastActive: true })} select * from people_rows order by ${orderBy(query)}`,
   );
   return rows.map(toPersonRow);
 }
