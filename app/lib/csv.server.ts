@@ -1,13 +1,11 @@
-import { Readable } from "node:stream";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import { stringify } from "csv-stringify";
+import { stringify } from "csv-stringify/sync";
 
 /**
  * Streaming CSV for downloads, shared by every export route. Three rules hold for every
  * file: dates are ISO-8601 (UTC), cells that a spreadsheet would run as a formula are
  * neutralised (OWASP "CSV injection": a leading =, +, -, @, tab or carriage return gets a
- * single quote in front), and rows are written as they arrive, with backpressure, so a big
- * export never sits in memory as one string.
+ * single quote in front), and rows are written as the download reads them, a chunk at a time,
+ * so a big export never sits in memory.
  */
 
 export type CsvColumn<Row> = { key: keyof Row & string; header: string };
@@ -28,10 +26,17 @@ function cellOf(value: unknown): unknown {
   return value;
 }
 
+/** Rows per chunk of the download: big enough that the per-chunk cost of web streams vanishes, small enough to stay flat (~100 KB). */
+const ROWS_PER_CHUNK = 1_000;
+
 /**
- * Rows (sync or async iterable, e.g. an async generator reading keyset batches) to a web
- * ReadableStream of CSV bytes. Numbers stay numbers (a negative number is a number, not a
- * formula); strings, arrays and objects are neutralised. `bom` helps Excel on Windows read UTF-8.
+ * Rows (sync or async iterable, e.g. an async generator reading a database cursor) to a web
+ * ReadableStream of CSV bytes, a chunk of rows at a time: a chunk is read from `rows` and
+ * written by csv-stringify only when the reader asks for more (`pull`), so a slow download
+ * slows the source down and memory holds one chunk, whatever the number of rows. Numbers stay
+ * numbers (a negative number is a number, not a formula); strings, arrays and objects are
+ * neutralised. `bom` helps Excel on Windows read UTF-8. Cancelling the stream (a closed
+ * download) stops the source (`return()`: a database cursor is closed).
  */
 export function csvStream<Row extends Record<string, unknown>>({
   columns,
@@ -42,37 +47,40 @@ export function csvStream<Row extends Record<string, unknown>>({
   rows: Iterable<Row> | AsyncIterable<Row>;
   bom?: boolean;
 }): ReadableStream<Uint8Array> {
-  const stringifier = stringify({
-    bom,
-    header: true,
-    columns: columns.map((c) => ({ key: c.key, header: c.header })),
+  const iterator: Iterator<Row> | AsyncIterator<Row> = Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : rows[Symbol.iterator]();
+  // Records go to csv-stringify as arrays in column order: no per-cell key lookup.
+  const options = {
+    columns: columns.map((c) => c.header),
     cast: {
-      date: (value) => value.toISOString(),
-      boolean: (value) => (value ? "true" : "false"),
+      date: (value: Date) => value.toISOString(),
+      boolean: (value: boolean) => (value ? "true" : "false"),
     },
-  });
-  const pump = async () => {
-    for await (const row of rows) {
-      if (stringifier.destroyed) return;
-      const record: Record<string, unknown> = {};
-      for (const c of columns) record[c.key] = cellOf(row[c.key]);
-      if (!stringifier.write(record)) {
-        // Wait for the reader, or stop if it went away (client closed the download).
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            stringifier.off("drain", done);
-            stringifier.off("close", done);
-            resolve();
-          };
-          stringifier.once("drain", done);
-          stringifier.once("close", done);
-        });
-      }
-    }
-    stringifier.end();
   };
-  pump().catch((error: unknown) => stringifier.destroy(error instanceof Error ? error : new Error("CSV export failed")));
-  return Readable.toWeb(stringifier) as unknown as NodeReadableStream<Uint8Array> as unknown as ReadableStream<Uint8Array>;
+  const encoder = new TextEncoder();
+  let first = true;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const records: unknown[][] = [];
+        let done = false;
+        while (records.length < ROWS_PER_CHUNK) {
+          const next = await iterator.next();
+          if (next.done) {
+            done = true;
+            break;
+          }
+          records.push(columns.map((c) => cellOf(next.value[c.key])));
+        }
+        if (records.length > 0 || first) controller.enqueue(encoder.encode(stringify(records, { ...options, header: first, bom: first && bom })));
+        first = false;
+        if (done) controller.close();
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    },
+    { highWaterMark: 1 },
+  );
 }
 
 /** Only letters, digits, dot, dash and underscore reach the Content-Disposition header. */
