@@ -174,7 +174,7 @@ const SECRET_CONTEXTS: Record<string, string[]> = {
     'HikariConfig cfg = builder().username("app").password("{v}").build();',
     "machine api.example.com\n  login deploy\n  password {v}",
     "mysql -h db.internal -u root -p{v} shop < dump.sql",
-    "sshpass -p '{v}' ssh deploy@10.0.0.5",
+    "sshpass -p '{v}' ssh deploy@build-01.internal",
     "docker login -u ci -p {v} registry.example.com",
     '$secure = ConvertTo-SecureString "{v}" -AsPlainText -Force',
     '$env:API_KEY = "{v}"',

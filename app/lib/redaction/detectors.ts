@@ -1410,7 +1410,8 @@ function scanEmails(text: string, ats: Positions, out: Candidate[]): void {
         !local.endsWith(".") &&
         local !== "git" &&
         !FILE_TLDS.has(tld) &&
-        !isUriUserinfo(text, ls)
+        !isUriUserinfo(text, ls) &&
+        !isRemoteLogin(text, ls)
       ) {
         out.push({ type: "email", kind: "pii", start: ls, end: de, priority: PRIORITY.email });
         next = de;
@@ -1418,6 +1419,16 @@ function scanEmails(text: string, ats: Positions, out: Candidate[]): void {
     }
     resume = next;
   }
+}
+
+const REMOTE_LOGIN_RE = /\b(?:ssh|scp|sftp|mosh|rsync|ssh-copy-id)(?:[ \t]+-\S+(?:[ \t]+[^\s@-]\S*)?)*[ \t]+$/;
+
+/** `ssh deploy@build-01.internal`: a login on a host, not a mailbox. */
+function isRemoteLogin(text: string, ls: number): boolean {
+  let line = text.slice(Math.max(0, ls - 80), ls);
+  const newline = line.lastIndexOf("\n");
+  if (newline !== -1) line = line.slice(newline + 1);
+  return REMOTE_LOGIN_RE.test(line);
 }
 
 /** `scheme://user:password@host`: the part before @ is a password, not a mailbox. */

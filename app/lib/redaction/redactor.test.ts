@@ -329,6 +329,7 @@ describe("secrets in wrappings without a key = value shape", () => {
     "https://images.example.com/photo.jpg?w=640&sig=5f2b6c7d8e9f0a1b2c3d4e5f6a7b8c9d",
     `tls.crt: ${Buffer.from("-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n").toString("base64")}`,
     "urlpatterns = [re_path(r'^articles/$', views.index)]",
+    "ssh deploy@build-01.internal\nssh -i ~/.ssh/id_ed25519 -p 2222 deploy@host.example.com",
   ])("no finding in %j", (text) => {
     expectClean(text);
   });
