@@ -443,12 +443,9 @@ const A_US = 64; // us after "-" (Mailchimp)
 const A_ATLAS = 128; // at after "." (Terraform .atlasv1.)
 const A_VALUE = 256; // va (value= / value:)
 const A_SCHEME = 512; // Be, Ba in any case (Bearer, Basic)
-const A_SIG = 1024; // si (sig= of an Azure SAS)
-const A_DEFINE = 2048; // de (PHP define)
-const A_DOCKER = 4096; // EN, AR (Dockerfile ENV / ARG)
-const A_SECURE = 8192; // Co (ConvertTo-SecureString)
-const A_NETRC = 16384; // pa (.netrc password)
-const A_WRAPPING = A_SIG | A_DEFINE | A_DOCKER | A_SECURE | A_NETRC | A_VALUE;
+const A_DOCKER = 1024; // EN, AR (Dockerfile ENV / ARG)
+const A_NETRC = 2048; // pa (.netrc password)
+const A_WRAPPING = A_DOCKER | A_NETRC | A_VALUE;
 const A_OTHER = A_IBAN | A_AA | A_BEGIN | A_US | A_ATLAS | A_VALUE | A_SCHEME | A_WRAPPING;
 
 /** The wrappings (wrappings.ts) that start at a word: out of the main loop, which stays small for the compiler. */
@@ -456,14 +453,8 @@ function wrappingAt(text: string, i: number, act: number, p: number, out: Candid
   const codes = C;
   if ((act & A_VALUE) !== 0) {
     if (codes[i + 2] === 114 && text.startsWith("variable", i)) terraformDefaultAt(text, i, judgeValue, out);
-  } else if ((act & A_SIG) !== 0) {
-    if (codes[i + 2] === 103 && codes[i + 3] === 61 && (p === 38 || p === 63 || p === 59 || p === 34)) azureSasAt(text, i, out);
-  } else if ((act & A_DEFINE) !== 0) {
-    if (codes[i + 2] === 102 && text.startsWith("define", i)) phpDefineAt(text, i, judgeValue, out);
   } else if ((act & A_DOCKER) !== 0) {
     if ((codes[i + 3] === 32 || codes[i + 3] === 9) && (p === 10 || p === 13 || i === 0)) dockerEnvAt(text, i, judgeValue, out);
-  } else if ((act & A_SECURE) !== 0) {
-    if (codes[i + 7] === 84 && text.startsWith("ConvertTo-SecureString", i)) secureStringAt(text, i, out);
   } else if ((act & A_NETRC) !== 0) {
     if (codes[i + 2] === 115 && codes[i + 3] === 115) netrcPasswordAt(text, i, judgeValue, out);
   }
@@ -482,10 +473,7 @@ for (let c0 = 0; c0 < 128; c0++) {
     if (c0 === 97 && c1 === 116) act |= A_ATLAS;
     if (c0 === 118 && c1 === 97) act |= A_VALUE;
     if ((c0 | 32) === 98 && ((c1 | 32) === 101 || (c1 | 32) === 97)) act |= A_SCHEME;
-    if (c0 === 115 && c1 === 105) act |= A_SIG;
-    if (c0 === 100 && c1 === 101) act |= A_DEFINE;
     if ((c0 === 69 && c1 === 78) || (c0 === 65 && c1 === 82)) act |= A_DOCKER;
-    if (c0 === 67 && c1 === 111) act |= A_SECURE;
     if (c0 === 112 && c1 === 97) act |= A_NETRC;
     WORD_START[(c0 << 7) | c1] = act;
   }
@@ -1898,6 +1886,11 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
           }
           case K_EQUALS:
             keyBeforeOperator(text, i, 16, false, opRuns);
+            // sig= of an Azure shared access signature, after ? & ; or a quote
+            if (i >= 4 && codes[i - 1] === 103 && codes[i - 2] === 105 && codes[i - 3] === 115) {
+              const p = codes[i - 4];
+              if (p === 38 || p === 63 || p === 59 || p === 34) azureSasAt(text, i - 3, out);
+            }
             break;
           case K_GT:
             gts.push(i);
@@ -1905,6 +1898,7 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
           case K_DASH:
             if (i === 0 || IDENT[codes[i - 1]!] === 0 || codes[i + 1] === 117 || codes[i + 1] === 112) dashes.push(i);
             else if (codes[i + 9] === 45) mailgunKeyPairAt(text, i, out);
+            else if (codes[i + 1] === 83 && i >= 9 && codes[i - 1] === 111 && text.startsWith("ConvertTo-SecureString", i - 9)) secureStringAt(text, i - 9, out);
             break;
           case K_AT:
             ats.push(i);

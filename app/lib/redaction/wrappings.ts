@@ -78,7 +78,12 @@ export function callArgumentAt(text: string, paren: number, judge: ValueJudge, o
     return;
   }
   const name = identifierBefore(text, j);
-  if (name.length < 3) return;
+  if (name === "define") {
+    phpDefineAt(text, j - 6, judge, out);
+    return;
+  }
+  // only names that say what they hold: no regex runs for print("…"), log.info("…"), t("…")
+  if (name.length < 3 || !/pass|pwd|secret|token|key|cred|auth/i.test(name)) return;
   if (/BasicAuth$|^basic_auth$|^BasicAuthentication$/.test(name)) {
     pairAt(text, paren, out);
     return;
