@@ -20,7 +20,7 @@ import {
   shannonEntropy,
   ssnValid,
 } from "./validators";
-import { azureSasAt, callArgumentAt, commandPasswordAt, dockerEnvAt, netrcPasswordAt, phpDefineAt, secureStringAt, terraformDefaultAt, xmlKeyedValueAt } from "./wrappings";
+import { azureSasAt, callArgumentAt, commandPasswordAt, dockerEnvAt, netrcPasswordAt, secureStringAt, terraformDefaultAt, xmlKeyedValueAt } from "./wrappings";
 
 export type FindingKind = "secret" | "pii";
 
