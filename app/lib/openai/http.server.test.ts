@@ -16,13 +16,17 @@ beforeAll(async () => {
     if (path === "/always-500") return res.writeHead(500).end();
     if (path === "/denied") return res.writeHead(403, { "Content-Type": "application/json" }).end(JSON.stringify({ detail: "insufficient_scope" }));
     if (path === "/bad-key") return res.writeHead(401).end();
-    if (path === "/slow" && n === 1) return setTimeout(() => res.writeHead(200).end("late"), 500);
+    // Far past the test's timeout, so a slow machine cannot blur "timed out" and "answered".
+    if (path === "/slow" && n === 1) return setTimeout(() => res.writeHead(200).end("late"), 5_000).unref();
     res.writeHead(200).end("ok");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
 function policy(delays: number[]): RetryPolicy {
   return { ...DEFAULT_RETRY_POLICY, timeoutMs: 200, maxAttempts: 4, sleep: async (ms) => void delays.push(ms), random: () => 0.5 };
@@ -39,7 +43,8 @@ describe("getWithRetry", () => {
 
   it("retries a request that times out", async () => {
     const delays: number[] = [];
-    const response = await getWithRetry(`${base}/slow`, { headers: {}, api: "analytics", what: "reading usage", policy: policy(delays) });
+    // A generous timeout: the retry must be answered within it even on a loaded machine.
+    const response = await getWithRetry(`${base}/slow`, { headers: {}, api: "analytics", what: "reading usage", policy: { ...policy(delays), timeoutMs: 1_500 } });
     expect(await response.text()).toBe("ok");
     expect(delays).toHaveLength(1);
   });
