@@ -209,10 +209,12 @@ export async function getOverview({ db, viewer, filters }: { db: Database; viewe
   );
   const tools = await selectRows<Record<string, string | number>>(
     db,
+    // Per (tool, person) first, then per tool: two hash aggregates instead of a sort per count(distinct).
     sql`${withTeamDays(filters)}
-        select r.tool_name as tool, sum(r.calls) as calls, sum(r.approved) as approved, sum(r.denied) as denied, sum(r.aborted) as aborted,
-               count(distinct r.openai_user_id)::int as people
-        from daily_tool_rollups r where ${rollupFilter(filters)}
+        select tool, sum(calls) as calls, sum(approved) as approved, sum(denied) as denied, sum(aborted) as aborted, count(*)::int as people
+        from (select r.tool_name as tool, r.openai_user_id, sum(r.calls) as calls, sum(r.approved) as approved, sum(r.denied) as denied,
+                     sum(r.aborted) as aborted
+              from daily_tool_rollups r where ${rollupFilter(filters)} group by 1, 2) t
         group by 1 order by 2 desc, 1`,
   );
 
