@@ -83,7 +83,7 @@ async function main() {
   }
   const m = machine();
   const out = path.resolve(import.meta.dirname, "../docs/benchmarks.md");
-  const kept = readSections(out);
+  const measuredNow = new Map<string, string>();
   process.stdout.write(`bench: ${m.cpu}, ${m.cores} cores, node ${m.node}, load ${m.load}${quick ? " (quick)" : ""}\n`);
   for (const suite of suites) {
     process.stdout.write(`\n== ${suite.name} ==\n`);
@@ -91,9 +91,10 @@ async function main() {
     const results = await suite.run({ quick });
     process.stdout.write(`${textTable(results)}\n`);
     const measured = `Measured ${new Date().toISOString()}${quick ? " (`--quick`)" : ""}; load average (1/5/15 min) before / after: ${loadBefore} → ${loadAverage()}.`;
-    kept.set(suite.name, `## ${suite.name}\n\n${suite.description}\n\n${measured}\n\n${markdownTable(results)}\n`);
+    measuredNow.set(suite.name, `## ${suite.name}\n\n${suite.description}\n\n${measured}\n\n${markdownTable(results)}\n`);
     // Written after every suite so a long run that is interrupted keeps what it measured.
-    writeDoc(out, m, kept);
+    // Re-read just before writing: another bench run may have rewritten its own sections meanwhile.
+    writeDoc(out, m, new Map([...readSections(out), ...measuredNow]));
   }
   process.stdout.write(`\nbench: wrote ${path.relative(process.cwd(), out)} (${suites.map((s) => s.name).join(", ")})\n`);
 }
