@@ -289,30 +289,28 @@ export async function storeComplianceFiles({
     if (owner.size > 0) {
       rememberPartitions = await ensureEventPartitions({ db: tx, months: files.flatMap(({ prepared }) => prepared.events.months), cacheKey: db });
       const raw = rawClientOf(tx);
-      await raw.exec(`create temp table if not exists ingest_event_ids (event_id text, occurred_at timestamptz, event_type text) on commit delete rows`);
-      await raw.copy("ingest_event_ids", EVENT_ID_COPY_COLUMNS, files.flatMap(({ prepared }, f) => selectLines(prepared.events.idRows, prepared.events.idRowEnd, taken[f]!)));
-      // Which ids are stored already: a probe, then a plain insert of the others (cheaper than
-      // insert … on conflict). A concurrent run storing the same id makes the insert fail with a
-      // unique violation; the whole batch is then tried again (withUniqueRetry) and sees it.
-      const [dedupe] = await selectRows<{ known: string | string[] }>(
+      // Which ids are stored already: one probe; then the new ones are copied into event_ids.
+      // A concurrent run storing the same id makes the copy fail with a unique violation; the
+      // whole batch is then tried again (withUniqueRetry) and the probe sees it.
+      const known = new Set<string>();
+      const [probe] = await selectRows<{ known: string | string[] | null }>(
         tx,
-        sql`with known as (
-              select s.event_id from ingest_event_ids s where exists (select 1 from event_ids e where e.event_id = s.event_id)
-            ), inserted as (
-              insert into event_ids (event_id, occurred_at, event_type)
-              select s.event_id, s.occurred_at, s.event_type from ingest_event_ids s
-              where not exists (select 1 from known k where k.event_id = s.event_id)
-            )
-            select coalesce(json_agg(event_id), '[]') as known from known`,
+        sql`select json_agg(e.event_id) as known from event_ids e
+            where e.event_id in (select value from json_array_elements_text(${JSON.stringify(files.flatMap(({ prepared }, f) => prepared.events.ids.filter((_, i) => taken[f]![i])))}::json))`,
       );
-      const knownIds = typeof dedupe?.known === "string" ? (JSON.parse(dedupe.known) as string[]) : (dedupe?.known ?? []);
-      const known = new Set(knownIds);
+      for (const id of typeof probe?.known === "string" ? (JSON.parse(probe.known) as string[]) : (probe?.known ?? [])) known.add(id);
+      if (known.size > 0) {
+        files.forEach(({ prepared }, f) => {
+          const fresh = taken[f]!;
+          for (let i = 0; i < prepared.events.count; i++) if (fresh[i] && known.has(prepared.events.ids[i]!)) fresh[i] = 0;
+        });
+      }
+      await raw.copy("event_ids", EVENT_ID_COPY_COLUMNS, files.flatMap(({ prepared }, f) => selectLines(prepared.events.idRows, prepared.events.idRowEnd, taken[f]!)));
       const eventChunks: Uint8Array[] = [];
       const findingChunks: Uint8Array[] = [];
       files.forEach(({ prepared }, f) => {
         const e = prepared.events;
         const fresh = taken[f]!;
-        if (known.size > 0) for (let i = 0; i < e.count; i++) if (fresh[i] && known.has(e.ids[i]!)) fresh[i] = 0;
         let count = 0;
         for (let i = 0; i < e.count; i++) count += fresh[i]!;
         newCounts[f] = count;
@@ -436,7 +434,6 @@ function prefixLines(bytes: Uint8Array, ends: Int32Array, prefixOf: (line: numbe
 }
 
 type RawClient = {
-  exec(statement: string): Promise<void>;
   copy(table: string, columns: readonly string[], chunks: Uint8Array[]): Promise<void>;
 };
 
@@ -451,9 +448,6 @@ function rawClientOf(tx: Database): RawClient {
   if (client && typeof (client as postgres.Sql).unsafe === "function") {
     const pg = client as postgres.Sql;
     return {
-      exec: async (statement) => {
-        await pg.unsafe(statement);
-      },
       copy: async (table, columns, chunks) => {
         const stream = await pg.unsafe(`copy ${table} (${columnList(columns)}) from stdin`).writable();
         await new Promise<void>((resolve, reject) => {
@@ -468,9 +462,6 @@ function rawClientOf(tx: Database): RawClient {
   if (client && typeof (client as PGliteTransaction).query === "function") {
     const lite = client as PGliteTransaction | PGlite;
     return {
-      exec: async (statement) => {
-        await lite.exec(statement);
-      },
       copy: async (table, columns, chunks) => {
         await lite.query(`copy ${table} (${columnList(columns)}) from '/dev/blob'`, [], { blob: new Blob(chunks as BlobPart[]) });
       },
