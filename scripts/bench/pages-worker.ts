@@ -112,7 +112,7 @@ async function seedPostgres(db: Database, people: number, seeded?: import("./wor
   return {
     description:
       `seeded workspace: ${people.toLocaleString("en-US")} people × ${s.days} days, ${s.events.toLocaleString("en-US")} events (heavy person ${s.heavy.events.toLocaleString("en-US")}, median person ${s.typical.events}), ` +
-      `${s.rollups.toLocaleString("en-US")} daily rollups, ${s.sessions.toLocaleString("en-US")} sessions, ${s.costs.toLocaleString("en-US")} COSTS rows, ${s.findings.toLocaleString("en-US")} findings, ${s.accessLog.toLocaleString("en-US")} access-log entries; seeded in ${s.seconds.toFixed(0)} s`,
+      `${s.rollups.toLocaleString("en-US")} daily rollups, ${s.sessions.toLocaleString("en-US")} sessions, ${s.costs.toLocaleString("en-US")} COSTS rows, ${s.findings.toLocaleString("en-US")} findings, ${s.accessLog.toLocaleString("en-US")} access-log entries`,
     staff: { admin: s.staff.admin.personId, auditor: s.staff.auditor.personId, finance: s.staff.finance.personId, viewer: s.staff.viewer.personId },
     heavy: s.heavy.personId,
     typical: s.typical.personId,

@@ -67,7 +67,7 @@ export const pagesSuite: BenchSuite = {
         results.push({ case: `${LABEL[target]}: all pages`, what: `skipped: ${problem}`, metrics: { met: "skipped" } });
         continue;
       }
-      results.push({ case: `${LABEL[target]}: data`, what: `${output.data}; prepared in ${output.prepareSeconds.toFixed(0)} s (not timed as pages)` });
+      results.push({ case: `${LABEL[target]}: data`, what: `${output.data}; ${target === "postgres" ? "seeded" : "synced"} in ${output.prepareSeconds.toFixed(0)} s (not timed as pages)` });
       for (const p of output.pages) {
         results.push({
           case: `${LABEL[target]}: ${p.case}`,
