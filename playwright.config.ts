@@ -16,7 +16,9 @@ export default defineConfig({
   retries: 0,
   forbidOnly: Boolean(process.env.CI),
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
-  timeout: 30_000,
+  timeout: 60_000,
+  // The machine is shared and the demo server answers slowly under load: longer waits than the defaults (30 s, 5 s).
+  expect: { timeout: 15_000 },
   use: {
     baseURL,
     trace: "retain-on-failure",

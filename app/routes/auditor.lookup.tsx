@@ -93,7 +93,7 @@ export default function Lookup() {
             {result.findingCount > 0 ? (
               <>
                 {result.findingCount > result.findings.length ? <p className="muted small">The newest {result.findings.length} are listed.</p> : null}
-                <TableScroll label="Where the value was seen">
+                <TableScroll label="Findings with this fingerprint">
                   <table className="data">
                     <thead>
                       <tr>
@@ -129,7 +129,7 @@ export default function Lookup() {
               As a whole text: {result.textCount === 0 ? "never sent" : `sent ${result.textCount} time${result.textCount === 1 ? "" : "s"}`}
             </h2>
             {result.textCount > 0 ? (
-              <TableScroll label="Where the whole text was sent">
+              <TableScroll label="Events with this exact text">
                 <table className="data">
                   <thead>
                     <tr>

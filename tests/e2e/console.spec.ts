@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { contextAs, csrfToken, signIn } from "./fixtures";
+import { contextAs, csrfToken, openAs } from "./fixtures";
 
 test("a viewer reads the overview, with team, client and model filters kept in the URL and carried by every link", async ({ browser }) => {
   test.setTimeout(120_000);
@@ -61,7 +61,7 @@ test("a viewer reads the overview, with team, client and model filters kept in t
 });
 
 test("the engineer has no overview but sees their own activity", async ({ page }) => {
-  await signIn(page, "engineer", "/me");
+  await openAs(page, "engineer", "/me");
   await expect(page.getByRole("heading", { name: "My activity" })).toBeVisible();
   await expect(page.getByText("Private: only you see this page.")).toBeVisible();
   await page.screenshot({ path: "test-results/screens/my-activity.png", fullPage: true });
@@ -70,7 +70,7 @@ test("the engineer has no overview but sees their own activity", async ({ page }
 });
 
 test("a share card shows only the chosen numbers and can be withdrawn", async ({ page, browser }) => {
-  await signIn(page, "engineer", "/me");
+  await openAs(page, "engineer", "/me");
   await page.getByLabel(/Active days/).check();
   await page.getByRole("button", { name: "Create my share card" }).click();
   const link = page.getByRole("link", { name: "your card" });
@@ -79,7 +79,7 @@ test("a share card shows only the chosen numbers and can be withdrawn", async ({
 
   const colleague = await browser.newContext();
   const other = await colleague.newPage();
-  await signIn(other, "viewer");
+  await openAs(other, "viewer");
   const card = await other.request.get(href);
   expect(card.status()).toBe(200);
   const svg = await card.text();
@@ -104,7 +104,7 @@ test("pages hydrate under the CSP: no blocked script, no console error", async (
     if (message.type() === "error") problems.push(message.text());
   });
   page.on("pageerror", (error) => problems.push(error.message));
-  await signIn(page, "admin");
+  await openAs(page, "admin");
   // Every page: a value imported from a .server module into a component breaks only in the browser.
   const pages = ["/", "/overview", "/people", "/me", "/leaderboard", "/reports/code-review", "/reports/spend", "/reports/budgets",
     "/auditor/findings", "/auditor/lookup", "/access-log", "/auditor/ledger", "/auditor/export",

@@ -1,5 +1,6 @@
+import fs from "node:fs";
 import path from "node:path";
-import { expect, type Browser, type BrowserContextOptions, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
 
 export const DEMO_ROLES = {
   admin: ["admin", "auditor", "finance", "viewer"],
@@ -35,6 +36,16 @@ export async function csrfToken(page: Page) {
  */
 export function storageStatePath(user: DemoUser) {
   return path.resolve(import.meta.dirname, `../../tmp/e2e-auth-${process.env.E2E_PORT ?? 3100}/${user}.json`);
+}
+
+/**
+ * Opens `path` in `page` signed in as `user` with the session sign-in.setup.ts made, without a
+ * sign-in round trip (auth.spec.ts tests the sign-in itself).
+ */
+export async function openAs(page: Page, user: DemoUser, path = "/") {
+  const state = JSON.parse(fs.readFileSync(storageStatePath(user), "utf8")) as { cookies: Parameters<BrowserContext["addCookies"]>[0] };
+  await page.context().addCookies(state.cookies);
+  return page.goto(path);
 }
 
 /** A browser context already signed in as `user` (the session made once by sign-in.setup.ts). */

@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./fixtures";
+import { openAs } from "./fixtures";
 
 test("finance reads the spend report and downloads its CSV and PDF", async ({ page }) => {
-  await signIn(page, "finance", "/reports/spend");
+  await openAs(page, "finance", "/reports/spend");
   await expect(page.getByRole("heading", { name: /^Spend — \d{4}-\d{2}$/ })).toBeVisible();
   await expect(page.getByText("Credits (COSTS)", { exact: true })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Reconciliation: COSTS against the Analytics API" })).toBeVisible();
@@ -21,7 +21,7 @@ test("finance reads the spend report and downloads its CSV and PDF", async ({ pa
 });
 
 test("finance sets a budget and sees it with its forecast", async ({ page }) => {
-  await signIn(page, "finance", "/reports/budgets");
+  await openAs(page, "finance", "/reports/budgets");
   await page.getByLabel("Amount").fill("1");
   await page.getByRole("button", { name: "Save" }).click();
   const row = page.locator('tr[data-budget="Organisation"]');
@@ -30,7 +30,7 @@ test("finance sets a budget and sees it with its forecast", async ({ page }) => 
 });
 
 test("a viewer reads code-review engagement and is told what the source lacks, but not spend", async ({ page }) => {
-  await signIn(page, "viewer", "/reports/code-review");
+  await openAs(page, "viewer", "/reports/code-review");
   await expect(page.getByRole("heading", { name: "Code-review engagement" })).toBeVisible();
   await expect(page.getByText(/carries no person and no repository/)).toBeVisible();
   await page.screenshot({ path: "test-results/screens/reports-code-review.png", fullPage: true });
@@ -39,7 +39,7 @@ test("a viewer reads code-review engagement and is told what the source lacks, b
 });
 
 test("an admin previews a team CSV with errors per line and edits prices", async ({ page }) => {
-  await signIn(page, "admin", "/admin/teams");
+  await openAs(page, "admin", "/admin/teams");
   await page.getByLabel("or paste the lines").fill("email,team,cost_centre\nnot-an-email,Ops,\nrobin@example.com,=Ops,CC-1\n");
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByText("1 valid, 1 with errors.")).toBeVisible();

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
-import { csrfToken, signIn, type DemoUser } from "./fixtures";
+import { csrfToken, openAs, type DemoUser } from "./fixtures";
 
 /**
  * Every route × every role: allowed roles get their answer, others 403 (never 500), and
@@ -77,7 +77,7 @@ function allowed(row: Row, user: DemoUser | null) {
 async function signedInRequest(browser: Browser, user: DemoUser): Promise<{ request: APIRequestContext; csrf: string; close: () => Promise<void> }> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signIn(page, user);
+  await openAs(page, user);
   await expect(page).toHaveURL(/\/$/);
   const csrf = await csrfToken(page);
   return { request: context.request, csrf, close: () => context.close() };

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./fixtures";
+import { openAs } from "./fixtures";
 
 /** The integrity ledger page, the SIEM export download and the push destinations page. */
 
@@ -7,7 +7,7 @@ test.describe("SIEM and integrity", () => {
   test("an auditor sees the ledger's state and its public key, and downloads an export", async ({ page }) => {
     // The demo's first sync may still be running in the same process.
     test.setTimeout(120_000);
-    await signIn(page, "auditor", "/auditor/ledger");
+    await openAs(page, "auditor", "/auditor/ledger");
     await expect(page).toHaveURL(/\/auditor\/ledger$/);
     await expect(page.getByRole("heading", { name: "Integrity ledger" })).toBeVisible();
     await expect(page.getByTestId("last-verified")).toBeVisible();
@@ -29,7 +29,7 @@ test.describe("SIEM and integrity", () => {
   test("an admin adds a webhook destination; its secret is never shown back", async ({ page }) => {
     test.setTimeout(120_000);
     const secret = "e2e-webhook-secret-0123456789abcdef";
-    await signIn(page, "admin", "/admin/destinations");
+    await openAs(page, "admin", "/admin/destinations");
     await expect(page.getByRole("heading", { name: "SIEM destinations" })).toBeVisible();
     const add = page.locator("form").filter({ has: page.getByRole("button", { name: "Add destination" }) });
     await add.getByRole("textbox", { name: "Name" }).fill("e2e webhook");
@@ -48,7 +48,7 @@ test.describe("SIEM and integrity", () => {
 
   test("a viewer gets 403 from the ledger, the export and the destinations", async ({ page }) => {
     test.setTimeout(120_000);
-    await signIn(page, "viewer", "/");
+    await openAs(page, "viewer", "/");
     await expect(page).toHaveURL(/\/$/);
     for (const path of ["/auditor/ledger", "/auditor/export", "/auditor/export/download?format=csv", "/admin/destinations"]) {
       expect((await page.request.get(path)).status(), path).toBe(403);
