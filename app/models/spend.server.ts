@@ -209,6 +209,22 @@ function segmentSql(day: SQL, starts: readonly string[]): SQL {
   return sql`(case ${sql.join(whens, sql` `)} else ${starts.length - 1} end)`;
 }
 
+/**
+ * Runs a query over a whole month of COSTS records with planner settings for it, in a
+ * transaction of its own (SET LOCAL). Measured on a 10,000-person month (docs/benchmarks.md,
+ * exports): the planner cannot estimate groups of expressions such as lower(email) or of the
+ * records × team-periods join (it guesses 17 times too many), so with the default 4 MB work_mem
+ * it sorts a quarter of a million wide rows on disk, twice, where hashing them in memory takes
+ * half the CPU. The hash tables of a 10,000-person month stay well under 64 MB.
+ */
+async function monthQuery<T>(db: Database, query: (tx: Pick<Database, "execute">) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    await tx.execute(sql`set local enable_sort = off`);
+    return query(tx);
+  });
+}
+
 /** Credits (numeric, 6 decimals) as whole micro-credits, exact. */
 const microCredits = (credits: SQL) => sql`(coalesce(${credits}, 0) * 1000000)::numeric(38, 0)::text`;
 
@@ -239,30 +255,36 @@ type MonthRow = {
  * on the groups applied to those rows, not to every record; and per (day, segment, model, tier)
  * for the daily chart. Exported for EXPLAIN in the bench.
  */
-export function monthAggregateSql(from: string, next: string, starts: readonly string[]): SQL {
+export function monthAggregateSql(from: string, next: string, starts: readonly string[], detail = true): SQL {
   const seg = segmentSql(daySql, starts);
+  // Without `detail` (the month before, for comparisons): credits per dimension only — no tiers,
+  // tokens, names or days.
+  const tier = detail ? sql`coalesce(c.service_tier, '')` : sql`''`;
+  const tokens = (column: string) => (detail ? sql`coalesce(sum(${sql.raw(`c.${column}`)}), 0)` : sql`0`);
   return sql`with ${assignedCte(from, next)}, fine as (
           select c.person_id, lower(coalesce(c.email, '')) as email, c.groups, a.team as assigned_team, a.cost_centre,
             coalesce(c.product, '') as product, coalesce(c.client, '') as client, coalesce(c.surface, '') as surface,
-            ${seg} as seg, coalesce(c.model, '') as model, coalesce(c.service_tier, '') as tier,
-            sum(c.credits) as credits, coalesce(sum(c.input_tokens), 0) as input, coalesce(sum(c.cached_input_tokens), 0) as cached,
-            coalesce(sum(c.output_tokens), 0) as output,
-            -- Active = spent Codex credits or used Codex tokens this month.
-            bool_or(lower(coalesce(c.product, '')) = 'codex'
-              and (coalesce(c.credits, 0) > 0 or coalesce(c.input_tokens, 0) + coalesce(c.cached_input_tokens, 0) + coalesce(c.output_tokens, 0) > 0)) as active
+            ${seg} as seg, coalesce(c.model, '') as model, ${tier} as tier,
+            sum(c.credits) as credits, ${tokens("input_tokens")} as input, ${tokens("cached_input_tokens")} as cached, ${tokens("output_tokens")} as output
           from costs_hourly c ${assignedJoinSql}
           where ${inMonthSql(from, next)}
           group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
         )
-        select 'person' as kind, f.email, p.name, coalesce(f.assigned_team, ${teamFromGroupsSql(sql`f.groups`)}) as team, f.cost_centre,
+        select 'person' as kind, f.email, ${detail ? sql`p.name` : sql`null`} as name, coalesce(f.assigned_team, ${teamFromGroupsSql(sql`f.groups`)}) as team, f.cost_centre,
           f.product, f.client, f.surface, null as day, f.seg, f.model, f.tier,
-          ${microCredits(sql`f.credits`)} as credits, f.input::text as input, f.cached::text as cached, f.output::text as output, f.active
-        from fine f left join people p on p.id = f.person_id
-        union all
+          ${microCredits(sql`f.credits`)} as credits, f.input::text as input, f.cached::text as cached, f.output::text as output,
+          -- Active = spent Codex credits or used Codex tokens this month.
+          (lower(f.product) = 'codex' and (coalesce(f.credits, 0) > 0 or f.input + f.cached + f.output > 0)) as active
+        from fine f ${detail ? sql`left join people p on p.id = f.person_id` : sql``}
+        ${
+          detail
+            ? sql`union all
         select 'day', null, null, null, null, null, null, null, ${daySql}::text, ${seg}, coalesce(c.model, ''), coalesce(c.service_tier, ''),
           ${microCredits(sql`sum(c.credits)`)}, coalesce(sum(c.input_tokens), 0)::text, coalesce(sum(c.cached_input_tokens), 0)::text, coalesce(sum(c.output_tokens), 0)::text, null
         from costs_hourly c where ${inMonthSql(from, next)}
-        group by ${daySql}, 10, 11, 12
+        group by ${daySql}, 10, 11, 12`
+            : sql``
+        }
         order by 2`;
 }
 
@@ -273,19 +295,11 @@ export function monthAggregateSql(from: string, next: string, starts: readonly s
  * (pricing is linear in the tokens and constant within a price segment), so a 10,000-person
  * month is tens of thousands of rows, not a million lines.
  */
-export async function computeMonthSpend(db: Database, month: string, pricing?: PricingTables): Promise<MonthSpend> {
+export async function computeMonthSpend(db: Database, month: string, pricing?: PricingTables, { detail = true }: { detail?: boolean } = {}): Promise<MonthSpend> {
   const { from, to, next } = monthBounds(month);
   const tables = pricing ?? (await loadPricingTables(db));
   const starts = priceSegments(from, next, tables);
-  const rows = await db.transaction(async (tx) => {
-    // Measured on a 10,000-person month (docs/benchmarks.md, exports): the planner over-estimates
-    // the groups of the records × periods join about 17-fold, so it sorts a quarter of a million
-    // wide rows on disk, twice, instead of hashing them; hashing in memory takes half the CPU.
-    // SET LOCAL: for this statement's transaction only.
-    await tx.execute(sql`set local work_mem = '64MB'`);
-    await tx.execute(sql`set local enable_sort = off`);
-    return selectRows<MonthRow>(tx, monthAggregateSql(from, next, starts));
-  });
+  const rows = await monthQuery(db, (tx) => selectRows<MonthRow>(tx, monthAggregateSql(from, next, starts, detail)));
 
   const byDimension = Object.fromEntries(DIMENSIONS.map((d) => [d.key, new Map<string, Bucket>()])) as Record<Dimension, Map<string, Bucket>>;
   const byDay = new Map<string, Bucket>();
@@ -457,7 +471,8 @@ export function pseudonym(email: string) {
 async function buildSpendReport(db: Database, month: string) {
   const pricing = await loadPricingTables(db);
   // Two independent statements: on PostgreSQL they run side by side on two pooled connections.
-  const [current, before] = await Promise.all([computeMonthSpend(db, month, pricing), computeMonthSpend(db, previousMonth(month), pricing)]);
+  // The month before is needed for its credits and USD per dimension value only.
+  const [current, before] = await Promise.all([computeMonthSpend(db, month, pricing), computeMonthSpend(db, previousMonth(month), pricing, { detail: false })]);
   const dimensions = Object.fromEntries(
     DIMENSIONS.map((d) => [
       d.key,
@@ -537,21 +552,26 @@ export async function monthlyTrend({ db, viewer, month, months = 6 }: { db: Data
 
 export type ReconciliationRow = { day: string; openaiUserId: string; email: string | null; costsCredits: string; analyticsCredits: string; difference: string };
 
-const reconciliationCte = (from: string, to: string) => sql`
-  with c as (
-    select (hour at time zone 'UTC')::date as day, openai_user_id, sum(coalesce(credits, 0)) as credits, max(lower(email)) as email
-    from costs_hourly
-    where hour >= ${from}::date and hour < ${to}::date + 1 and lower(coalesce(product, '')) = 'codex' and openai_user_id is not null
-    group by 1, 2
-  ), a as (
-    select day, openai_user_id, sum(credits) as credits, max(lower(email)) as email
-    from analytics_usage_daily
-    where day >= ${from}::date and day <= ${to}::date and openai_user_id <> ''
-    group by 1, 2
-  ), j as (
-    select coalesce(c.day, a.day) as day, coalesce(c.openai_user_id, a.openai_user_id) as openai_user_id, coalesce(c.email, a.email) as email,
-      coalesce(c.credits, 0) as costs_credits, coalesce(a.credits, 0) as analytics_credits
-    from c full join a on a.day = c.day and a.openai_user_id = c.openai_user_id
+/**
+ * COSTS (codex) and Analytics credits per UTC day and person of the range, as `j`: one grouping
+ * of both sources' rows (cheaper than grouping each and joining them). `withEmail` adds each
+ * row's email, COSTS' first (the totals do not need it).
+ */
+const reconciliationCte = (from: string, to: string, withEmail = true) => sql`
+  with j as (
+    select day, openai_user_id,
+      ${withEmail ? sql`coalesce(max(email) filter (where source = 'costs'), max(email) filter (where source = 'analytics')) as email,` : sql``}
+      coalesce(sum(credits) filter (where source = 'costs'), 0) as costs_credits, coalesce(sum(credits) filter (where source = 'analytics'), 0) as analytics_credits
+    from (
+      select 'costs' as source, (hour at time zone 'UTC')::date as day, openai_user_id, coalesce(credits, 0) as credits${withEmail ? sql`, lower(email) as email` : sql``}
+      from costs_hourly
+      where hour >= ${from}::date and hour < ${to}::date + 1 and lower(coalesce(product, '')) = 'codex' and openai_user_id is not null
+      union all
+      select 'analytics', day, openai_user_id, credits${withEmail ? sql`, lower(email)` : sql``}
+      from analytics_usage_daily
+      where day >= ${from}::date and day <= ${to}::date and openai_user_id <> ''
+    ) rows
+    group by day, openai_user_id
   )`;
 
 /**
@@ -560,14 +580,16 @@ const reconciliationCte = (from: string, to: string) => sql`
  */
 export async function getReconciliation({ db, viewer, from, to, limit = 200 }: { db: Database; viewer: Viewer | null; from: string; to: string; limit?: number }) {
   if (viewer) assertViewerHasRole(viewer, SPEND_ROLES);
-  const [totals] = await selectRows<{ rows: number; costs: string | null; analytics: string | null; differing: number; only_costs: number; only_analytics: number }>(
-    db,
-    sql`${reconciliationCte(from, to)}
+  const [totals] = await monthQuery(db, (tx) =>
+    selectRows<{ rows: number; costs: string | null; analytics: string | null; differing: number; only_costs: number; only_analytics: number }>(
+      tx,
+      sql`${reconciliationCte(from, to, false)}
         select count(*)::int as rows, sum(costs_credits)::text as costs, sum(analytics_credits)::text as analytics,
           count(*) filter (where costs_credits <> analytics_credits)::int as differing,
           count(*) filter (where analytics_credits = 0 and costs_credits <> 0)::int as only_costs,
           count(*) filter (where costs_credits = 0 and analytics_credits <> 0)::int as only_analytics
         from j`,
+    ),
   );
   const differences = limit <= 0 ? [] : await selectRows<{ day: string; openai_user_id: string; email: string | null; costs_credits: string; analytics_credits: string }>(
     db,

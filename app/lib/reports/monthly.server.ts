@@ -38,31 +38,34 @@ export type MonthlyReportData = {
 
 export async function loadMonthlyReportData({ db, month, named = false, now = new Date() }: { db: Database; month: string; named?: boolean; now?: Date }): Promise<MonthlyReportData> {
   const { from, to, next } = monthBounds(month);
-  const { report: spend, current: monthSpend } = await getMonthlySpendForSystem({ db, month });
-  const trend = await monthlyTrend({ db, viewer: null, month, months: 6 });
+  // Independent queries, side by side: on PostgreSQL each has a pooled connection (PGlite runs them in turn).
+  const [{ report: spend, current: monthSpend }, trend, codeReview, gaps, reconciliation] = await Promise.all([
+    getMonthlySpendForSystem({ db, month }),
+    monthlyTrend({ db, viewer: null, month, months: 6 }),
+    getCodeReviewReportForSystem({ db, from, to }),
+    selectRows<{ source: string; stream: string; gap_from: string; gap_to: string; reason: string }>(
+      db,
+      sql`select source, stream, gap_from::text as gap_from, gap_to::text as gap_to, reason from sync_gaps
+          where gap_from < ${next}::date and gap_to > ${from}::date order by gap_from limit 20`,
+    ),
+    getReconciliation({ db, viewer: null, from, to, limit: 0 }),
+  ]);
   const budgets = (await budgetStatuses(db, month, monthSpend, now)).map((b) => ({ label: b.label, unit: b.unit, amount: b.amount, spent: b.spent, forecast: b.forecast, percent: b.percent, forecastPercent: b.forecastPercent, reached: b.reached }));
   // A person's team in the month: the team where most of their credits fell (ties: the first by name).
-  const teamOf = new Map<string, { team: string; credits: bigint }>();
-  for (const [email, teams] of monthSpend.personTeams) {
-    for (const [team, credits] of [...teams].sort(([a], [b]) => a.localeCompare(b))) {
-      const current = teamOf.get(email);
-      if (!current || credits > current.credits) teamOf.set(email, { team, credits });
+  const teamOf = (email: string) => {
+    let best: { team: string; credits: bigint } | null = null;
+    for (const [team, credits] of [...(monthSpend.personTeams.get(email) ?? [])].sort(([a], [b]) => a.localeCompare(b))) {
+      if (!best || credits > best.credits) best = { team, credits };
     }
-  }
+    return best?.team ?? null;
+  };
   const topUsers = spend.dimensions.person.slice(0, 10).map((p) => ({
     label: named ? (spend.names[p.key] ? `${spend.names[p.key]} <${p.key}>` : p.key) : pseudonym(p.key),
     credits: p.credits,
     usd: p.usd,
-    team: teamOf.get(p.key)?.team ?? null,
+    team: teamOf(p.key),
     change: p.change,
   }));
-  const codeReview = await getCodeReviewReportForSystem({ db, from, to });
-  const gaps = await selectRows<{ source: string; stream: string; gap_from: string; gap_to: string; reason: string }>(
-    db,
-    sql`select source, stream, gap_from::text as gap_from, gap_to::text as gap_to, reason from sync_gaps
-        where gap_from < ${next}::date and gap_to > ${from}::date order by gap_from limit 20`,
-  );
-  const reconciliation = await getReconciliation({ db, viewer: null, from, to, limit: 0 });
   return {
     month,
     from,
