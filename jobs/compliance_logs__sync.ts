@@ -213,7 +213,9 @@ async function ingestFiles(options: StreamContext, key: CursorKey, files: LogFil
     }
     batch.push(prepared);
     batchEvents += prepared.events;
-    if (batchEvents >= INGEST_TUNING.batchEvents || batch.length >= INGEST_TUNING.batchFiles || pending.length === 0) await flush();
+    // The first file of a run is stored on its own, so a first sync shows data at once.
+    const first = summary.files === 0;
+    if (first || batchEvents >= INGEST_TUNING.batchEvents || batch.length >= INGEST_TUNING.batchFiles || pending.length === 0) await flush();
   }
 }
 
