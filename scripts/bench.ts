@@ -12,10 +12,11 @@ import path from "node:path";
 import { redactionSuite } from "./bench/redaction";
 import { ingestSuite } from "./bench/ingest";
 import { pagesSuite } from "./bench/pages";
+import { exportsSuite } from "./bench/exports";
 import { redactionAccuracySuite } from "./bench/redaction-accuracy";
 import type { BenchResult, BenchSuite } from "./bench/types";
 
-const SUITES: BenchSuite[] = [redactionSuite, redactionAccuracySuite, ingestSuite, pagesSuite];
+const SUITES: BenchSuite[] = [redactionSuite, redactionAccuracySuite, ingestSuite, pagesSuite, exportsSuite];
 
 function parseArgs(argv: string[]) {
   const quick = argv.includes("--quick");
