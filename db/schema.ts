@@ -310,6 +310,34 @@ export const costsHourly = pgTable("costs_hourly", {
   index("costs_hourly_person_hour").on(t.personId, t.hour),
 ]);
 
+/**
+ * COSTS summed per UTC day and line key: what every spend report reads (about a row per
+ * person-day, not every hourly record). Kept by triggers on costs_hourly in the same
+ * statement as the records (migration 0011; docs/decisions/0014-daily-cost-rollup.md), so no
+ * writer can leave it behind. Empty strings stand for missing values; `records` counts the
+ * hourly records summed (a row whose records fall to 0 is deleted).
+ */
+export const costsDaily = pgTable("costs_daily", {
+  day: date("day").notNull(),
+  openaiUserId: text("openai_user_id").notNull(),
+  /** Lower-cased, as every report groups and joins it. */
+  email: text("email").notNull(),
+  groups: jsonb("groups").$type<Array<{ id?: string; name?: string }>>().notNull(),
+  product: text("product").notNull(),
+  client: text("client").notNull(),
+  surface: text("surface").notNull(),
+  model: text("model").notNull(),
+  serviceTier: text("service_tier").notNull(),
+  personId: uuid("person_id"),
+  records: integer("records").notNull(),
+  inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+  cachedInputTokens: bigint("cached_input_tokens", { mode: "number" }).notNull(),
+  outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+  credits: numeric("credits", { precision: 20, scale: 6 }).notNull(),
+}, (t) => [
+  primaryKey({ name: "costs_daily_pk", columns: [t.day, t.openaiUserId, t.email, t.product, t.client, t.surface, t.model, t.serviceTier, t.groups] }),
+]);
+
 /* ───────────────────────── Codex Analytics API, daily rows ───────────────────────── */
 
 /** Per person and UTC day (openai_user_id '' for a workspace aggregate row). Upserted: the API revises recent days. */

@@ -106,7 +106,8 @@ const strip = ({ exact: _exact, ...rest }: BudgetStatus) => rest;
 /** The budgets page: statuses of the month, and the teams that had spend (for the form). */
 export async function getBudgetsReport({ db, viewer, month, now = new Date() }: { db: Database; viewer: Viewer; month: string; now?: Date }) {
   assertViewerHasRole(viewer, SPEND_ROLES);
-  const spend = await computeMonthSpend(db, month);
+  // Budgets need the month's credits and USD per team and in total, not tokens, names or days.
+  const spend = await computeMonthSpend(db, month, undefined, { detail: false });
   const statuses = await budgetStatuses(db, month, spend, now);
   const teams = [...spend.byDimension.team.keys()].sort();
   return {
@@ -201,7 +202,7 @@ export async function checkBudgets({
   webhook?: { url: string; secret: string };
   send?: WebhookSender;
 }) {
-  const spend = await computeMonthSpend(db, month);
+  const spend = await computeMonthSpend(db, month, undefined, { detail: false });
   const statuses = await budgetStatuses(db, month, spend, now);
   let fired = 0;
   for (const s of statuses) {

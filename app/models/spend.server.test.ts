@@ -5,7 +5,7 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { DatabaseHandle } from "../../db/client.server";
+import { selectRows, type DatabaseHandle } from "../../db/client.server";
 import { syncAnalytics } from "../../jobs/analytics__sync";
 import { syncComplianceStream } from "../../jobs/compliance_logs__sync";
 import { startSimulator } from "../../scripts/simulator/index";
@@ -376,6 +376,56 @@ describe("exports", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-kept-"));
     const kept = await generateAndKeepMonthlyPdf({ db: handle.db, month: "2026-03", dir, by: "job", now });
     expect(createHash("sha256").update(fs.readFileSync(kept.path)).digest("hex")).toBe(kept.sha256);
+  });
+});
+
+describe("costs_daily, the daily rollup every report reads", () => {
+  const key = "day, openai_user_id, email, groups::text, product, client, surface, model, service_tier";
+  const rollup = () =>
+    selectRows(handle.db, sql.raw(`select ${key}, person_id, records, input_tokens::text, cached_input_tokens::text, output_tokens::text, credits::text from costs_daily order by ${key}`));
+  // What summing the hourly records afresh gives, the way migration 0011 back-fills it.
+  const fromHourly = () =>
+    selectRows(
+      handle.db,
+      sql.raw(`select ${key}, person_id, records, input_tokens::text, cached_input_tokens::text, output_tokens::text, credits::text from (
+        select (hour at time zone 'UTC')::date as day, coalesce(openai_user_id, '') as openai_user_id, lower(coalesce(email, '')) as email, groups,
+          coalesce(product, '') as product, coalesce(client, '') as client, coalesce(surface, '') as surface, coalesce(model, '') as model,
+          coalesce(service_tier, '') as service_tier, max(person_id::text)::uuid as person_id, count(*)::int as records,
+          coalesce(sum(input_tokens), 0) as input_tokens, coalesce(sum(cached_input_tokens), 0) as cached_input_tokens,
+          coalesce(sum(output_tokens), 0) as output_tokens, coalesce(sum(credits), 0)::numeric(20, 6) as credits
+        from costs_hourly group by 1, 2, 3, 4, 5, 6, 7, 8, 9) h order by ${key}`),
+    );
+
+  it("follows every insert, update, delete and truncate of hourly records, in the same statement", async () => {
+    expect((await rollup()).length).toBeGreaterThan(0);
+    expect(await rollup()).toEqual(await fromHourly());
+    // Two hours of one day and key fold into one row; a record without email, client or tier keeps its own row; 23:00 UTC stays on its UTC day.
+    await insertCost({ id: "r1", hour: "2025-01-07T09:00:00Z", email: "Carol@X.example", groups: ["Data"], model: "gpt-5.5", input: 10, cached: 20, output: 30, credits: "1.000001" });
+    await insertCost({ id: "r2", hour: "2025-01-07T23:00:00Z", email: "Carol@X.example", groups: ["Data"], model: "gpt-5.5", input: 1, cached: 2, output: 3, credits: "2.5" });
+    await handle.db.execute(sql`insert into costs_hourly (event_id, hour, credits) values ('r3', '2025-01-08T00:00:00Z', '0.25'), ('r4', '2025-01-08T01:00:00Z', null)`);
+    const folded = (await rollup()).filter((r) => String(r.day).startsWith("2025-01-07"));
+    expect(folded).toMatchObject([{ email: "carol@x.example", records: 2, input_tokens: "11", cached_input_tokens: "22", output_tokens: "33", credits: "3.500001" }]);
+    expect(await rollup()).toEqual(await fromHourly());
+
+    await handle.db.execute(sql`update costs_hourly set credits = credits + 1, output_tokens = 0 where event_id = 'r1'`);
+    expect(await rollup()).toEqual(await fromHourly());
+    await handle.db.execute(sql`update costs_hourly set model = 'gpt-5.4-mini' where event_id = 'r2'`);
+    expect(await rollup()).toEqual(await fromHourly());
+    await handle.db.execute(sql`delete from costs_hourly where event_id in ('r1', 'r3')`);
+    expect(await rollup()).toEqual(await fromHourly());
+    await handle.db.execute(sql`delete from costs_hourly where event_id in ('r2', 'r4')`);
+    expect((await rollup()).filter((r) => String(r.day).startsWith("2025-01"))).toEqual([]);
+    expect(await rollup()).toEqual(await fromHourly());
+
+    const rolledBack = new Error("roll back");
+    await expect(
+      handle.db.transaction(async (tx) => {
+        await tx.execute(sql`truncate costs_hourly`);
+        expect(await selectRows(tx, sql`select count(*)::int as n from costs_daily`)).toEqual([{ n: 0 }]);
+        throw rolledBack;
+      }),
+    ).rejects.toBe(rolledBack);
+    expect(await rollup()).toEqual(await fromHourly());
   });
 });
 

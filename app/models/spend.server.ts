@@ -30,9 +30,11 @@ import { assertViewerHasRole, type Viewer } from "./viewer";
 
 /**
  * Spend by month from the COSTS feed (credits: authoritative), in USD at the contract rate of
- * each day, and at API list prices (what the same tokens would cost on the API). SQL sums
- * credits and tokens per (day, person, groups, product, client, surface, model, tier); the
- * money is done in app/lib/cost-math.ts with bigints, once, so every table adds up to the cent.
+ * each day, and at API list prices (what the same tokens would cost on the API). Every report
+ * reads costs_daily, the COSTS records summed per UTC day and line key by triggers on
+ * costs_hourly (migration 0011, docs/decisions/0014-daily-cost-rollup.md): the day is kept, so
+ * effective-dated prices, rates and teams apply exactly as on the hourly records. The money is
+ * done in app/lib/cost-math.ts with bigints, once, so every table adds up to the cent.
  */
 
 export const SPEND_ROLES = ["finance", "admin"] as const;
@@ -59,17 +61,18 @@ export type SpendLine = {
 
 const isCodex = (product: string) => product.toLowerCase() === "codex";
 
-const inMonthSql = (from: string, next: string) => sql`c.hour >= ${from}::date and c.hour < ${next}::date`;
+/** `c` is a costs_daily row: its day is the UTC day of its hourly records, its email lower-cased. */
+const inMonthSql = (from: string, next: string) => sql`c.day >= ${from}::date and c.day < ${next}::date`;
 
-const daySql = sql`(c.hour at time zone 'UTC')::date`;
+const daySql = sql`c.day`;
 
 /**
  * `assigned`: periods of the month with the CSV or IdP team and cost centre of an email, joined
- * to a `costs_hourly c` record by `assignedJoinSql`. Where nothing is assigned, the team is the
+ * to a `costs_daily c` row by `assignedJoinSql`. Where nothing is assigned, the team is the
  * team rule on the record's own groups (app/models/team-assignments.server.ts has both rules).
  */
 const assignedCte = (from: string, next: string) => sql`assigned as materialized (${assignmentPeriodsSql(from, next)})`;
-const assignedJoinSql = sql`left join assigned a on a.email = lower(coalesce(c.email, '')) and ${daySql} >= a.period_from and ${daySql} < a.period_to`;
+const assignedJoinSql = sql`left join assigned a on a.email = c.email and ${daySql} >= a.period_from and ${daySql} < a.period_to`;
 
 /**
  * A month's lines: one row per (UTC day, person, email, groups, product, client, surface, model,
@@ -78,14 +81,11 @@ const assignedJoinSql = sql`left join assigned a on a.email = lower(coalesce(c.e
  */
 function linesCte(from: string, next: string): SQL {
   return sql`${assignedCte(from, next)}, group_teams as (
-      select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from (select distinct c.groups from costs_hourly c where ${inMonthSql(from, next)}) g
+      select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from (select distinct c.groups from costs_daily c where ${inMonthSql(from, next)}) g
     ), lines as (
-      select (c.hour at time zone 'UTC')::date as day, c.person_id, lower(coalesce(c.email, '')) as email,
-        coalesce(c.product, '') as product, coalesce(c.client, '') as client, coalesce(c.surface, '') as surface,
-        coalesce(c.model, '') as model, coalesce(c.service_tier, '') as tier, coalesce(a.team, gt.team) as team, a.cost_centre,
-        sum(c.credits) as credits, coalesce(sum(c.input_tokens), 0) as input, coalesce(sum(c.cached_input_tokens), 0) as cached,
-        coalesce(sum(c.output_tokens), 0) as output
-      from costs_hourly c ${assignedJoinSql} join group_teams gt on gt.groups = c.groups
+      select c.day, c.person_id, c.email, c.product, c.client, c.surface, c.model, c.service_tier as tier, coalesce(a.team, gt.team) as team, a.cost_centre,
+        sum(c.credits) as credits, sum(c.input_tokens) as input, sum(c.cached_input_tokens) as cached, sum(c.output_tokens) as output
+      from costs_daily c ${assignedJoinSql} join group_teams gt on gt.groups = c.groups
       where ${inMonthSql(from, next)}
       group by 1, 2, 3, c.groups, 4, 5, 6, 7, 8, 9, 10
     )`;
@@ -257,31 +257,32 @@ type MonthRow = {
  */
 export function monthAggregateSql(from: string, next: string, starts: readonly string[], detail = true): SQL {
   const seg = segmentSql(daySql, starts);
-  // Without `detail` (the month before, for comparisons): credits per dimension only — no tiers,
+  // Without `detail` (the month before, for comparisons; budgets): credits and USD per dimension only — no tiers,
   // tokens, names or days.
-  const tier = detail ? sql`coalesce(c.service_tier, '')` : sql`''`;
-  const tokens = (column: string) => (detail ? sql`coalesce(sum(${sql.raw(`c.${column}`)}), 0)` : sql`0`);
+  const tier = detail ? sql`c.service_tier` : sql`''`;
+  const tokens = (column: string) => (detail ? sql`sum(${sql.raw(`c.${column}`)})` : sql`0`);
   return sql`with ${assignedCte(from, next)}, fine as (
-          select c.person_id, lower(coalesce(c.email, '')) as email, c.groups, a.team as assigned_team, a.cost_centre,
-            coalesce(c.product, '') as product, coalesce(c.client, '') as client, coalesce(c.surface, '') as surface,
-            ${seg} as seg, coalesce(c.model, '') as model, ${tier} as tier,
+          select c.person_id, c.email, c.groups, a.team as assigned_team, a.cost_centre, c.product, c.client, c.surface,
+            ${seg} as seg, c.model, ${tier} as tier,
             sum(c.credits) as credits, ${tokens("input_tokens")} as input, ${tokens("cached_input_tokens")} as cached, ${tokens("output_tokens")} as output
-          from costs_hourly c ${assignedJoinSql}
+          from costs_daily c ${assignedJoinSql}
           where ${inMonthSql(from, next)}
           group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+        ), group_teams as (
+          select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from (select distinct f.groups from fine f) g
         )
-        select 'person' as kind, f.email, ${detail ? sql`p.name` : sql`null`} as name, coalesce(f.assigned_team, ${teamFromGroupsSql(sql`f.groups`)}) as team, f.cost_centre,
+        select 'person' as kind, f.email, ${detail ? sql`p.name` : sql`null`} as name, coalesce(f.assigned_team, gt.team) as team, f.cost_centre,
           f.product, f.client, f.surface, null as day, f.seg, f.model, f.tier,
           ${microCredits(sql`f.credits`)} as credits, f.input::text as input, f.cached::text as cached, f.output::text as output,
           -- Active = spent Codex credits or used Codex tokens this month.
           (lower(f.product) = 'codex' and (coalesce(f.credits, 0) > 0 or f.input + f.cached + f.output > 0)) as active
-        from fine f ${detail ? sql`left join people p on p.id = f.person_id` : sql``}
+        from fine f join group_teams gt on gt.groups = f.groups ${detail ? sql`left join people p on p.id = f.person_id` : sql``}
         ${
           detail
             ? sql`union all
-        select 'day', null, null, null, null, null, null, null, ${daySql}::text, ${seg}, coalesce(c.model, ''), coalesce(c.service_tier, ''),
-          ${microCredits(sql`sum(c.credits)`)}, coalesce(sum(c.input_tokens), 0)::text, coalesce(sum(c.cached_input_tokens), 0)::text, coalesce(sum(c.output_tokens), 0)::text, null
-        from costs_hourly c where ${inMonthSql(from, next)}
+        select 'day', null, null, null, null, null, null, null, ${daySql}::text, ${seg}, c.model, c.service_tier,
+          ${microCredits(sql`sum(c.credits)`)}, sum(c.input_tokens)::text, sum(c.cached_input_tokens)::text, sum(c.output_tokens)::text, null
+        from costs_daily c where ${inMonthSql(from, next)}
         group by ${daySql}, 10, 11, 12`
             : sql``
         }
@@ -299,7 +300,11 @@ export async function computeMonthSpend(db: Database, month: string, pricing?: P
   const { from, to, next } = monthBounds(month);
   const tables = pricing ?? (await loadPricingTables(db));
   const starts = priceSegments(from, next, tables);
-  const rows = await monthQuery(db, (tx) => selectRows<MonthRow>(tx, monthAggregateSql(from, next, starts, detail)));
+  // Without `detail` there are no day rows: the days with data come from the rollup's primary key (day first).
+  const [rows, dataDays] = await Promise.all([
+    monthQuery(db, (tx) => selectRows<MonthRow>(tx, monthAggregateSql(from, next, starts, detail))),
+    detail ? null : selectRows<{ last: string | null; days: number }>(db, sql`select max(day)::text as last, count(distinct day)::int as days from costs_daily where day >= ${from}::date and day < ${next}::date`),
+  ]);
 
   const byDimension = Object.fromEntries(DIMENSIONS.map((d) => [d.key, new Map<string, Bucket>()])) as Record<Dimension, Map<string, Bucket>>;
   const byDay = new Map<string, Bucket>();
@@ -382,6 +387,7 @@ export async function computeMonthSpend(db: Database, month: string, pricing?: P
     }
   }
   const days = [...byDay.keys()].sort();
+  if (dataDays) return { month, from, to, total, codex, byDimension, byDay, names, personTeams, daysWithData: dataDays[0]?.days ?? 0, lastDay: dataDays[0]?.last?.slice(0, 10) ?? null };
   return { month, from, to, total, codex, byDimension, byDay, names, personTeams, daysWithData: days.length, lastDay: days.at(-1) ?? null };
 }
 
@@ -531,8 +537,8 @@ export async function monthlyTrend({ db, viewer, month, months = 6 }: { db: Data
   const { rates } = await loadPricingTables(db);
   const rows = await selectRows<{ day: string; credits: string | null }>(
     db,
-    sql`select (hour at time zone 'UTC')::date::text as day, sum(credits)::text as credits from costs_hourly
-        where hour >= ${from}::date and hour < ${next}::date group by 1 order by 1`,
+    sql`select day::text as day, sum(credits)::text as credits from costs_daily
+        where day >= ${from}::date and day < ${next}::date group by 1 order by 1`,
   );
   const byMonth = new Map(list.map((m) => [m, { credits: 0n, usd: 0n }]));
   for (const r of rows) {
@@ -557,15 +563,15 @@ export type ReconciliationRow = { day: string; openaiUserId: string; email: stri
  * of both sources' rows (cheaper than grouping each and joining them). `withEmail` adds each
  * row's email, COSTS' first (the totals do not need it).
  */
-const reconciliationCte = (from: string, to: string, withEmail = true) => sql`
-  with j as (
+const reconciliationCte = (from: string, to: string, withEmail = true, materialized = false) => sql`
+  with j as ${materialized ? sql`materialized` : sql``} (
     select day, openai_user_id,
       ${withEmail ? sql`coalesce(max(email) filter (where source = 'costs'), max(email) filter (where source = 'analytics')) as email,` : sql``}
       coalesce(sum(credits) filter (where source = 'costs'), 0) as costs_credits, coalesce(sum(credits) filter (where source = 'analytics'), 0) as analytics_credits
     from (
-      select 'costs' as source, (hour at time zone 'UTC')::date as day, openai_user_id, coalesce(credits, 0) as credits${withEmail ? sql`, lower(email) as email` : sql``}
-      from costs_hourly
-      where hour >= ${from}::date and hour < ${to}::date + 1 and lower(coalesce(product, '')) = 'codex' and openai_user_id is not null
+      select 'costs' as source, day, openai_user_id, credits${withEmail ? sql`, nullif(email, '') as email` : sql``}
+      from costs_daily
+      where day >= ${from}::date and day <= ${to}::date and lower(product) = 'codex' and openai_user_id <> ''
       union all
       select 'analytics', day, openai_user_id, credits${withEmail ? sql`, lower(email)` : sql``}
       from analytics_usage_daily
@@ -580,23 +586,25 @@ const reconciliationCte = (from: string, to: string, withEmail = true) => sql`
  */
 export async function getReconciliation({ db, viewer, from, to, limit = 200 }: { db: Database; viewer: Viewer | null; from: string; to: string; limit?: number }) {
   if (viewer) assertViewerHasRole(viewer, SPEND_ROLES);
-  const [totals] = await monthQuery(db, (tx) =>
-    selectRows<{ rows: number; costs: string | null; analytics: string | null; differing: number; only_costs: number; only_analytics: number }>(
+  // One statement: the grouping of both sources is done once, then its totals and its largest differences are read from it.
+  type Row = { kind: "totals" | "difference"; rows: number; costs: string | null; analytics: string | null; differing: number; only_costs: number; only_analytics: number; day: string; openai_user_id: string; email: string | null };
+  const rows = await monthQuery(db, (tx) =>
+    selectRows<Row>(
       tx,
-      sql`${reconciliationCte(from, to, false)}
-        select count(*)::int as rows, sum(costs_credits)::text as costs, sum(analytics_credits)::text as analytics,
+      sql`${reconciliationCte(from, to, limit > 0, true)}
+        select 'totals' as kind, count(*)::int as rows, sum(costs_credits)::text as costs, sum(analytics_credits)::text as analytics,
           count(*) filter (where costs_credits <> analytics_credits)::int as differing,
           count(*) filter (where analytics_credits = 0 and costs_credits <> 0)::int as only_costs,
-          count(*) filter (where costs_credits = 0 and analytics_credits <> 0)::int as only_analytics
-        from j`,
+          count(*) filter (where costs_credits = 0 and analytics_credits <> 0)::int as only_analytics,
+          null::text as day, null::text as openai_user_id, null::text as email
+        from j
+        union all
+        (select 'difference', 0, costs_credits::text, analytics_credits::text, 0, 0, 0, day::text, openai_user_id, ${limit > 0 ? sql`email` : sql`null`}
+         from j where costs_credits <> analytics_credits order by abs(costs_credits - analytics_credits) desc, day, openai_user_id limit ${Math.max(0, limit)})`,
     ),
   );
-  const differences = limit <= 0 ? [] : await selectRows<{ day: string; openai_user_id: string; email: string | null; costs_credits: string; analytics_credits: string }>(
-    db,
-    sql`${reconciliationCte(from, to)}
-        select day::text as day, openai_user_id, email, costs_credits::text as costs_credits, analytics_credits::text as analytics_credits
-        from j where costs_credits <> analytics_credits order by abs(costs_credits - analytics_credits) desc, day, openai_user_id limit ${limit}`,
-  );
+  const totals = rows.find((r) => r.kind === "totals");
+  const differences = rows.filter((r) => r.kind === "difference").map((r) => ({ day: r.day, openai_user_id: r.openai_user_id, email: r.email, costs_credits: r.costs ?? "0", analytics_credits: r.analytics ?? "0" }));
   const costs = parseCredits(totals?.costs ?? "0");
   const analytics = parseCredits(totals?.analytics ?? "0");
   return {

@@ -115,7 +115,7 @@ export default function SpendReport() {
                 </tr>
               </thead>
               <tbody>
-                {spend.dimensions[key].slice(0, key === "person" ? 50 : 100).map((r) => (
+                {spend.dimensions[key].map((r) => (
                   <tr key={r.key}>
                     <td>{key === "person" && spend.names[r.key] ? `${spend.names[r.key]} (${r.key})` : r.key || "(none)"}</td>
                     <td className="num">{r.credits}</td>
@@ -130,7 +130,11 @@ export default function SpendReport() {
               </tbody>
             </table>
           </TableScroll>
-          {key === "person" && spend.dimensions.person.length > 50 ? <p className="muted small">The 50 largest of {spend.dimensions.person.length}; the CSV has everyone.</p> : null}
+          {spend.rowCounts[key] > spend.dimensions[key].length ? (
+            <p className="muted small">
+              The {spend.dimensions[key].length} largest of {n(spend.rowCounts[key])}; <a href={csv(key)}>the CSV</a> has all of them.
+            </p>
+          ) : null}
         </section>
       ))}
       <div className="grid-2">
