@@ -209,10 +209,11 @@ describe("spend report (hand-computed invoice)", () => {
     expect(r.movers.person[0]).toMatchObject({ key: "alice@x.example", delta: "582.50" });
     expect(r.totals.activeUsers).toBe(2);
     expect(r.totals.creditsPerActiveUser).toBe("341.28");
-    const trend = await monthlyTrend({ db: handle.db, viewer: finance, month: "2026-03", months: 2 });
-    expect(trend.map((t) => [t.month, t.credits, t.usd])).toEqual([
-      ["2026-02", "100.00", "4.00"],
-      ["2026-03", "682.56", "31.85"],
+    const trend = await monthlyTrend({ db: handle.db, viewer: finance, month: "2026-03", months: 3 });
+    expect(trend.map((t) => [t.month, t.credits, t.usd, t.daysWithData])).toEqual([
+      ["2026-01", "0.00", "0.00", 0],
+      ["2026-02", "100.00", "4.00", 1],
+      ["2026-03", "682.56", "31.85", 3],
     ]);
   });
 
@@ -364,8 +365,22 @@ describe("exports", () => {
       expect(text).toContain("682.56");
       expect(text).toContain("$31.85");
       expect(text).toContain("$45.50");
-      expect(text.replace(/\s+/g, " ")).toContain("gpt-5.6-codex-preview 150 tokens");
+      const flat = text.replace(/\s+/g, " ");
+      expect(flat).toContain("gpt-5.6-codex-preview 150 tokens");
       expect(text).not.toContain("alice@x.example");
+      // The hand-computed invoice, table by table (see beforeAll): teams as in force on each day,
+      // models, the top user under their pseudonym, budgets (set by the budgets tests), code review.
+      expect(flat).toContain("Infra 455.00 $22.75 1 455.00");
+      expect(flat).toContain("Platform 227.50 $9.10 1 227.50 +127.5 %");
+      expect(flat).toContain("gpt-5.3-codex 682.50 $31.85 $45.50");
+      expect(data.topUsers[0]).toMatchObject({ credits: "682.50", usd: "31.85", team: "Infra" });
+      expect(flat).toContain(`${data.topUsers[0]!.label} Infra 682.50 $31.85 +582.5 %`);
+      expect(flat).toContain("Organisation 1,000.00 cr 682.56 cr 68.3 % 682.56 cr 50 %");
+      expect(flat).toContain("Infra $20.00 $22.75 113.8 % $22.75 100 %");
+      expect(flat).toContain("Platform 100.00 cr 227.50 cr 227.5 % 227.50 cr 100 %");
+      expect(flat).toContain("6 pull requests reviewed by Codex; 16 comments (P0 1, P1 6, P2 9); 4 replies; reactions 3 up, 1 down, 1 other.");
+      expect(flat).toContain("(comments that got a reply or reaction): 50.0 %");
+      expect(flat).toContain("2026-01 (no data)");
       const pages = text.split("\f").filter((p) => p.trim());
       expect(pages.length).toBeGreaterThanOrEqual(3);
       pages.forEach((page, i) => {

@@ -540,17 +540,19 @@ export async function monthlyTrend({ db, viewer, month, months = 6 }: { db: Data
     sql`select day::text as day, sum(credits)::text as credits from costs_daily
         where day >= ${from}::date and day < ${next}::date group by 1 order by 1`,
   );
-  const byMonth = new Map(list.map((m) => [m, { credits: 0n, usd: 0n }]));
+  const byMonth = new Map(list.map((m) => [m, { credits: 0n, usd: 0n, days: 0 }]));
   for (const r of rows) {
     const m = byMonth.get(r.day.slice(0, 7));
     if (!m || !r.credits) continue;
+    m.days++;
     const c = parseCredits(r.credits);
     m.credits += c;
     m.usd += creditsToUsdOn(c, r.day.slice(0, 10), rates);
   }
   return list.map((m) => {
     const v = byMonth.get(m)!;
-    return { month: m, credits: formatCredits(v.credits), usd: formatUsd(v.usd), creditsValue: Number(formatCredits(v.credits, 4)), usdValue: Number(formatUsd(v.usd, 4)) };
+    // A month without any COSTS record (before the first sync's backfill) is "no data", not a spend of 0.
+    return { month: m, daysWithData: v.days, credits: formatCredits(v.credits), usd: formatUsd(v.usd), creditsValue: Number(formatCredits(v.credits, 4)), usdValue: Number(formatUsd(v.usd, 4)) };
   });
 }
 

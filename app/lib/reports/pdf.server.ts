@@ -85,7 +85,7 @@ export async function renderMonthlyPdf(data: MonthlyReportData): Promise<Buffer>
     horizontalBars({
       title: "Spend trend: USD per month",
       description: "USD at the contract rate per month, last six months.",
-      items: data.trend.map((m) => ({ label: m.month, value: m.usdValue })),
+      items: data.trend.map((m) => ({ label: m.daysWithData ? m.month : `${m.month} (no data)`, value: m.usdValue })),
       xLabel: "USD",
       keepOrder: true,
       width: 500,
@@ -160,7 +160,7 @@ export async function renderMonthlyPdf(data: MonthlyReportData): Promise<Buffer>
       [120, 85, 85, 55, 85, 69],
       data.budgets.map((b) => {
         const f = (v: string) => (b.unit === "usd" ? money(v) : `${groupDigits(v)} cr`);
-        return [b.label, f(b.amount), f(b.spent), b.percent === null ? "—" : `${b.percent} %`, f(b.forecast), b.reached.length ? `${Math.max(...b.reached)} %` : "—"];
+        return [b.label, f(b.amount), f(b.spent), b.percent === null ? "—" : `${b.percent.toFixed(1)} %`, f(b.forecast), b.reached.length ? `${Math.max(...b.reached)} %` : "—"];
       }),
     );
   heading(doc, "Code-review engagement");
@@ -169,7 +169,10 @@ export async function renderMonthlyPdf(data: MonthlyReportData): Promise<Buffer>
     doc,
     `${num(cr.pullRequests)} pull requests reviewed by Codex; ${num(cr.comments)} comments (P0 ${num(cr.p0)}, P1 ${num(cr.p1)}, P2 ${num(cr.p2)}); ${num(cr.replies)} replies; reactions ${num(cr.upvotes)} up, ${num(cr.downvotes)} down, ${num(cr.otherReactions)} other. Engagement rate (comments that got a reply or reaction): ${cr.engagementRate === null ? "—" : `${(cr.engagementRate * 100).toFixed(1)} %`}.`,
   );
-  chart(doc, horizontalBars({ title: "Comments per week", description: "Codex review comments per week (weeks start on Monday).", items: data.codeReview.weekly.map((w) => ({ label: `week of ${w.day}`, value: w.comments })), xLabel: "Comments", keepOrder: true, width: 500, format: whole }));
+  // A chart of nothing but zeros has no scale to draw (its axis would read NaN): say so instead.
+  if (data.codeReview.weekly.some((w) => w.comments > 0)) {
+    chart(doc, horizontalBars({ title: "Comments per week", description: "Codex review comments per week (weeks start on Monday).", items: data.codeReview.weekly.map((w) => ({ label: `week of ${w.day}`, value: w.comments })), xLabel: "Comments", keepOrder: true, width: 500, format: whole }));
+  } else note(doc, "No Codex review comments in this period.");
   note(doc, data.codeReview.sourceNote);
   heading(doc, "Data coverage");
   const lines = [
