@@ -279,6 +279,70 @@ export const dailyToolRollups = pgTable("daily_tool_rollups", {
   index("daily_tool_rollups_day").on(t.day),
 ]);
 
+/*
+ * The organisation's rollups for the Overview (migration 0012; docs/decisions/0015-overview-org-rollups.md),
+ * kept by statement triggers on daily_rollups and daily_tool_rollups in the same statement as every
+ * write to them (the sync, a bench seed, a test), so no writer can leave them behind. `rollups`
+ * counts the person rows summed (a row whose rollups fall to 0 is deleted).
+ */
+
+/** daily_rollups summed per UTC day × client × model, without the person. */
+export const dailyOrgRollups = pgTable("daily_org_rollups", {
+  day: date("day").notNull(),
+  clientId: text("client_id").notNull(),
+  model: text("model").notNull(),
+  rollups: integer("rollups").notNull(),
+  events: bigint("events", { mode: "number" }).notNull(),
+  prompts: bigint("prompts", { mode: "number" }).notNull(),
+  responses: bigint("responses", { mode: "number" }).notNull(),
+  failedResponses: bigint("failed_responses", { mode: "number" }).notNull(),
+  toolCalls: bigint("tool_calls", { mode: "number" }).notNull(),
+  toolApproved: bigint("tool_approved", { mode: "number" }).notNull(),
+  toolDenied: bigint("tool_denied", { mode: "number" }).notNull(),
+  toolAborted: bigint("tool_aborted", { mode: "number" }).notNull(),
+  inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+  cachedInputTokens: bigint("cached_input_tokens", { mode: "number" }).notNull(),
+  outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+  reasoningOutputTokens: bigint("reasoning_output_tokens", { mode: "number" }).notNull(),
+  findings: bigint("findings", { mode: "number" }).notNull(),
+}, (t) => [primaryKey({ name: "daily_org_rollups_pk", columns: [t.day, t.clientId, t.model] })]);
+
+/** daily_tool_rollups summed per UTC day × client × model × tool name, without the person. */
+export const dailyOrgToolRollups = pgTable("daily_org_tool_rollups", {
+  day: date("day").notNull(),
+  clientId: text("client_id").notNull(),
+  model: text("model").notNull(),
+  toolName: text("tool_name").notNull(),
+  rollups: integer("rollups").notNull(),
+  calls: bigint("calls", { mode: "number" }).notNull(),
+  approved: bigint("approved", { mode: "number" }).notNull(),
+  denied: bigint("denied", { mode: "number" }).notNull(),
+  aborted: bigint("aborted", { mode: "number" }).notNull(),
+}, (t) => [primaryKey({ name: "daily_org_tool_rollups_pk", columns: [t.day, t.clientId, t.model, t.toolName] })]);
+
+/**
+ * A person's active days per calendar month × client × model: bit d-1 of `days` set when
+ * daily_rollups has a row for day d. The Overview's distinct people per day, week and client read
+ * these few rows per person instead of one per active day.
+ */
+export const monthlyActivity = pgTable("monthly_activity", {
+  month: date("month").notNull(),
+  openaiUserId: text("openai_user_id").notNull(),
+  clientId: text("client_id").notNull(),
+  model: text("model").notNull(),
+  days: integer("days").notNull(),
+}, (t) => [primaryKey({ name: "monthly_activity_pk", columns: [t.month, t.openaiUserId, t.clientId, t.model] })]);
+
+/** The same per tool name, from daily_tool_rollups (the Overview's people per tool). */
+export const monthlyToolActivity = pgTable("monthly_tool_activity", {
+  month: date("month").notNull(),
+  openaiUserId: text("openai_user_id").notNull(),
+  clientId: text("client_id").notNull(),
+  model: text("model").notNull(),
+  toolName: text("tool_name").notNull(),
+  days: integer("days").notNull(),
+}, (t) => [primaryKey({ name: "monthly_tool_activity_pk", columns: [t.month, t.openaiUserId, t.clientId, t.model, t.toolName] })]);
+
 /* ───────────────────────── Spend: COSTS, hourly per person ───────────────────────── */
 
 export const costsHourly = pgTable("costs_hourly", {

@@ -78,6 +78,14 @@ function rollupFilter(f: OverviewFilters): SQL {
   return sql.join(parts, sql` and `);
 }
 
+/** Rows of the organisation's rollups (alias r: no person) in the range, with the client and model filters. */
+function orgRollupFilter(f: OverviewFilters): SQL {
+  const parts = [sql`r.day >= ${f.from}::date`, sql`r.day <= ${f.to}::date`];
+  if (f.client) parts.push(sql`r.client_id = ${f.client}`);
+  if (f.model) parts.push(sql`r.model = ${f.model}`);
+  return sql.join(parts, sql` and `);
+}
+
 function sessionFilter(f: OverviewFilters): SQL {
   const parts = [sql`s.first_at >= ${utcStart(f.from)}`, sql`s.first_at < ${utcStart(addDays(f.to, 1))}`, inTeam(f, sql`s.person_id`, sql`(s.first_at at time zone 'UTC')::date`)];
   if (f.client) parts.push(sql`s.client_id = ${f.client}`);
@@ -102,6 +110,14 @@ function costsSql(f: OverviewFilters): SQL {
     where coalesce(ap.team, r.team) = ${f.team}`;
 }
 
+/** costs_daily rows (alias d) of the filters without a team: the same rows as costsSql's. */
+function costsDailyFilter(f: OverviewFilters): SQL {
+  const parts = [sql`d.day >= ${f.from}::date`, sql`d.day <= ${f.to}::date`, sql`d.product = 'codex'`];
+  if (f.model) parts.push(sql`d.model = ${f.model}`);
+  if (f.client) parts.push(sql`d.client = ${costsClientOf(f.client) ?? NO_COSTS_CLIENT}`);
+  return sql.join(parts, sql` and `);
+}
+
 /** Known people: active, with an OpenAI user id — and with a team filter, in the team on the range's last day. */
 function knownPeopleSql(f: OverviewFilters): SQL {
   if (!f.team) return sql`select count(*)::int as known from people where openai_user_id is not null and active`;
@@ -112,7 +128,29 @@ function knownPeopleSql(f: OverviewFilters): SQL {
 }
 
 type DistinctRow = { by: string; key: string | null; users: number };
+
+/**
+ * A month row's active days (bit d-1 for day d of the month, monthly_activity and
+ * monthly_tool_activity) as a mask of the range's days (bit 0 for `from`, as in distinctPeople),
+ * with the days outside the range cleared. Ranges of up to 63 days only (one bigint).
+ */
+function monthMaskInRange(f: OverviewFilters, days: number): SQL {
+  const offset = sql`(m.month - ${f.from}::date)`;
+  const rangeMask = ((1n << BigInt(days)) - 1n).toString();
+  return sql`(case when ${offset} >= 0 then m.days::bigint << ${offset} else m.days::bigint >> -${offset} end & ${rangeMask}::bigint)`;
+}
+
+/** Month rows (alias m) that can hold days of the range, with the client and model filters. */
+function monthFilter(f: OverviewFilters): SQL {
+  const parts = [sql`m.month >= date_trunc('month', ${f.from}::date)::date`, sql`m.month <= ${f.to}::date`];
+  if (f.client) parts.push(sql`m.client_id = ${f.client}`);
+  if (f.model) parts.push(sql`m.model = ${f.model}`);
+  return sql.join(parts, sql` and `);
+}
 const DAY_MS = 86_400_000;
+/** Longest range whose days fit one bigint mask. */
+const MASK_DAYS = 63;
+const rangeDays = (f: OverviewFilters) => Math.round((Date.parse(`${f.to}T00:00:00Z`) - Date.parse(`${f.from}T00:00:00Z`)) / DAY_MS) + 1;
 
 /**
  * Distinct people per day, per week (from Monday), per client and overall. Up to 63 days, each
@@ -121,8 +159,8 @@ const DAY_MS = 86_400_000;
  * (scripts/bench/pages.ts); longer ranges count directly.
  */
 async function distinctPeople(db: Database, f: OverviewFilters): Promise<DistinctRow[]> {
-  const days = Math.round((Date.parse(`${f.to}T00:00:00Z`) - Date.parse(`${f.from}T00:00:00Z`)) / DAY_MS) + 1;
-  if (days > 63) {
+  const days = rangeDays(f);
+  if (days > MASK_DAYS) {
     return selectRows<DistinctRow>(
       db,
       sql`${withTeamDays(f)}
@@ -134,13 +172,16 @@ async function distinctPeople(db: Database, f: OverviewFilters): Promise<Distinc
     );
   }
   const from = sql`${f.from}::date`;
+  const byClient = f.team
+    ? sql`select r.openai_user_id, coalesce(nullif(r.client_id, ''), 'unknown') as client, bit_or(1::bigint << (r.day - ${from})) as days
+          from daily_rollups r where ${rollupFilter(f)} group by 1, 2`
+    : // Without a team: each person's month masks (monthly_activity), a few rows per person instead of one per active day.
+      sql`select m.openai_user_id, coalesce(nullif(m.client_id, ''), 'unknown') as client, bit_or(${monthMaskInRange(f, days)}) as days
+          from monthly_activity m where ${monthFilter(f)} group by 1, 2 having bit_or(${monthMaskInRange(f, days)}) <> 0`;
   return selectRows<DistinctRow>(
     db,
     sql`with ${f.team ? sql`${teamDaysCtes(f, f.team)},` : sql``}
-        by_client as (
-          select r.openai_user_id, coalesce(nullif(r.client_id, ''), 'unknown') as client, bit_or(1::bigint << (r.day - ${from})) as days
-          from daily_rollups r where ${rollupFilter(f)} group by 1, 2
-        ),
+        by_client as (${byClient}),
         person as (select openai_user_id, bit_or(days) as days from by_client group by 1),
         week as (select date_trunc('week', ${from} + d) as week, bit_or(1::bigint << d) as mask from generate_series(0, ${days - 1}::int) d group by 1)
         select 'client' as by, client as key, count(*)::int as users from by_client group by client
@@ -182,16 +223,21 @@ export type ToolRow = { tool: string; calls: number; approved: number; denied: n
  */
 export async function getOverview({ db, viewer, filters }: { db: Database; viewer: Viewer; filters: OverviewFilters }) {
   assertViewerHasRole(viewer, ["viewer"]);
-  const cells = await selectRows<Record<string, string | number | boolean | null>>(
-    db,
-    sql`${withTeamDays(filters)}
-        select to_char(r.day, 'YYYY-MM-DD') as day, r.client_id, r.model, ${inTeam(filters, sql`r.person_id`, sql`r.day`)} as in_team,
-               sum(r.prompts) as turns, sum(r.responses) as responses, sum(r.failed_responses) as failed, sum(r.input_tokens) as input,
+  // Without a team the sums are the organisation's (daily_org_rollups, no person); a team needs each person's days.
+  const cellSums = sql`sum(r.prompts) as turns, sum(r.responses) as responses, sum(r.failed_responses) as failed, sum(r.input_tokens) as input,
                sum(r.cached_input_tokens) as cached, sum(r.output_tokens) as output, sum(r.reasoning_output_tokens) as reasoning,
                sum(r.tool_calls) as tool_calls, sum(r.tool_approved) as approved, sum(r.tool_denied) as denied,
-               sum(r.tool_aborted) as aborted, sum(r.findings) as findings
+               sum(r.tool_aborted) as aborted, sum(r.findings) as findings`;
+  const cells = await selectRows<Record<string, string | number | boolean | null>>(
+    db,
+    filters.team
+      ? sql`${withTeamDays(filters)}
+        select to_char(r.day, 'YYYY-MM-DD') as day, r.client_id, r.model, ${inTeam(filters, sql`r.person_id`, sql`r.day`)} as in_team, ${cellSums}
         from daily_rollups r where r.day >= ${filters.from}::date and r.day <= ${filters.to}::date
-        group by 1, 2, 3, 4`,
+        group by 1, 2, 3, 4`
+      : sql`select to_char(r.day, 'YYYY-MM-DD') as day, r.client_id, r.model, true as in_team, ${cellSums}
+        from daily_org_rollups r where r.day >= ${filters.from}::date and r.day <= ${filters.to}::date
+        group by 1, 2, 3`,
   );
   const distinct = await distinctPeople(db, filters);
   const [people] = await selectRows<{ known: number }>(db, knownPeopleSql(filters));
@@ -204,18 +250,38 @@ export async function getOverview({ db, viewer, filters }: { db: Database; viewe
   // Code review runs on GitHub and appears only in COSTS (and Analytics), not in CODEX_LOG.
   const bySurface = await selectRows<{ surface: string; users: number; credits: string | null }>(
     db,
-    sql`select coalesce(c.surface, 'unknown') as surface, count(distinct c.openai_user_id)::int as users, sum(c.credits) as credits
-        from (${costsSql(filters)}) c group by 1 order by 2 desc, 1`,
+    filters.team
+      ? sql`select coalesce(c.surface, 'unknown') as surface, count(distinct c.openai_user_id)::int as users, sum(c.credits) as credits
+        from (${costsSql(filters)}) c group by 1 order by 2 desc, 1`
+      : // Without a team: COSTS summed per day (costs_daily, migration 0011; '' for a missing value), per person first, then per surface.
+        sql`select coalesce(c.surface, 'unknown') as surface, (count(*) filter (where c.openai_user_id <> ''))::int as users, sum(c.credits) as credits
+        from (select nullif(d.surface, '') as surface, d.openai_user_id, sum(d.credits) as credits
+              from costs_daily d where ${costsDailyFilter(filters)} group by 1, 2) c
+        group by 1 order by 2 desc, 1`,
   );
   const tools = await selectRows<Record<string, string | number>>(
     db,
-    // Per (tool, person) first, then per tool: two hash aggregates instead of a sort per count(distinct).
-    sql`${withTeamDays(filters)}
+    filters.team || rangeDays(filters) > MASK_DAYS
+      ? // Per (tool, person) first, then per tool: two hash aggregates instead of a sort per count(distinct).
+        sql`${withTeamDays(filters)}
         select tool, sum(calls) as calls, sum(approved) as approved, sum(denied) as denied, sum(aborted) as aborted, count(*)::int as people
         from (select r.tool_name as tool, r.openai_user_id, sum(r.calls) as calls, sum(r.approved) as approved, sum(r.denied) as denied,
                      sum(r.aborted) as aborted
               from daily_tool_rollups r where ${rollupFilter(filters)} group by 1, 2) t
-        group by 1 order by 2 desc, 1`,
+        group by 1 order by 2 desc, 1`
+      : // The organisation's sums per tool (daily_org_tool_rollups); people from each person's month masks (monthly_tool_activity).
+        sql`with sums as (
+          select r.tool_name as tool, sum(r.calls) as calls, sum(r.approved) as approved, sum(r.denied) as denied, sum(r.aborted) as aborted
+          from daily_org_tool_rollups r where ${orgRollupFilter(filters)} group by 1
+        ),
+        users as (
+          select tool, count(*)::int as people
+          from (select m.tool_name as tool, m.openai_user_id from monthly_tool_activity m
+                where ${monthFilter(filters)} and ${monthMaskInRange(filters, rangeDays(filters))} <> 0 group by 1, 2) t
+          group by 1
+        )
+        select s.tool, s.calls, s.approved, s.denied, s.aborted, coalesce(u.people, 0) as people
+        from sums s left join users u on u.tool = s.tool order by 2 desc, 1`,
   );
 
   const matches = (c: Record<string, unknown>) => c.in_team === true && (!filters.client || c.client_id === filters.client) && (!filters.model || c.model === filters.model);

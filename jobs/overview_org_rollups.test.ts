@@ -1,0 +1,159 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { selectRows, type DatabaseHandle } from "../db/client.server";
+import { WORKSPACE_EVENT_TYPES, type ComplianceScope } from "../app/lib/openai/compliance-client.server";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../app/lib/openai/http.server";
+import { workerPreparer } from "../app/lib/ingest/prepare-pool";
+import { startSimulator, type SimulatorHandle } from "../scripts/simulator";
+import { createTestDatabase } from "../tests/setup/test-database";
+import { syncComplianceStream } from "./compliance_logs__sync";
+
+/**
+ * The Overview's organisation rollups (migration 0012: daily_org_rollups, daily_org_tool_rollups,
+ * monthly_activity, monthly_tool_activity) are kept by triggers on daily_rollups and
+ * daily_tool_rollups. After a sync through the simulator, after a second run, after deletes and a
+ * truncate, they must equal what the stored events and the person rollups give.
+ */
+
+const NOW = new Date("2026-11-20T12:30:00Z");
+const SIM = { seed: 23, users: 8, days: 3, now: NOW } as const;
+const FAST: RetryPolicy = { ...DEFAULT_RETRY_POLICY, timeoutMs: 2_000, maxAttempts: 6, sleep: async () => {} };
+const redactionKey = randomBytes(32);
+
+let handle: DatabaseHandle;
+let sim: SimulatorHandle;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  sim = await startSimulator({ port: 0, ...SIM });
+});
+afterAll(async () => {
+  await sim?.close();
+  await handle?.close();
+});
+
+async function syncAll() {
+  const connection = { apiBase: sim.baseUrl.replace(/\/+$/, ""), complianceApiKey: sim.complianceApiKey, workspaceId: sim.workspaceId, orgId: sim.orgId };
+  const preparer = workerPreparer({ redaction: { key: redactionKey }, textPolicy: "redacted" });
+  try {
+    for (const eventType of [...WORKSPACE_EVENT_TYPES, "COSTS"]) {
+      const scope: ComplianceScope = eventType === "COSTS" ? { kind: "organization", id: sim.orgId } : { kind: "workspace", id: sim.workspaceId };
+      const result = await syncComplianceStream({ db: handle.db, connection, scope, eventType, preparer, backfillDays: 30, now: NOW, policy: FAST });
+      expect(result.errors).toEqual([]);
+    }
+  } finally {
+    await preparer.close();
+  }
+}
+
+const rows = (query: ReturnType<typeof sql>) => selectRows<Record<string, unknown>>(handle.db, query);
+const DAY = sql`(occurred_at at time zone 'UTC')::date`;
+const MONTH_BIT = (day: ReturnType<typeof sql>) => sql`bit_or(1 << (extract(day from ${day})::int - 1))`;
+
+/** The org rollups as stored, and as computed from the person rollups and from the events. */
+async function snapshot() {
+  return {
+    org: await rows(sql`select day::text, client_id, model, rollups, events::int, prompts::int, responses::int, failed_responses::int, tool_calls::int,
+        tool_approved::int, tool_denied::int, tool_aborted::int, input_tokens::bigint::text as input, cached_input_tokens::text as cached,
+        output_tokens::text as output, reasoning_output_tokens::text as reasoning, findings::int
+      from daily_org_rollups order by 1, 2, 3`),
+    orgFromRollups: await rows(sql`select day::text, client_id, model, count(*)::int as rollups, sum(events)::int as events, sum(prompts)::int as prompts,
+        sum(responses)::int as responses, sum(failed_responses)::int as failed_responses, sum(tool_calls)::int as tool_calls,
+        sum(tool_approved)::int as tool_approved, sum(tool_denied)::int as tool_denied, sum(tool_aborted)::int as tool_aborted,
+        sum(input_tokens)::text as input, sum(cached_input_tokens)::text as cached, sum(output_tokens)::text as output,
+        sum(reasoning_output_tokens)::text as reasoning, sum(findings)::int as findings
+      from daily_rollups group by 1, 2, 3 order by 1, 2, 3`),
+    orgFromEvents: await rows(sql`select ${DAY}::text as day, coalesce(client_id, '') as client_id, coalesce(model, '') as model,
+        count(distinct coalesce(openai_user_id, ''))::int as rollups, count(*)::int as events,
+        (count(*) filter (where detail_type = 'PROMPT_SENT'))::int as prompts, (count(*) filter (where detail_type = 'PROMPT_RESPONSE_RECEIVED'))::int as responses,
+        coalesce(sum(input_tokens), 0)::text as input, coalesce(sum(cached_input_tokens), 0)::text as cached, coalesce(sum(output_tokens), 0)::text as output,
+        (count(*) filter (where detail_type = 'TOOL_CALL'))::int as tool_calls
+      from events where event_type = 'CODEX_LOG' group by 1, 2, 3 order by 1, 2, 3`),
+    tools: await rows(sql`select day::text, client_id, model, tool_name, rollups, calls::int, approved::int, denied::int, aborted::int
+      from daily_org_tool_rollups order by 1, 2, 3, 4`),
+    toolsFromRollups: await rows(sql`select day::text, client_id, model, tool_name, count(*)::int as rollups, sum(calls)::int as calls,
+        sum(approved)::int as approved, sum(denied)::int as denied, sum(aborted)::int as aborted
+      from daily_tool_rollups group by 1, 2, 3, 4 order by 1, 2, 3, 4`),
+    toolsFromEvents: await rows(sql`select ${DAY}::text as day, coalesce(client_id, '') as client_id, coalesce(model, '') as model,
+        coalesce(tool_name, '') as tool_name, count(*)::int as calls
+      from events where event_type = 'CODEX_LOG' and detail_type = 'TOOL_CALL' group by 1, 2, 3, 4 order by 1, 2, 3, 4`),
+    months: await rows(sql`select month::text, openai_user_id, client_id, model, days from monthly_activity order by 1, 2, 3, 4`),
+    monthsFromRollups: await rows(sql`select date_trunc('month', day)::date::text as month, openai_user_id, client_id, model, ${MONTH_BIT(sql`day`)} as days
+      from daily_rollups group by 1, 2, 3, 4 order by 1, 2, 3, 4`),
+    monthsFromEvents: await rows(sql`select date_trunc('month', ${DAY})::date::text as month, coalesce(openai_user_id, '') as openai_user_id,
+        coalesce(client_id, '') as client_id, coalesce(model, '') as model, ${MONTH_BIT(DAY)} as days
+      from events where event_type = 'CODEX_LOG' group by 1, 2, 3, 4 order by 1, 2, 3, 4`),
+    toolMonths: await rows(sql`select month::text, openai_user_id, client_id, model, tool_name, days from monthly_tool_activity order by 1, 2, 3, 4, 5`),
+    toolMonthsFromRollups: await rows(sql`select date_trunc('month', day)::date::text as month, openai_user_id, client_id, model, tool_name,
+        ${MONTH_BIT(sql`day`)} as days
+      from daily_tool_rollups group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`),
+  };
+}
+
+function expectConsistent(s: Awaited<ReturnType<typeof snapshot>>) {
+  expect(s.org).toEqual(s.orgFromRollups);
+  expect(s.tools).toEqual(s.toolsFromRollups);
+  expect(s.months).toEqual(s.monthsFromRollups);
+  expect(s.toolMonths).toEqual(s.toolMonthsFromRollups);
+}
+
+describe("the Overview's organisation rollups", () => {
+  let first: Awaited<ReturnType<typeof snapshot>>;
+
+  it("equal the person rollups and the stored events after a sync", async () => {
+    await syncAll();
+    first = await snapshot();
+    expect(first.org.length).toBeGreaterThan(3);
+    expect(first.tools.length).toBeGreaterThan(3);
+    expectConsistent(first);
+    const pick = <K extends string>(list: Array<Record<string, unknown>>, keys: K[]) => list.map((r) => Object.fromEntries(keys.map((k) => [k, r[k]])));
+    const eventKeys = ["day", "client_id", "model", "rollups", "events", "prompts", "responses", "input", "cached", "output", "tool_calls"];
+    expect(pick(first.org, eventKeys)).toEqual(first.orgFromEvents);
+    expect(pick(first.tools, ["day", "client_id", "model", "tool_name", "calls"])).toEqual(first.toolsFromEvents);
+    expect(first.months).toEqual(first.monthsFromEvents);
+    // Cells summing several people, and people active on several days of a month.
+    expect(first.org.some((r) => Number(r.rollups) > 1)).toBe(true);
+    expect(first.months.some((r) => Number(r.days) & (Number(r.days) - 1))).toBe(true);
+  });
+
+  it("do not change on a second run", async () => {
+    await syncAll();
+    expect(await snapshot()).toEqual(first);
+  });
+
+  it("are rebuilt by the migration's backfill exactly as the triggers kept them", async () => {
+    const kept = await snapshot();
+    const migration = readFileSync(new URL("../db/migrations/0012_overview_org_rollups.sql", import.meta.url), "utf8");
+    const backfills = migration.split("--> statement-breakpoint").filter((statement) => statement.trim().startsWith("INSERT INTO"));
+    expect(backfills).toHaveLength(4);
+    for (const table of ["daily_org_rollups", "daily_org_tool_rollups", "monthly_activity", "monthly_tool_activity"]) await handle.db.execute(sql.raw(`delete from ${table}`));
+    for (const statement of backfills) await handle.db.execute(sql.raw(statement));
+    expect(await snapshot()).toEqual(kept);
+  });
+
+  it("follow deletes of person rollups (a day's bit goes only with its last row) and a truncate", async () => {
+    const [victim] = await rows(sql`select day::text as day, openai_user_id from daily_rollups order by day, openai_user_id limit 1`);
+    await handle.db.execute(sql`delete from daily_rollups where day = ${victim!.day}::date and openai_user_id = ${victim!.openai_user_id}`);
+    await handle.db.execute(sql`delete from daily_tool_rollups where day = ${victim!.day}::date and openai_user_id = ${victim!.openai_user_id}`);
+    const afterDelete = await snapshot();
+    expectConsistent(afterDelete);
+    expect(afterDelete.org).not.toEqual(first.org);
+
+    await handle.db.execute(sql`truncate daily_rollups, daily_tool_rollups`);
+    const empty = await snapshot();
+    expect([empty.org, empty.tools, empty.months, empty.toolMonths]).toEqual([[], [], [], []]);
+  });
+
+  it("refuse a change of a person rollup's key, which the month masks could not follow", async () => {
+    await handle.db.execute(sql`insert into daily_rollups (day, openai_user_id, model, client_id, prompts) values ('2026-11-01', 'user-x', 'gpt-5', 'CODEX_CLI', 1)`);
+    const refused = await handle.db.execute(sql`update daily_rollups set day = '2026-11-02' where openai_user_id = 'user-x'`).then(
+      () => null,
+      (error: Error & { cause?: Error }) => error.cause?.message ?? error.message,
+    );
+    expect(refused).toMatch(/daily_rollups: the key columns .* cannot change/);
+    await handle.db.execute(sql`update daily_rollups set prompts = prompts + 2 where openai_user_id = 'user-x'`);
+    expectConsistent(await snapshot());
+  });
+
+});
