@@ -22,11 +22,11 @@ const LAUNCHERS = {
 };
 
 /** Runs the CLI as a real child process, feeding stdin. */
-function runCli(input: string | Buffer, launcher: keyof typeof LAUNCHERS = "bundled"): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(input: string | Buffer, launcher: keyof typeof LAUNCHERS = "bundled", env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, LAUNCHERS[launcher], {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, NODE_ENV: "test" },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, NODE_ENV: "test", ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
@@ -152,6 +152,37 @@ describe("npm run redact", () => {
     expect(lines.map((l) => ({ ...l, redacted: withoutFingerprints(l.redacted) }))).toEqual(expected);
     expect(stdout).not.toContain(github);
     expect(stdout).not.toContain(password);
+  });
+
+  it("gives the same output, line numbers and exit code with a pool of threads as on the main thread alone", async () => {
+    // ~3.6 MB: past the size where the pool starts, over several 1 MB batches
+    const lines: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      if (i % 97 === 5) lines.push(`not json ${github}`);
+      else if (i % 101 === 7) lines.push("");
+      else lines.push(JSON.stringify({ id: i, text: `${i} 用户 key=${github} mail u${i}@example.com ${"lorem ipsum dolor ".repeat(200)}` }));
+    }
+    const input = `${lines.join("\n")}\n`;
+    const single = await runCli(input, "bundled", { REDACT_THREADS: "1" });
+    const pooled = await runCli(input, "bundled", { REDACT_THREADS: "3" });
+    expect(single.code).toBe(1);
+    expect(single.stdout.split("\n")).toHaveLength(1000 - 11 - 10 + 1);
+    expect(pooled.code).toBe(single.code);
+    expect(pooled.stdout).toBe(single.stdout);
+    expect(pooled.stderr).toBe(single.stderr);
+    expect(single.stderr).toMatch(/line 6: not valid JSON/);
+    expect(single.stderr).toMatch(/line 976: not valid JSON/);
+    expect(pooled.stdout).not.toContain(github);
+    // through tsx the main thread redacts alone (see CAN_START_WORKERS), with the same output
+    const direct = await runCli(input, "tsx", { REDACT_THREADS: "2" });
+    expect(direct.stdout).toBe(single.stdout);
+  }, 180_000);
+
+  it("rejects a bad REDACT_THREADS by name", async () => {
+    const { code, stdout, stderr } = await runCli(JSON.stringify({ id: 1, text: github }), "bundled", { REDACT_THREADS: "many" });
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("REDACT_THREADS must be an integer from 1 to 64");
   });
 
   it("gives the same output when run through tsx as through the bundle npm run redact uses", async () => {

@@ -22,6 +22,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, getConfig } from "../app/lib/config.server";
 import { isUtf8 } from "node:buffer";
+import os from "node:os";
+import { isMainThread, MessageChannel, parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from "node:worker_threads";
 import { createRedactor, renderPlaceholder, type Finding, type Redactor } from "../app/lib/redaction";
 
 /** Lines above this size (in bytes of UTF-8) are rejected rather than held in memory. */
@@ -282,11 +284,18 @@ function readBlock(fd: number, buffer: Buffer, offset: number): number {
   }
 }
 
-/** Output lines gathered in one buffer and written with blocking writes when it fills up. */
+/**
+ * Output lines gathered in one buffer and handed to `sink` when it fills up: blocking writes to a
+ * file descriptor (stdout), or, in a pool worker, copies kept until the batch goes back.
+ */
 class Output {
   private readonly buffer = Buffer.allocUnsafe(BLOCK_BYTES);
   private used = 0;
-  constructor(private readonly fd: number) {}
+  constructor(private readonly sink: (bytes: Buffer) => void) {}
+
+  static toFd(fd: number): Output {
+    return new Output((bytes) => writeAll(fd, bytes));
+  }
 
   line(text: string): void {
     this.text(text);
@@ -298,7 +307,7 @@ class Output {
     if (this.used + text.length * 3 > this.buffer.length) {
       this.flush();
       if (text.length * 3 > this.buffer.length) {
-        this.writeAll(Buffer.from(text, "utf8"));
+        this.sink(Buffer.from(text, "utf8"));
         return;
       }
     }
@@ -323,39 +332,229 @@ class Output {
   }
 
   flush(): void {
-    if (this.used > 0) this.writeAll(this.buffer.subarray(0, this.used));
+    if (this.used > 0) this.sink(this.buffer.subarray(0, this.used));
     this.used = 0;
   }
+}
 
-  private writeAll(bytes: Buffer): void {
-    let offset = 0;
-    while (offset < bytes.length) {
-      try {
-        offset += fs.writeSync(this.fd, bytes, offset, bytes.length - offset);
-      } catch (error) {
-        if (isAgain(error)) pause(1);
-        else if ((error as NodeJS.ErrnoException).code === "EPIPE") throw new OutputClosed();
-        else throw error;
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (error) {
+      if (isAgain(error)) pause(1);
+      else if ((error as NodeJS.ErrnoException).code === "EPIPE") throw new OutputClosed();
+      else throw error;
+    }
+  }
+}
+
+/** A problem with one input line: its number (from 1) and what is wrong, never its text. */
+type LineProblem = { line: number; problem: string };
+
+/**
+ * Redacts one input line at bytes[start, end) (no newline) into `output`; returns the problem if
+ * the line is bad (its output line, if any, is written).
+ */
+function handleLine(redactor: Redactor, output: Output, bytes: Buffer, start: number, end: number): string | undefined {
+  if (end > start && bytes[end - 1] === 13) end--; // CRLF
+  const line = bytes.toString("utf8", start, end);
+  if (line.trim() === "") return undefined; // blank lines carry nothing to redact
+  const parsed = parseLine(line);
+  if (parsed.id === undefined) {
+    if (parsed.output) output.line(parsed.output);
+    return parsed.error;
+  }
+  const { redacted, findings } = redactor.redactWithoutTextFingerprint(parsed.text);
+  if (!writeSpliced(output, bytes, start, end, line, parsed.id, findings)) {
+    output.line(`{"id":${JSON.stringify(parsed.id)},"redacted":${JSON.stringify(redacted)}${findingsJson(findings)}`);
+  }
+  return undefined;
+}
+
+/**
+ * Redacts every line of bytes[start, end): lines end with a newline, except perhaps the last
+ * (the end of the input). Returns how many lines there were and the problems, numbered from
+ * `firstLine`.
+ */
+function handleLines(redactor: Redactor, output: Output, bytes: Buffer, start: number, end: number, firstLine: number): { lines: number; problems: LineProblem[] } {
+  const problems: LineProblem[] = [];
+  let lines = 0;
+  let from = start;
+  while (from < end) {
+    let newline = bytes.indexOf(10, from);
+    if (newline === -1 || newline >= end) newline = end;
+    const problem = handleLine(redactor, output, bytes, from, newline);
+    if (problem !== undefined) problems.push({ line: firstLine + lines, problem });
+    lines++;
+    from = newline + 1;
+  }
+  return { lines, problems };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The thread pool. Redaction is CPU-bound and each text is independent, so batches of whole lines
+// (one read block, about 1 MB) are redacted in turn by the main thread and by worker threads of
+// this process, and the output is written in input order. The main thread reads, splits blocks at
+// their last newline, redacts every n-th batch itself and writes; it stays synchronous (blocking
+// reads and writes are the backpressure), receiving results with receiveMessageOnPort and sleeping
+// on an Atomics counter the workers bump after each batch. At most IN_FLIGHT_PER_THREAD batches
+// per thread are out at once, so memory stays bounded. The main thread redacts too because each
+// thread compiles the scan on its own (V8 isolates share no code): a pool of n threads pays that
+// n times, so the main thread must not be an extra one.
+
+const IN_FLIGHT_PER_THREAD = 2;
+/** Input smaller than this is redacted on the main thread alone: workers would cost more than they save. */
+const POOL_THRESHOLD_BYTES = 2 * BLOCK_BYTES;
+
+type WorkerSetup = { redactWorker: true; key: Uint8Array; results: MessagePort; signal: SharedArrayBuffer };
+type Batch = { seq: number; bytes: Uint8Array };
+type BatchResult = { seq: number; output: Uint8Array[]; lines: number; problems: LineProblem[]; failure?: string };
+
+/** How many threads redact: REDACT_THREADS, else one per core the process may use (1: the main thread alone). */
+function threadCount(): number {
+  const configured = process.env.REDACT_THREADS;
+  if (configured !== undefined && configured.trim() !== "") {
+    const n = Number(configured);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new ConfigError(["REDACT_THREADS must be an integer from 1 to 64"]);
+    return n;
+  }
+  return Math.min(os.availableParallelism(), 16);
+}
+
+/**
+ * Workers start from the bundle `npm run redact` runs. Run from TypeScript source through tsx, a
+ * worker would load its modules through tsx's hooks, which Node 20 serves from the main thread's
+ * event loop — blocked here by design — so from source the main thread redacts alone.
+ */
+const CAN_START_WORKERS = !import.meta.url.endsWith(".ts");
+
+/** The output of the batch being redacted on this thread (one buffer, reused from batch to batch). */
+let batchChunks: Uint8Array[] = [];
+let batchOutput: Output | undefined;
+
+/** Redacts one batch of lines (numbered from 1 within the batch) into a result. */
+function redactBatch(redactor: Redactor, seq: number, bytes: Buffer): BatchResult {
+  const chunks: Uint8Array[] = (batchChunks = []);
+  const output = (batchOutput ??= new Output((b) => batchChunks.push(Uint8Array.prototype.slice.call(b))));
+  try {
+    const { lines, problems } = handleLines(redactor, output, bytes, 0, bytes.length, 1);
+    output.flush();
+    return { seq, output: chunks, lines, problems };
+  } catch {
+    output.flush(); // into this batch's chunks, dropped
+    // never the error's message: it may quote input text
+    return { seq, output: [], lines: 0, problems: [], failure: "a batch failed" };
+  }
+}
+
+function runWorker(setup: WorkerSetup): void {
+  const redactor = createRedactor({ key: Buffer.from(setup.key) });
+  const counter = new Int32Array(setup.signal);
+  const { results } = setup;
+  parentPort!.on("message", ({ seq, bytes }: Batch) => {
+    results.postMessage(redactBatch(redactor, seq, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+    Atomics.add(counter, 0, 1);
+    Atomics.notify(counter, 0);
+  });
+}
+
+class Pool {
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private readonly counter = new Int32Array(new SharedArrayBuffer(4));
+  private readonly done = new Map<number, BatchResult>();
+  private nextSeq = 0;
+  /** the oldest batch not yet written out */
+  private nextOut = 0;
+  private turn = 0;
+
+  /** `threads` redact: the main thread (with `redactor`) and threads - 1 workers. */
+  constructor(threads: number, key: Buffer, private readonly redactor: Redactor, private readonly emit: (result: BatchResult) => void) {
+    const url = new URL(import.meta.url);
+    for (let i = 1; i < threads; i++) {
+      const channel = new MessageChannel();
+      const setup: WorkerSetup = { redactWorker: true, key: new Uint8Array(key), results: channel.port2, signal: this.counter.buffer as SharedArrayBuffer };
+      const worker = new Worker(url, { workerData: setup, transferList: [channel.port2], stdout: false, stderr: false });
+      worker.unref();
+      this.workers.push(worker);
+      this.ports.push(channel.port1);
+    }
+  }
+
+  /** Redacts a batch here or hands it (copied) to a worker, first waiting while too many are out. */
+  submit(bytes: Buffer, start: number, end: number): void {
+    const threads = this.workers.length + 1;
+    while (this.nextSeq - this.nextOut >= threads * IN_FLIGHT_PER_THREAD) this.writeOldest(true);
+    const seq = this.nextSeq++;
+    if (this.turn === this.workers.length) {
+      this.done.set(seq, redactBatch(this.redactor, seq, bytes.subarray(start, end)));
+    } else {
+      const copy = new Uint8Array(end - start);
+      copy.set(bytes.subarray(start, end));
+      const batch: Batch = { seq, bytes: copy };
+      this.workers[this.turn]!.postMessage(batch, [copy.buffer]);
+    }
+    this.turn = (this.turn + 1) % threads;
+    while (this.writeOldest(false));
+  }
+
+  /** Waits for every batch out and writes them, in order. */
+  drain(): void {
+    while (this.nextOut < this.nextSeq) this.writeOldest(true);
+  }
+
+  async close(): Promise<void> {
+    for (const port of this.ports) port.close();
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  /** Writes the oldest batch out if it is done (waiting for it when `wait`); says whether it did. */
+  private writeOldest(wait: boolean): boolean {
+    for (;;) {
+      const seen = Atomics.load(this.counter, 0);
+      for (const port of this.ports) {
+        for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+          const result = m.message as BatchResult;
+          this.done.set(result.seq, result);
+        }
       }
+      const result = this.done.get(this.nextOut);
+      if (result !== undefined) {
+        this.done.delete(this.nextOut);
+        this.nextOut++;
+        this.emit(result);
+        return true;
+      }
+      if (!wait || this.nextOut === this.nextSeq) return false;
+      // a worker that died cannot bump the counter: look again now and then
+      Atomics.wait(this.counter, 0, seen, 1000);
+      if (this.workers.some((w) => w.threadId === -1)) throw new Error("a redaction worker stopped");
     }
   }
 }
 
 /** Runs the command; returns its exit code. */
-export function main(): number {
+export async function main(): Promise<number> {
+  let pool: Pool | undefined;
   try {
-    return run();
+    return run((p) => (pool = p));
   } catch (error) {
     process.stderr.write(error instanceof OutputClosed ? "redact: stdout was closed, stopping\n" : "redact: unexpected failure\n");
     return error instanceof OutputClosed ? 1 : 2;
+  } finally {
+    await (pool as Pool | undefined)?.close();
   }
 }
 
-function run(): number {
-  let redactor: Redactor;
+function run(keepPool: (pool: Pool) => void): number {
+  let key: Buffer;
+  let threads: number;
   try {
     const config = getConfig();
-    redactor = createRedactor({ key: config.redactionKey });
+    key = config.redactionKey;
+    threads = threadCount();
     if (config.demoSecretsFile) {
       process.stderr.write(`redact: demo mode: fingerprints use the generated redaction key in ${config.demoSecretsFile}\n`);
     }
@@ -364,34 +563,46 @@ function run(): number {
     return 2;
   }
 
-  const output = new Output(1);
+  const output = Output.toFd(1);
   let failed = 0;
   let lineNumber = 0;
+  let redactor: Redactor | undefined;
+  let pool: Pool | undefined;
+  let bytesSeen = 0;
 
+  const report = (problems: LineProblem[]) => {
+    for (const { line, problem } of problems) process.stderr.write(`redact: line ${line}: ${problem}\n`);
+    failed += problems.length;
+  };
+
+  /** Whole lines at bytes[start, end) (the last one may lack its newline at the end of the input). */
   const handle = (bytes: Buffer, start: number, end: number) => {
-    lineNumber++;
-    if (end > start && bytes[end - 1] === 13) end--; // CRLF
-    const line = bytes.toString("utf8", start, end);
-    if (line.trim() === "") return; // blank lines carry nothing to redact
-    const parsed = parseLine(line);
-    if (parsed.id === undefined) {
-      failed++;
-      process.stderr.write(`redact: line ${lineNumber}: ${parsed.error}\n`);
-      if (parsed.output) output.line(parsed.output);
+    bytesSeen += end - start;
+    redactor ??= createRedactor({ key });
+    if (pool === undefined && threads > 1 && CAN_START_WORKERS && bytesSeen > POOL_THRESHOLD_BYTES) {
+      pool = new Pool(threads, key, redactor, (result) => {
+        if (result.failure !== undefined) throw new Error(result.failure);
+        for (const chunk of result.output) output.bytes(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), 0, chunk.byteLength);
+        report(result.problems.map(({ line, problem }) => ({ line: line + lineNumber, problem })));
+        lineNumber += result.lines;
+      });
+      keepPool(pool);
+    }
+    if (pool !== undefined) {
+      pool.submit(bytes, start, end);
       return;
     }
-    const { redacted, findings } = redactor.redactWithoutTextFingerprint(parsed.text);
-    if (!writeSpliced(output, bytes, start, end, line, parsed.id, findings)) {
-      output.line(`{"id":${JSON.stringify(parsed.id)},"redacted":${JSON.stringify(redacted)}${findingsJson(findings)}`);
-    }
+    const { lines, problems } = handleLines(redactor, output, bytes, start, end, lineNumber + 1);
+    report(problems);
+    lineNumber += lines;
   };
 
   const handleOverLong = (prefix: string) => {
+    pool?.drain(); // the lines before it come first
     lineNumber++;
-    failed++;
     const id = idFromPrefix(prefix);
     const problem = `line longer than ${MAX_LINE_BYTES} bytes`;
-    process.stderr.write(`redact: line ${lineNumber}: ${problem}\n`);
+    report([{ line: lineNumber, problem }]);
     if (id !== undefined) output.line(JSON.stringify({ id, error: problem }));
   };
 
@@ -410,23 +621,25 @@ function run(): number {
     if (read === 0) break;
     const end = filled + read;
     let from = 0;
-    let scanFrom = filled;
-    for (;;) {
-      const newline = buffer.indexOf(10, scanFrom);
-      if (newline === -1 || newline >= end) break;
-      if (skipping !== undefined) {
-        handleOverLong(skipping);
-        skipping = undefined;
-      } else {
-        handle(buffer, from, newline);
+    if (skipping !== undefined) {
+      const newline = buffer.indexOf(10, filled);
+      if (newline === -1 || newline >= end) {
+        filled = 0;
+        continue;
       }
+      handleOverLong(skipping);
+      skipping = undefined;
       from = newline + 1;
-      scanFrom = from;
+    }
+    // the lines this block completes: up to its last newline (only the new bytes can hold it)
+    const last = buffer.subarray(Math.max(from, filled), end).lastIndexOf(10);
+    if (last !== -1) {
+      const through = Math.max(from, filled) + last + 1;
+      handle(buffer, from, through);
+      from = through;
     }
     // keep the unfinished line at the start of the buffer
-    if (skipping !== undefined) {
-      filled = 0;
-    } else if (end - from > MAX_LINE_BYTES) {
+    if (end - from > MAX_LINE_BYTES) {
       skipping = buffer.toString("utf8", from, from + 1024);
       filled = 0;
     } else {
@@ -441,12 +654,17 @@ function run(): number {
   }
   if (skipping !== undefined) handleOverLong(skipping);
   else if (filled > 0) handle(buffer, 0, filled);
+  (pool as Pool | undefined)?.drain();
   output.flush();
 
   if (failed > 0) process.stderr.write(`redact: ${failed} of ${lineNumber} line${lineNumber === 1 ? "" : "s"} failed\n`);
   return failed > 0 ? 1 : 0;
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = main();
+if (isMainThread) {
+  if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+    void main().then((code) => (process.exitCode = code));
+  }
+} else if ((workerData as WorkerSetup | undefined)?.redactWorker === true) {
+  runWorker(workerData as WorkerSetup);
 }

@@ -48,7 +48,11 @@ function split(text: string, size: number): string[] {
   return out;
 }
 
-async function measureCli(quick: boolean): Promise<BenchResult> {
+/**
+ * `threads`: REDACT_THREADS for the child — 1 is the main thread alone; undefined is the default, a
+ * pool of one thread per core inside the same process (the main thread and workers).
+ */
+async function measureCli(quick: boolean, threads: number | undefined): Promise<BenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-redact-"));
   const file = path.join(dir, "input.jsonl");
   const fd = fs.openSync(file, "w");
@@ -65,7 +69,10 @@ async function measureCli(quick: boolean): Promise<BenchResult> {
   fs.closeSync(fd);
   const root = path.resolve(import.meta.dirname, "../..");
   const launcher = [path.join(root, "scripts/run-bundled.mjs"), "scripts/redact.ts"];
-  const env = { ...process.env, DATA_DIR: path.join(dir, "data") };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: path.join(dir, "data") };
+  if (threads === undefined) delete env.REDACT_THREADS;
+  else env.REDACT_THREADS = String(threads);
+  const poolSize = threads ?? Math.min(os.availableParallelism(), 16);
   // One run with nothing to do first, as on any machine but a brand-new one: it creates the demo
   // secrets (an RSA key) and, when a source changed, rebuilds the cached bundle.
   execFileSync(process.execPath, launcher, { cwd: root, env, stdio: ["ignore", "ignore", "ignore"] });
@@ -102,13 +109,13 @@ async function measureCli(quick: boolean): Promise<BenchResult> {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   fs.rmSync(dir, { recursive: true, force: true });
   return {
-    case: "npm run redact (CLI)",
-    what: `end to end: ${lines} JSON lines of ~4 KB through a child process running what npm run redact runs (node scripts/run-bundled.mjs scripts/redact.ts, startup included), stdout counted`,
+    case: threads === 1 ? "npm run redact (CLI), 1 thread" : `npm run redact (CLI), ${poolSize} threads`,
+    what: `end to end: ${lines} JSON lines of ~4 KB through a child process running what npm run redact runs (node scripts/run-bundled.mjs scripts/redact.ts, startup included), stdout counted; ${threads === 1 ? "REDACT_THREADS=1: the main thread redacts alone" : `the default: the main thread and ${poolSize - 1} worker thread${poolSize === 2 ? "" : "s"} of the same process redact ~1 MB batches in turn`}; CPU s of all its threads`,
     inputBytes: bytes,
     seconds,
     cpuSeconds: result.cpu || undefined,
     peakRssBytes: result.peak || undefined,
-    metrics: { exit: String(result.code), outputMB: (result.outBytes / 1e6).toFixed(1) },
+    metrics: { exit: String(result.code), outputMB: (result.outBytes / 1e6).toFixed(1), threads: String(poolSize) },
   };
 }
 
@@ -200,7 +207,8 @@ export const redactionSuite: BenchSuite = {
     results.push(measureRedact("redact() 1 MB texts", "whole 1M-character texts, one redactor, one process", chunks, passes));
     const small = chunks.flatMap((c) => split(c, 4096));
     results.push(measureRedact("redact() 4 KB texts", "the same corpus as ~4 KB texts (a typical prompt or response)", small, Math.max(1, Math.ceil((quick ? 10e6 : 100e6) / perPass))));
-    results.push(await measureCli(quick));
+    results.push(await measureCli(quick, 1));
+    results.push(await measureCli(quick, undefined));
     results.push(measureStartup());
     results.push(...measurePathological(quick));
     return results;
