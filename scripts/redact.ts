@@ -412,7 +412,12 @@ type WorkerSetup = { redactWorker: true; key: Uint8Array; results: MessagePort; 
 type Batch = { seq: number; bytes: Uint8Array };
 type BatchResult = { seq: number; output: Uint8Array[]; lines: number; problems: LineProblem[]; failure?: string };
 
-/** How many threads redact: REDACT_THREADS, else one per core the process may use (1: the main thread alone). */
+/**
+ * How many threads redact: REDACT_THREADS, else one per core that is idle now (cores the process
+ * may use minus the 1-minute load average), at least 1: the main thread alone. A worker only pays
+ * when a core is free to run it; on a busy machine it competes with the main thread and adds its
+ * own start-up and compilation (measured in docs/benchmarks.md and ADR 0103).
+ */
 function threadCount(): number {
   const configured = process.env.REDACT_THREADS;
   if (configured !== undefined && configured.trim() !== "") {
@@ -420,7 +425,8 @@ function threadCount(): number {
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new ConfigError(["REDACT_THREADS must be an integer from 1 to 64"]);
     return n;
   }
-  return Math.min(os.availableParallelism(), 16);
+  const cores = os.availableParallelism();
+  return Math.max(1, Math.min(16, cores - Math.floor(os.loadavg()[0] ?? 0)));
 }
 
 /**
