@@ -57,7 +57,7 @@ export type Measured = {
 export type WorkerOutput = {
   ok: true;
   target: WorkerInput["target"];
-  sync: Measured & { newEvents: number; storedEvents: number; files: number; rssBeforeBytes: number };
+  sync: Measured & { newEvents: number; storedEvents: number; files: number; rssBeforeBytes: number } & Partial<ReturnType<typeof threadCpuDelta>>;
   copy: (Measured & { chunks: number }) | null;
 };
 
@@ -73,6 +73,40 @@ function connectionOf(sim: SimInfo): OpenAIConnection {
 }
 
 const REDACTION_KEY = Buffer.alloc(32, 7);
+
+/**
+ * CPU seconds of each thread of this process so far, from /proc/self/task (Linux), by thread id
+ * and name: the main (storing) thread is the one whose id is the process id; libuv, V8 and worker
+ * threads are the others. Empty where /proc cannot be read.
+ */
+function threadCpuSeconds(): Map<string, { name: string; seconds: number }> {
+  const threads = new Map<string, { name: string; seconds: number }>();
+  try {
+    for (const tid of fs.readdirSync("/proc/self/task")) {
+      try {
+        const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+        const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        threads.set(tid, { name, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  } catch {
+    // No /proc.
+  }
+  return threads;
+}
+
+/** Per-thread CPU used between two threadCpuSeconds() readings, summed by role: main, the busiest other thread (the preparing worker), the rest. */
+function threadCpuDelta(before: ReturnType<typeof threadCpuSeconds>, after: ReturnType<typeof threadCpuSeconds>) {
+  const deltas = [...after].map(([tid, t]) => ({ tid, name: t.name, seconds: t.seconds - (before.get(tid)?.seconds ?? 0) }));
+  const main = deltas.find((d) => d.tid === String(process.pid))?.seconds ?? 0;
+  const others = deltas.filter((d) => d.tid !== String(process.pid)).sort((a, b) => b.seconds - a.seconds);
+  const busiest = others[0]?.seconds ?? 0;
+  const rest = others.slice(1).reduce((n, d) => n + d.seconds, 0);
+  return { mainThreadCpuSeconds: main, busiestOtherThreadCpuSeconds: busiest, otherThreadsCpuSeconds: rest };
+}
 
 /** Seconds of CPU used so far by the local PostgreSQL backends connected to `database`, or undefined when they cannot be seen. */
 function backendCpuSeconds(database: string | null): number | undefined {
@@ -106,6 +140,7 @@ async function measureSync(handle: DatabaseHandle, input: WorkerInput, database:
   const serverBefore = backendCpuSeconds(database) ?? 0;
   let bytes = 0;
   let lastLog = 0;
+  const threadsBefore = threadCpuSeconds();
   const cpu = process.cpuUsage();
   const started = performance.now();
   // As sync__run_once does: one worker thread prepares the files, this thread stores them.
@@ -126,9 +161,12 @@ async function measureSync(handle: DatabaseHandle, input: WorkerInput, database:
       }
     },
   });
+  // Read before close(): the worker thread's /proc entry goes with it.
+  const threadsAfter = threadCpuSeconds();
   await preparer.close();
   const seconds = (performance.now() - started) / 1000;
   const cpuSeconds = cpuSince(cpu);
+  const threads = threadCpuDelta(threadsBefore, threadsAfter);
   const peakRssBytes = peakRss();
   const serverAfter = backendCpuSeconds(database);
   if (summary.errors.length > 0) throw new Error(`the sync reported errors: ${summary.errors.join(" | ")}`);
@@ -144,6 +182,7 @@ async function measureSync(handle: DatabaseHandle, input: WorkerInput, database:
     storedEvents: Number(row?.n ?? 0),
     files: summary.files,
     rssBeforeBytes,
+    ...threads,
   };
 }
 

@@ -109,6 +109,14 @@ function syncRow(label: string, out: WorkerOutput): BenchResult {
       "events/s (CPU)": round(s.rows / cpu),
       "node CPU s": s.cpuSeconds.toFixed(1),
       "server CPU s": s.serverCpuSeconds === undefined ? "" : serverCpu.toFixed(1),
+      "µs CPU/event: storing thread / preparing worker / V8 and other threads / server": [
+        s.mainThreadCpuSeconds,
+        s.busiestOtherThreadCpuSeconds,
+        s.otherThreadsCpuSeconds,
+        s.serverCpuSeconds,
+      ]
+        .map((seconds) => (seconds === undefined ? "–" : ((seconds * 1e6) / s.rows).toFixed(0)))
+        .join(" / "),
       stored: round(s.storedEvents),
     },
   };
