@@ -128,7 +128,11 @@ type Session = { session_id: string; person_id: string | null; openai_user_id: s
 /** A file's events that are new (stored by this batch), with the person of each. */
 type NewEvents = { events: PreparedEvents; fresh: Uint8Array; personOfUser: Array<string | null> };
 
-/** Sessions, daily rollups and tool rollups of the events this batch stores, in storing order. */
+/**
+ * Sessions, daily rollups and tool rollups of the events this batch stores, in storing order.
+ * Within a file the strings are dictionary codes, so each event finds its rollup rows by a number
+ * (its day and codes) and the string keys across files are built once per distinct row and file.
+ */
 function aggregate(batch: NewEvents[]) {
   const rollups = new Map<string, Rollup>();
   const toolRollups = new Map<string, ToolRollup>();
@@ -136,46 +140,69 @@ function aggregate(batch: NewEvents[]) {
   for (const { events: e, fresh, personOfUser } of batch) {
     const d = e.dict;
     const str = (code: number) => (code === 0 ? null : d[code]!);
+    const size = d.length;
+    // (user, model, client[, tool]) codes as one number while it stays exact, else as a string.
+    const exact3 = size ** 3 < Number.MAX_SAFE_INTEGER;
+    const exact4 = size ** 4 < Number.MAX_SAFE_INTEGER;
+    const rollupKey = (a: number, b: number, c: number) => (exact3 ? (a * size + b) * size + c : `${a},${b},${c}`);
+    const toolKeyOf = (a: number, b: number, c: number, t: number) => (exact4 ? ((a * size + b) * size + c) * size + t : `${a},${b},${c},${t}`);
+    const rollupsOfDay = new Map<number, Map<number | string, Rollup>>();
+    const toolsOfDay = new Map<number, Map<number | string, ToolRollup>>();
+    const sessionOfCode = new Map<number, Session>();
+    const codexLog = d.indexOf("CODEX_LOG");
+    const promptCode = d.indexOf("PROMPT_SENT");
+    const responseCode = d.indexOf("PROMPT_RESPONSE_RECEIVED");
+    const toolCallCode = d.indexOf("TOOL_CALL");
     for (let i = 0; i < e.count; i++) {
       if (!fresh[i]) continue;
-      if (d[e.eventType[i]!] !== "CODEX_LOG") continue;
+      if (codexLog <= 0 || e.eventType[i] !== codexLog) continue;
       const at = e.at[i]!;
-      const user = str(e.user[i]!);
-      const person = personOfUser[e.user[i]!] ?? null;
-      const model = str(e.model[i]!);
-      const client = str(e.client[i]!);
-      const detail = str(e.detailType[i]!);
-      const day = dayOf(at);
+      const userCode = e.user[i]!;
+      const modelCode = e.model[i]!;
+      const clientCode = e.client[i]!;
+      const detailCode = e.detailType[i]!;
+      const dayNumber = Math.floor(at / DAY_MS);
 
-      const key = `${day}\u0000${user ?? ""}\u0000${model ?? ""}\u0000${client ?? ""}`;
-      let r = rollups.get(key);
+      let ofDay = rollupsOfDay.get(dayNumber);
+      if (!ofDay) rollupsOfDay.set(dayNumber, (ofDay = new Map()));
+      const local = rollupKey(userCode, modelCode, clientCode);
+      let r = ofDay.get(local);
       if (!r) {
-        r = {
-          day,
-          openai_user_id: user ?? "",
-          person_id: person,
-          model: model ?? "",
-          client_id: client ?? "",
-          events: 0,
-          prompts: 0,
-          responses: 0,
-          failed_responses: 0,
-          tool_calls: 0,
-          tool_approved: 0,
-          tool_denied: 0,
-          tool_aborted: 0,
-          input_tokens: 0,
-          cached_input_tokens: 0,
-          output_tokens: 0,
-          reasoning_output_tokens: 0,
-          findings: 0,
-        };
-        rollups.set(key, r);
+        const day = dayOf(at);
+        const user = str(userCode);
+        const model = str(modelCode);
+        const client = str(clientCode);
+        const key = `${day}\u0000${user ?? ""}\u0000${model ?? ""}\u0000${client ?? ""}`;
+        r = rollups.get(key);
+        if (!r) {
+          r = {
+            day,
+            openai_user_id: user ?? "",
+            person_id: personOfUser[userCode] ?? null,
+            model: model ?? "",
+            client_id: client ?? "",
+            events: 0,
+            prompts: 0,
+            responses: 0,
+            failed_responses: 0,
+            tool_calls: 0,
+            tool_approved: 0,
+            tool_denied: 0,
+            tool_aborted: 0,
+            input_tokens: 0,
+            cached_input_tokens: 0,
+            output_tokens: 0,
+            reasoning_output_tokens: 0,
+            findings: 0,
+          };
+          rollups.set(key, r);
+        }
+        ofDay.set(local, r);
       }
       r.events += 1;
       r.findings += e.findingCount[i]!;
-      if (detail === "PROMPT_SENT") r.prompts += 1;
-      if (detail === "PROMPT_RESPONSE_RECEIVED") {
+      if (detailCode === promptCode) r.prompts += 1;
+      if (detailCode === responseCode) {
         r.responses += 1;
         const status = str(e.status[i]!);
         if (status && status !== "completed") r.failed_responses += 1;
@@ -187,36 +214,55 @@ function aggregate(batch: NewEvents[]) {
       if (tokens[t + 2] === tokens[t + 2]) r.output_tokens += tokens[t + 2]!;
       if (tokens[t + 3] === tokens[t + 3]) r.reasoning_output_tokens += tokens[t + 3]!;
 
-      if (detail === "TOOL_CALL") {
+      if (detailCode === toolCallCode && toolCallCode > 0) {
         const decision = decisionOf(str(e.toolDecision[i]!));
         r.tool_calls += 1;
         if (decision === "approved") r.tool_approved += 1;
         else if (decision === "denied") r.tool_denied += 1;
         else if (decision === "aborted") r.tool_aborted += 1;
-        const tool = str(e.toolName[i]!) ?? "";
-        const toolKey = `${day}\u0000${user ?? ""}\u0000${client ?? ""}\u0000${model ?? ""}\u0000${tool}`;
-        let tr = toolRollups.get(toolKey);
+        const toolCode = e.toolName[i]!;
+        let toolsToday = toolsOfDay.get(dayNumber);
+        if (!toolsToday) toolsOfDay.set(dayNumber, (toolsToday = new Map()));
+        const toolLocal = toolKeyOf(userCode, modelCode, clientCode, toolCode);
+        let tr = toolsToday.get(toolLocal);
         if (!tr) {
-          tr = { day, openai_user_id: user ?? "", person_id: person, client_id: client ?? "", model: model ?? "", tool_name: tool, calls: 0, approved: 0, denied: 0, aborted: 0 };
-          toolRollups.set(toolKey, tr);
+          const day = dayOf(at);
+          const user = str(userCode) ?? "";
+          const client = str(clientCode) ?? "";
+          const model = str(modelCode) ?? "";
+          const tool = str(toolCode) ?? "";
+          const toolKey = `${day}\u0000${user}\u0000${client}\u0000${model}\u0000${tool}`;
+          tr = toolRollups.get(toolKey);
+          if (!tr) {
+            tr = { day, openai_user_id: user, person_id: null, client_id: client, model, tool_name: tool, calls: 0, approved: 0, denied: 0, aborted: 0 };
+            toolRollups.set(toolKey, tr);
+          }
+          toolsToday.set(toolLocal, tr);
         }
-        tr.person_id ??= person;
+        tr.person_id ??= personOfUser[userCode] ?? null;
         tr.calls += 1;
         if (decision) tr[decision] += 1;
       }
 
-      const sessionId = str(e.session[i]!);
-      if (sessionId) {
-        const prompt = detail === "PROMPT_SENT" ? 1 : 0;
-        const s = sessions.get(sessionId);
+      const sessionCode = e.session[i]!;
+      if (sessionCode !== 0) {
+        const prompt = detailCode === promptCode ? 1 : 0;
+        let s = sessionOfCode.get(sessionCode);
         if (!s) {
-          sessions.set(sessionId, { session_id: sessionId, person_id: person, openai_user_id: user, client_id: client, model, first_at: at, last_at: at, turns: prompt });
-        } else {
-          if (at < s.first_at) s.first_at = at;
-          if (at > s.last_at) s.last_at = at;
-          s.turns += prompt;
-          s.model ??= model;
+          const sessionId = d[sessionCode]!;
+          s = sessions.get(sessionId);
+          if (!s) {
+            s = { session_id: sessionId, person_id: personOfUser[userCode] ?? null, openai_user_id: str(userCode), client_id: str(clientCode), model: str(modelCode), first_at: at, last_at: at, turns: prompt };
+            sessions.set(sessionId, s);
+            sessionOfCode.set(sessionCode, s);
+            continue;
+          }
+          sessionOfCode.set(sessionCode, s);
         }
+        if (at < s.first_at) s.first_at = at;
+        if (at > s.last_at) s.last_at = at;
+        s.turns += prompt;
+        s.model ??= str(modelCode);
       }
     }
   }
@@ -315,11 +361,21 @@ export async function storeComplianceFiles({
         for (let i = 0; i < e.count; i++) count += fresh[i]!;
         newCounts[f] = count;
         if (count === 0) return;
-        const personOfUser = e.dict.map((user, code) => (code === 0 ? null : personOf(user)));
-        const prefixes = personOfUser.map((person) => Buffer.from(`${person ?? "\\N"}\t`));
-        eventChunks.push(prefixLines(e.rows, e.rowEnd, (i) => (fresh[i] ? prefixes[e.user[i]!]! : null)));
+        // The person (and its COPY prefix) of each user code, looked up once per code that is a user.
+        const personOfUser: Array<string | null> = new Array<string | null>(e.dict.length).fill(null);
+        const prefixes: Buffer[] = new Array<Buffer>(e.dict.length);
+        const prefixOf = (userCode: number) => {
+          let prefix = prefixes[userCode];
+          if (!prefix) {
+            const person = userCode === 0 ? null : personOf(e.dict[userCode]!);
+            personOfUser[userCode] = person;
+            prefixes[userCode] = prefix = Buffer.from(`${person ?? "\\N"}\t`);
+          }
+          return prefix;
+        };
+        eventChunks.push(prefixLines(e.rows, e.rowEnd, (i) => (fresh[i] ? prefixOf(e.user[i]!) : null)));
         if (e.findingEvent.length > 0) {
-          findingChunks.push(prefixLines(e.findingRows, e.findingRowEnd, (k) => (fresh[e.findingEvent[k]!] ? prefixes[e.user[e.findingEvent[k]!]!]! : null)));
+          findingChunks.push(prefixLines(e.findingRows, e.findingRowEnd, (k) => (fresh[e.findingEvent[k]!] ? prefixOf(e.user[e.findingEvent[k]!]!) : null)));
         }
         batch.push({ events: e, fresh, personOfUser });
       });

@@ -7,7 +7,7 @@ import type { PrepareReply, PrepareRequest, PrepareWorkerData } from "./prepare-
 /**
  * Where downloaded log files are prepared (parsed, redacted, written as COPY rows): in this
  * thread, or in a worker thread so that this one is free to store the previous batch while the
- * next files are prepared (docs/decisions/0013-ingest-copy-and-worker.md). Either way files are
+ * next files are prepared (docs/decisions/0008-ingest-path.md). Either way files are
  * prepared one at a time in the order they are handed over, which SessionSecrets relies on.
  */
 export type FilePreparer = {

@@ -38,7 +38,9 @@ export function redactEvent(
   { redactor, textPolicy, sessionSecrets }: { redactor: Redactor; textPolicy: TextPolicy; sessionSecrets?: SessionSecrets },
 ): EventRedaction {
   const findings: StoredFinding[] = [];
-  const attributes = redactStrings(event.attributes, redactor, findings, "attributes") as Record<string, unknown>;
+  let attributes = redactStrings(event.attributes, redactor, findings, { parent: null, key: "attributes" }) as Record<string, unknown>;
+  // Copied on write: further text fields are added below, and the event's own object stays as parsed.
+  if (attributes === event.attributes && event.texts.length > 1) attributes = { ...attributes };
   const redaction: EventRedaction = { attributes, textKind: null, textLength: null, textFingerprint: null, redactedText: null, findings };
   for (const { field, text } of event.texts) {
     const found = redactor.redact(text);
@@ -86,23 +88,59 @@ function redactAttribute(value: string, redactor: Redactor): AttributeRedaction 
   return known;
 }
 
-function redactStrings(value: unknown, redactor: Redactor, findings: StoredFinding[], path: string): Json {
+/**
+ * Every string in `value` redacted, as a new value; objects and arrays are copied only where
+ * something in them changed, and a finding's path ("attributes.a.0.b") is spelled out only when
+ * there is a finding (most events have none: building every path and copying every object was
+ * a measurable share of the preparing thread). `path` is the chain of keys from the root.
+ */
+function redactStrings(value: unknown, redactor: Redactor, findings: StoredFinding[], path: PathLink): Json {
   if (typeof value === "string") {
     if (value.length < 6) return value;
     const result = redactAttribute(value, redactor);
     if (result.findings.length === 0) return value;
-    for (const f of result.findings) findings.push({ field: path, type: f.type, kind: f.kind, start: f.start, end: f.end, fingerprint: f.fingerprint });
+    const field = pathText(path);
+    for (const f of result.findings) findings.push({ field, type: f.type, kind: f.kind, start: f.start, end: f.end, fingerprint: f.fingerprint });
     return result.redacted;
   }
-  if (Array.isArray(value)) return value.map((v, i) => redactStrings(v, redactor, findings, `${path}.${i}`));
-  if (value && typeof value === "object") {
-    const out: Record<string, Json> = {};
-    for (const k in value) {
-      if (Object.hasOwn(value, k)) out[k] = redactStrings((value as Record<string, unknown>)[k], redactor, findings, `${path}.${k}`);
+  if (Array.isArray(value)) {
+    let out: Json[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] as unknown;
+      const redacted = redactStrings(v, redactor, findings, { parent: path, key: String(i) });
+      if (redacted !== v && out === null) out = value.slice(0, i) as Json[];
+      if (out !== null) out.push(redacted);
     }
-    return out;
+    return out ?? (value as Json[]);
   }
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    let out: Record<string, Json> | null = null;
+    for (const k in record) {
+      if (!Object.hasOwn(record, k)) continue;
+      const v = record[k];
+      const redacted = redactStrings(v, redactor, findings, { parent: path, key: k });
+      if (redacted !== v && out === null) {
+        out = {};
+        for (const earlier in record) {
+          if (earlier === k) break;
+          if (Object.hasOwn(record, earlier)) out[earlier] = record[earlier] as Json;
+        }
+      }
+      if (out !== null) out[k] = redacted;
+    }
+    return out ?? (record as Record<string, Json>);
+  }
+  // undefined becomes null, as JSON.stringify of the copy would have had it.
   return (value ?? null) as Json;
+}
+
+type PathLink = { parent: PathLink | null; key: string };
+
+function pathText(link: PathLink): string {
+  const keys: string[] = [];
+  for (let at: PathLink | null = link; at; at = at.parent) keys.push(at.key);
+  return keys.reverse().join(".");
 }
 
 /* ───────────────────────── The prepared file ───────────────────────── */
