@@ -196,7 +196,7 @@ function measurePathological(quick: boolean): BenchResult[] {
 export const redactionSuite: BenchSuite = {
   name: "redaction",
   description:
-    "redact() on a generated mixed corpus (code, logs, prose in several languages, JSON, .env/YAML, CJK, base64, stack traces, diffs) with a planted secret or personal datum about every 3,000 characters; the CLI end to end; pathological inputs.",
+    "redact() on a generated mixed corpus (code, logs, prose in several languages, JSON, .env/YAML, CJK, base64, stack traces, diffs) with a planted secret or personal datum about every 3,000 characters; the CLI end to end; pathological inputs. \"One process\": the redact() rows run on a single thread; the CLI rows are one process with 1 thread, and with a pool of threads (the main thread plus workers, REDACT_THREADS). MB/s (CPU) divides by the CPU seconds of all the process's threads; wall MB/s on this shared machine mostly measures the other work on it (see ADR 0103 for why the pool does not speed up here).",
   async run({ quick }) {
     const results: BenchResult[] = [];
     // 16 distinct 1M-character chunks (~1.1 MB of UTF-8 each), redacted over several passes.
@@ -204,7 +204,7 @@ export const redactionSuite: BenchSuite = {
     for (let i = 0; i < (quick ? 4 : 16); i++) chunks.push(makeMixedText(1000 + i, 1_000_000).text);
     const perPass = chunks.reduce((n, t) => n + Buffer.byteLength(t), 0);
     const passes = Math.max(1, Math.ceil((quick ? 20e6 : 120e6) / perPass));
-    results.push(measureRedact("redact() 1 MB texts", "whole 1M-character texts, one redactor, one process", chunks, passes));
+    results.push(measureRedact("redact() 1 MB texts", "whole 1M-character texts, one redactor on a single thread of one process", chunks, passes));
     const small = chunks.flatMap((c) => split(c, 4096));
     results.push(measureRedact("redact() 4 KB texts", "the same corpus as ~4 KB texts (a typical prompt or response)", small, Math.max(1, Math.ceil((quick ? 10e6 : 100e6) / perPass))));
     results.push(await measureCli(quick, 1));
