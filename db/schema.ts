@@ -177,7 +177,7 @@ export const events = pgTable("events", {
   sourceFileId: text("source_file_id"),
   ingestedAt: timestamp("ingested_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
-  // Every index here is paid for on each stored event (docs/decisions/0013-ingest-copy-and-worker.md):
+  // Every index here is paid for on each stored event (docs/decisions/0008-ingest-path.md):
   // only what a query reads. event_id lookups and the text-expiry keyset use the primary key,
   // the trail (person_id, occurred_at), the ledger (ingested_at, event_id, migration 0006), and
   // the fingerprint lookup equality on text_fingerprint, which a hash index serves at less cost.
