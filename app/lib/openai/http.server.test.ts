@@ -28,8 +28,9 @@ afterAll(() => {
   return new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
+// A timeout no loaded machine reaches, so only the test about timeouts sees one.
 function policy(delays: number[]): RetryPolicy {
-  return { ...DEFAULT_RETRY_POLICY, timeoutMs: 200, maxAttempts: 4, sleep: async (ms) => void delays.push(ms), random: () => 0.5 };
+  return { ...DEFAULT_RETRY_POLICY, timeoutMs: 10_000, maxAttempts: 4, sleep: async (ms) => void delays.push(ms), random: () => 0.5 };
 }
 
 describe("getWithRetry", () => {
