@@ -136,7 +136,8 @@ function expectedOf(sim: SimulatorHandle) {
   };
 }
 
-describe("Compliance log sync against the simulator", () => {
+// Whole 30-day syncs: a loaded CI machine can take well over the default 30 s.
+describe("Compliance log sync against the simulator", { timeout: 120_000 }, () => {
   let sim: SimulatorHandle;
   let clean: Stored;
   beforeAll(async () => {
