@@ -29,3 +29,13 @@ export const utcDateTime = { format: (value: DateInput) => `${day(asDate(value))
 export const utcDateTimeSeconds = { format: (value: DateInput) => `${day(asDate(value))}, ${time(asDate(value), true)}` };
 /** "19:12:05" */
 export const utcTime = { format: (value: DateInput) => time(asDate(value), true) };
+
+/**
+ * An exact decimal string as the money code returns it ("-12345.670000") with its whole part
+ * grouped by thousands ("-12,345.670000"), without going through a float; other text unchanged.
+ */
+export function groupedDecimal(value: string): string {
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(value);
+  if (!match) return value;
+  return `${match[1]}${match[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${match[3] ?? ""}`;
+}

@@ -6,6 +6,7 @@ import { parseMonthParam } from "../lib/reports/params";
 import { requireFinance } from "../lib/session.server";
 import { budgetInput, deleteBudget, getBudgetsReport, setBudget } from "../models/budgets.server";
 import { TableScroll } from "../components/table-scroll";
+import { groupedDecimal as g } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "Budgets · Codex Ledger" }];
 
@@ -39,7 +40,7 @@ export default function Budgets() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as { error?: string; ok?: boolean } | undefined;
   const { month, budgets, teams } = data;
-  const amount = (unit: string, v: string) => (unit === "usd" ? `$${v}` : `${v} credits`);
+  const amount = (unit: string, v: string) => (unit === "usd" ? `$${g(v)}` : `${g(v)} credits`);
   return (
     <>
       <section className="card">
@@ -54,7 +55,7 @@ export default function Budgets() {
           <a href={`/reports/budgets.csv?month=${month}`}>CSV</a>
         </Form>
         <p className="muted small">
-          Spent this month: {data.totals.credits} credits (${data.totals.usd}). Forecast = spend so far ÷ {data.elapsedDays} elapsed days × {data.daysInMonth} days
+          Spent this month: {g(data.totals.credits)} credits (${g(data.totals.usd)}). Forecast = spend so far ÷ {data.elapsedDays} elapsed days × {data.daysInMonth} days
           {data.lastDay ? `, with data up to ${data.lastDay}` : ""}. Alerts fire once each at 50, 75, 90 and 100 % and go to the webhook when one is configured.
         </p>
         {result?.error ? (

@@ -7,6 +7,7 @@ import { parseMonthParam } from "../lib/reports/params";
 import { getSpendPage } from "../lib/reports/spend-page.server";
 import { requireFinance } from "../lib/session.server";
 import { TableScroll } from "../components/table-scroll";
+import { groupedDecimal as g } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "Spend · Codex Ledger" }];
 
@@ -60,11 +61,11 @@ export default function SpendReport() {
           </a>
         </Form>
         <dl className="stats">
-          <Stat label="Credits (COSTS)" value={t.credits} note={`${pct(t.change)} vs ${spend.previousMonth}`} />
-          <Stat label="USD at contract rate" value={`$${t.usd}`} note={`$${spend.usdPerCredit} per credit${spend.rateChanges.length ? " (changed this month)" : ""}`} />
-          <Stat label="API-equivalent USD" value={`$${t.apiUsd}`} note={t.unpricedTokens === "0" ? "all usage priced" : `+ ${n(t.unpricedTokens)} unpriced tokens`} />
-          <Stat label="Active users" value={n(t.codexActiveUsers)} note={`${t.creditsPerActiveUser ?? "—"} credits each`} />
-          <Stat label="Cache savings" value={`$${t.cacheSavingsUsd}`} note="cached input at API list prices" />
+          <Stat label="Credits (COSTS)" value={g(t.credits)} note={`${pct(t.change)} vs ${spend.previousMonth}`} />
+          <Stat label="USD at contract rate" value={`$${g(t.usd)}`} note={`$${spend.usdPerCredit} per credit${spend.rateChanges.length ? " (changed this month)" : ""}`} />
+          <Stat label="API-equivalent USD" value={`$${g(t.apiUsd)}`} note={t.unpricedTokens === "0" ? "all usage priced" : `+ ${n(t.unpricedTokens)} unpriced tokens`} />
+          <Stat label="Active users" value={n(t.codexActiveUsers)} note={`${g(t.creditsPerActiveUser ?? "—")} credits each`} />
+          <Stat label="Cache savings" value={`$${g(t.cacheSavingsUsd)}`} note="cached input at API list prices" />
           <Stat label="Last day with data" value={spend.lastDay ?? "—"} note={`${spend.daysWithData} days with COSTS records`} />
         </dl>
         {spend.unpriced.length > 0 ? (
@@ -118,12 +119,12 @@ export default function SpendReport() {
                 {spend.dimensions[key].map((r) => (
                   <tr key={r.key}>
                     <td>{key === "person" && spend.names[r.key] ? `${spend.names[r.key]} (${r.key})` : r.key || "(none)"}</td>
-                    <td className="num">{r.credits}</td>
-                    <td className="num">${r.usd}</td>
-                    <td className="num">{r.unpricedTokens !== "0" ? <span className="badge unpriced" title={`${n(r.unpricedTokens)} unpriced tokens: ${r.unpricedModels.join(", ")}`}>${r.apiUsd} + unpriced</span> : `$${r.apiUsd}`}</td>
+                    <td className="num">{g(r.credits)}</td>
+                    <td className="num">${g(r.usd)}</td>
+                    <td className="num">{r.unpricedTokens !== "0" ? <span className="badge unpriced" title={`${n(r.unpricedTokens)} unpriced tokens: ${r.unpricedModels.join(", ")}`}>${g(r.apiUsd)} + unpriced</span> : `$${g(r.apiUsd)}`}</td>
                     <td className="num">{r.activeUsers}</td>
-                    <td className="num">{r.creditsPerActiveUser ?? "—"}</td>
-                    <td className="num">{r.previousCredits}</td>
+                    <td className="num">{g(r.creditsPerActiveUser ?? "—")}</td>
+                    <td className="num">{g(r.previousCredits)}</td>
                     <td className="num">{pct(r.change)}</td>
                   </tr>
                 ))}
@@ -155,10 +156,10 @@ export default function SpendReport() {
                     <td>
                       <span className="badge">{m.dimension}</span> {m.key}
                     </td>
-                    <td className="num">{m.credits}</td>
+                    <td className="num">{g(m.credits)}</td>
                     <td className="num">
                       {m.deltaValue > 0 ? "+" : ""}
-                      {m.delta} ({pct(m.change)})
+                      {g(m.delta)} ({pct(m.change)})
                     </td>
                   </tr>
                 ))}
@@ -186,7 +187,7 @@ export default function SpendReport() {
                   <tr key={m.model}>
                     <td>{m.model}</td>
                     <td className="num">{n(m.cachedInputTokens)}</td>
-                    <td className="num">${m.cacheSavingsUsd}</td>
+                    <td className="num">${g(m.cacheSavingsUsd)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -109,8 +109,8 @@ const CHECKS: Record<string, (page: Page, user: DemoUser) => Promise<void>> = {
   },
   budgets: async (page) => {
     await expect(page.getByRole("heading", { level: 1, name: /^Budgets — \d{4}-\d{2}$/ })).toBeVisible();
-    const spent = (await page.getByText(/Spent this month: [\d.]+ credits/).textContent()) ?? "";
-    expect(Number(/Spent this month: ([\d.]+) credits/.exec(spent)?.[1]), spent).toBeGreaterThan(0);
+    const spent = (await page.getByText(/Spent this month: [\d,.]+ credits/).textContent()) ?? "";
+    expect(Number(/Spent this month: ([\d,.]+) credits/.exec(spent)?.[1]?.replaceAll(",", "")), spent).toBeGreaterThan(0);
   },
   sync: async (page) => {
     await expect(page.getByRole("heading", { level: 1, name: "Sync health" })).toBeVisible();
