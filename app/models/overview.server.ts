@@ -28,7 +28,12 @@ const utcStart = (day: string) => sql`((${day}::date)::timestamp at time zone 'U
  * the team rule applied once per distinct groups array, the assignments as periods. The CTEs are
  * materialised so that the planner cannot re-run one per joined row.
  */
-function teamDaysCtes(f: OverviewFilters, team: string): SQL {
+function teamDaysCtes(f: OverviewFilters & TeamDaysKnown, team: string): SQL {
+  if (f.teamDays !== undefined) {
+    return sql`team_days as materialized (
+      select (e->>0)::uuid as person_id, (e->>1)::date as day from jsonb_array_elements(${f.teamDays}::jsonb) e
+    )`;
+  }
   return sql`
     team_pd as materialized (
       select distinct person_id, day from daily_rollups where day between ${f.from}::date and ${f.to}::date and person_id is not null
@@ -39,12 +44,16 @@ function teamDaysCtes(f: OverviewFilters, team: string): SQL {
       where c.hour >= ${utcStart(f.from)} and c.hour < ${utcStart(addDays(f.to, 1))} and c.person_id in (select person_id from team_pd)
       group by 1, 2
     ),
+    team_first as materialized (
+      select distinct on (person_id) person_id, groups from team_cost_day order by person_id, day
+    ),
     team_prior as materialized (
-      -- Before a person's first COSTS record of the range: their last one before it, else that first one.
+      -- Before a person's first COSTS record of the range: their last one before it (an index probe
+      -- per person), else that first one (joined once: a lookup into the CTE per person would scan it).
       select pp.person_id, coalesce(
         (select c.groups from costs_hourly c where c.person_id = pp.person_id and c.hour < ${utcStart(f.from)} order by c.hour desc limit 1),
-        (select cd.groups from team_cost_day cd where cd.person_id = pp.person_id order by cd.day limit 1)) as groups
-      from (select distinct person_id from team_pd) pp
+        tf.groups) as groups
+      from (select distinct person_id from team_pd) pp left join team_first tf on tf.person_id = pp.person_id
     ),
     team_carried as (
       select person_id, day, kind, groups, count(groups) over (partition by person_id order by day, kind) as run
@@ -68,7 +77,22 @@ function teamDaysCtes(f: OverviewFilters, team: string): SQL {
     )`;
 }
 
-const withTeamDays = (f: OverviewFilters) => (f.team ? sql`with ${teamDaysCtes(f, f.team)}` : sql``);
+/**
+ * The team's (person, day) pairs as JSON, computed once per request: the CTEs above cost seconds at
+ * 10,000 people, and each of the Overview's reads would otherwise compute them again.
+ */
+type TeamDaysKnown = { teamDays?: string };
+
+async function teamDaysJson(db: Database, f: OverviewFilters, team: string): Promise<string> {
+  const [row] = await selectRows<{ pairs: string }>(
+    db,
+    sql`with ${teamDaysCtes(f, team)}
+        select coalesce(jsonb_agg(jsonb_build_array(person_id, to_char(day, 'YYYY-MM-DD'))), '[]'::jsonb)::text as pairs from team_days`,
+  );
+  return row?.pairs ?? "[]";
+}
+
+const withTeamDays = (f: OverviewFilters & TeamDaysKnown) => (f.team ? sql`with ${teamDaysCtes(f, f.team)}` : sql``);
 const inTeam = (f: OverviewFilters, personId: SQL, day: SQL) => (f.team ? sql`(${personId}, ${day}) in (select person_id, day from team_days)` : sql`true`);
 
 function rollupFilter(f: OverviewFilters): SQL {
@@ -93,24 +117,25 @@ function sessionFilter(f: OverviewFilters): SQL {
   return sql.join(parts, sql` and `);
 }
 
-/** COSTS rows of the filters (an unknown client matches none), with each row's team on its day when filtering by team. */
-function costsSql(f: OverviewFilters): SQL {
-  const parts = [sql`c.hour >= ${utcStart(f.from)}`, sql`c.hour < ${utcStart(addDays(f.to, 1))}`, sql`c.product = 'codex'`];
-  if (f.model) parts.push(sql`c.model = ${f.model}`);
-  if (f.client) parts.push(sql`c.client = ${costsClientOf(f.client) ?? NO_COSTS_CLIENT}`);
-  const rows = sql`select c.openai_user_id, c.surface, c.credits, c.email, c.groups, (c.hour at time zone 'UTC')::date as day from costs_hourly c where ${sql.join(parts, sql` and `)}`;
-  if (!f.team) return rows;
+/**
+ * COSTS per day (costs_daily) of the filters and of the team: each row counts for the team of its
+ * own day and groups, as in the spend report ('' in costs_daily is a missing value).
+ */
+function teamCostsSql(f: OverviewFilters, team: string): SQL {
   return sql`
-    with c as materialized (${rows}),
+    with c as materialized (
+      select nullif(d.openai_user_id, '') as openai_user_id, nullif(d.surface, '') as surface, d.credits, d.email, d.groups, d.day
+      from costs_daily d where ${costsDailyFilter(f)}
+    ),
     rule as materialized (select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from (select distinct groups from c) g),
     periods as materialized (${assignmentPeriodsSql(f.from, addDays(f.to, 1))})
     select c.* from c
-    left join periods ap on ap.email = lower(c.email) and c.day >= ap.period_from and c.day < ap.period_to
+    left join periods ap on ap.email = c.email and c.day >= ap.period_from and c.day < ap.period_to
     left join rule r on r.groups = c.groups
-    where coalesce(ap.team, r.team) = ${f.team}`;
+    where coalesce(ap.team, r.team) = ${team}`;
 }
 
-/** costs_daily rows (alias d) of the filters without a team: the same rows as costsSql's. */
+/** costs_daily rows (alias d) of the filters (an unknown client matches none). */
 function costsDailyFilter(f: OverviewFilters): SQL {
   const parts = [sql`d.day >= ${f.from}::date`, sql`d.day <= ${f.to}::date`, sql`d.product = 'codex'`];
   if (f.model) parts.push(sql`d.model = ${f.model}`);
@@ -158,7 +183,7 @@ const rangeDays = (f: OverviewFilters) => Math.round((Date.parse(`${f.to}T00:00:
  * are read off the masks — half the CPU of a count(distinct) per grouping set at 10,000 people
  * (scripts/bench/pages.ts); longer ranges count directly.
  */
-async function distinctPeople(db: Database, f: OverviewFilters): Promise<DistinctRow[]> {
+async function distinctPeople(db: Database, f: OverviewFilters & TeamDaysKnown): Promise<DistinctRow[]> {
   const days = rangeDays(f);
   if (days > MASK_DAYS) {
     return selectRows<DistinctRow>(
@@ -221,8 +246,9 @@ export type ToolRow = { tool: string; calls: number; approved: number; denied: n
  * count of known people; tool calls per tool name. (At 10,000 people a month of rollups is some
  * 150,000 rows: each pass over them counts.)
  */
-export async function getOverview({ db, viewer, filters }: { db: Database; viewer: Viewer; filters: OverviewFilters }) {
+export async function getOverview({ db, viewer, filters: requested }: { db: Database; viewer: Viewer; filters: OverviewFilters }) {
   assertViewerHasRole(viewer, ["viewer"]);
+  const filters: OverviewFilters & TeamDaysKnown = requested.team ? { ...requested, teamDays: await teamDaysJson(db, requested, requested.team) } : requested;
   // Without a team the sums are the organisation's (daily_org_rollups, no person); a team needs each person's days.
   const cellSums = sql`sum(r.prompts) as turns, sum(r.responses) as responses, sum(r.failed_responses) as failed, sum(r.input_tokens) as input,
                sum(r.cached_input_tokens) as cached, sum(r.output_tokens) as output, sum(r.reasoning_output_tokens) as reasoning,
@@ -252,7 +278,7 @@ export async function getOverview({ db, viewer, filters }: { db: Database; viewe
     db,
     filters.team
       ? sql`select coalesce(c.surface, 'unknown') as surface, count(distinct c.openai_user_id)::int as users, sum(c.credits) as credits
-        from (${costsSql(filters)}) c group by 1 order by 2 desc, 1`
+        from (${teamCostsSql(filters, filters.team)}) c group by 1 order by 2 desc, 1`
       : // Without a team: COSTS summed per day (costs_daily, migration 0011; '' for a missing value), per person first, then per surface.
         sql`select coalesce(c.surface, 'unknown') as surface, (count(*) filter (where c.openai_user_id <> ''))::int as users, sum(c.credits) as credits
         from (select nullif(d.surface, '') as surface, d.openai_user_id, sum(d.credits) as credits
