@@ -109,7 +109,8 @@ export function dailyLines({ title, description, points, yLabel, width = 720, he
   );
 }
 
-export type Share = { label: string; value: number };
+/** `text`, when given, is printed at the bar's end instead of the formatted value (e.g. "no data" for a month without records). */
+export type Share = { label: string; value: number; text?: string };
 
 /** Horizontal bars, largest first unless told otherwise, with the value printed at the end of each bar. */
 export function horizontalBars({
@@ -133,7 +134,7 @@ export function horizontalBars({
   const sorted = keepOrder ? items : [...items].sort((a, b) => b.value - a.value);
   const longestLabel = Math.max(8, ...sorted.map((s) => s.label.length));
   // Room for the value printed after the longest bar (about 6.5 px per character at 11 px).
-  const longestValue = Math.max(4, ...sorted.map((s) => format(s.value).length));
+  const longestValue = Math.max(4, ...sorted.map((s) => (s.text ?? format(s.value)).length));
   return render(
     {
       width,
@@ -144,7 +145,7 @@ export function horizontalBars({
       y: { label: null, domain: sorted.map((s) => s.label) },
       marks: [
         Plot.barX(sorted, { x: "value", y: "label", fill: PALETTE[0] }),
-        Plot.text(sorted, { x: "value", y: "label", text: (d: Share) => format(d.value), textAnchor: "start", dx: 4 }),
+        Plot.text(sorted, { x: "value", y: "label", text: (d: Share) => d.text ?? format(d.value), textAnchor: "start", dx: 4 }),
         Plot.ruleX([0]),
       ],
     },

@@ -380,7 +380,7 @@ describe("exports", () => {
       expect(flat).toContain("Platform 100.00 cr 227.50 cr 227.5 % 227.50 cr 100 %");
       expect(flat).toContain("6 pull requests reviewed by Codex; 16 comments (P0 1, P1 6, P2 9); 4 replies; reactions 3 up, 1 down, 1 other.");
       expect(flat).toContain("(comments that got a reply or reaction): 50.0 %");
-      expect(flat).toContain("2026-01 (no data)");
+      expect(flat).toContain("2026-01 no data");
       const pages = text.split("\f").filter((p) => p.trim());
       expect(pages.length).toBeGreaterThanOrEqual(3);
       pages.forEach((page, i) => {

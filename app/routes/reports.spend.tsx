@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ...page,
     charts: {
       daily: dailyStackedBars({ title: "Credits per day", description: "Credits from COSTS per UTC day of the month.", yLabel: "Credits", points: spend.days.map((d) => ({ date: d.day, series: "credits", value: d.creditsValue })) }),
-      trend: horizontalBars({ title: "USD per month", description: "USD at the contract rate per month, last six months.", items: trend.map((m) => ({ label: m.daysWithData ? m.month : `${m.month} (no data)`, value: m.usdValue })), xLabel: "USD", keepOrder: true, format: (v) => `$${Math.round(v).toLocaleString("en-US")}` }),
+      trend: horizontalBars({ title: "USD per month", description: "USD at the contract rate per month, last six months.", items: trend.map((m) => ({ label: m.month, value: m.usdValue, text: m.daysWithData ? undefined : "no data" })), xLabel: "USD", keepOrder: true, format: (v) => `$${Math.round(v).toLocaleString("en-US")}` }),
       teams: horizontalBars({ title: "Credits by team", description: "Credits per team (team as in force on each day).", items: spend.dimensions.team.slice(0, 15).map((t) => ({ label: t.key, value: t.creditsValue })), xLabel: "Credits", format: (v) => Math.round(v).toLocaleString("en-US") }),
       models: horizontalBars({ title: "Credits by model", description: "Credits per model.", items: spend.dimensions.model.map((t) => ({ label: t.key || "(no model)", value: t.creditsValue })), xLabel: "Credits", format: (v) => Math.round(v).toLocaleString("en-US") }),
     },

@@ -85,7 +85,7 @@ export async function renderMonthlyPdf(data: MonthlyReportData): Promise<Buffer>
     horizontalBars({
       title: "Spend trend: USD per month",
       description: "USD at the contract rate per month, last six months.",
-      items: data.trend.map((m) => ({ label: m.daysWithData ? m.month : `${m.month} (no data)`, value: m.usdValue })),
+      items: data.trend.map((m) => ({ label: m.month, value: m.usdValue, text: m.daysWithData ? undefined : "no data" })),
       xLabel: "USD",
       keepOrder: true,
       width: 500,
