@@ -6,45 +6,13 @@
  * scripts/lib/pg-cluster.sh, so RSS and CPU are the export's; without PostgreSQL binaries the
  * suite says "skipped" and why.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import type { ExportsWorkerInput, ExportsWorkerOutput } from "./exports-worker";
 import type { BenchResult, BenchSuite } from "./types";
+import { runBenchWorker } from "./worker-child";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const PDF_TARGET_SECONDS = 3;
 
-function runWorker(input: ExportsWorkerInput): Promise<{ output: ExportsWorkerOutput | null; problem: string | null }> {
-  const args = ["--import", "tsx", path.join(ROOT, "scripts/bench/exports-worker.ts"), JSON.stringify(input)];
-  return new Promise((resolve, reject) => {
-    // Always a cluster of its own, never a DATABASE_URL from the environment.
-    const env = { ...process.env };
-    delete env.TEST_DATABASE_URL;
-    delete env.DATABASE_URL;
-    const child = spawn("bash", [path.join(ROOT, "scripts/lib/pg-cluster.sh"), process.execPath, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      for (const line of d.toString().split("\n")) if (line.startsWith("[exports]") || line.startsWith("[pg-cluster]")) process.stderr.write(`  ${line}\n`);
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const line = stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
-      if (line && code === 0) return resolve({ output: JSON.parse(line) as ExportsWorkerOutput, problem: null });
-      const problem =
-        stderr
-          .split("\n")
-          .filter((l) => l.startsWith("[pg-cluster]") && !/initdb \(|ready:/.test(l))
-          .map((l) => l.replace("[pg-cluster] ", ""))
-          .join("; ") ||
-        stderr.split("\n").find((l) => l.startsWith("exports-worker:"))?.replace("exports-worker: ", "") ||
-        `exit code ${code}`;
-      resolve({ output: null, problem });
-    });
-  });
-}
+const runWorker = (input: ExportsWorkerInput) => runBenchWorker<ExportsWorkerOutput>({ script: "exports-worker.ts", input, tag: "exports", inCluster: true });
 
 const round = (n: number) => Math.round(n).toLocaleString("en-US");
 const mb = (bytes: number | null) => (bytes === null ? "" : String(Math.round(bytes / 1024 / 1024)));

@@ -8,47 +8,14 @@
  * throwaway cluster from scripts/lib/pg-cluster.sh, seeded by scripts/bench/workspace.ts. Without
  * PostgreSQL binaries that half says "skipped" and why.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import type { PagesWorkerInput, PagesWorkerOutput } from "./pages-worker";
 import type { BenchResult, BenchSuite } from "./types";
+import { runBenchWorker } from "./worker-child";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const TARGET_MS = { postgres: 150, pglite: 300 } as const;
 const LABEL = { postgres: "PostgreSQL", pglite: "PGlite demo" } as const;
 
-function runWorker(input: PagesWorkerInput): Promise<{ output: PagesWorkerOutput | null; problem: string | null }> {
-  const args = ["--import", "tsx", path.join(ROOT, "scripts/bench/pages-worker.ts"), JSON.stringify(input)];
-  const [command, argv] = input.target === "postgres" ? ["bash", [path.join(ROOT, "scripts/lib/pg-cluster.sh"), process.execPath, ...args]] : [process.execPath, args];
-  return new Promise((resolve, reject) => {
-    // The pages are timed against a cluster of their own, never a DATABASE_URL from the environment.
-    const env = { ...process.env };
-    delete env.TEST_DATABASE_URL;
-    delete env.DATABASE_URL;
-    const child = spawn(command as string, argv as string[], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      for (const line of d.toString().split("\n")) if (line.startsWith("[pages]") || line.startsWith("[pg-cluster]")) process.stderr.write(`  ${line}\n`);
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const line = stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
-      if (line && code === 0) return resolve({ output: JSON.parse(line) as PagesWorkerOutput, problem: null });
-      const problem =
-        stderr
-          .split("\n")
-          .filter((l) => l.startsWith("[pg-cluster]") && !/initdb \(|ready:/.test(l))
-          .map((l) => l.replace("[pg-cluster] ", ""))
-          .join("; ") ||
-        stderr.split("\n").find((l) => l.startsWith("pages-worker:"))?.replace("pages-worker: ", "") ||
-        `exit code ${code}`;
-      resolve({ output: null, problem });
-    });
-  });
-}
+const runWorker = (input: PagesWorkerInput) => runBenchWorker<PagesWorkerOutput>({ script: "pages-worker.ts", input, tag: "pages", inCluster: input.target === "postgres" });
 
 export const pagesSuite: BenchSuite = {
   name: "pages",
