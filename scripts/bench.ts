@@ -1,8 +1,9 @@
 /**
- * npm run bench [-- --quick] [-- --only NAME[,NAME]]
+ * npm run bench [-- --quick] [-- --only NAME[,NAME]] [-- --out FILE]
  *
  * Runs the benchmark suites, prints a table per suite and writes docs/benchmarks.md with the machine
- * it ran on; `--only` re-measures the named suites and keeps the other sections. A suite is one file in scripts/bench/ exporting a BenchSuite; add it to SUITES below.
+ * it ran on; `--only` re-measures the named suites and keeps the other sections; `--out FILE` writes
+ * that file instead (a scratch measurement that leaves the committed numbers alone). A suite is one file in scripts/bench/ exporting a BenchSuite; add it to SUITES below.
  * Throughput is MB (10^6 bytes of UTF-8 input) per second, both per wall-clock second and per CPU
  * second: the CPU figure is steadier on a shared machine.
  */
@@ -22,7 +23,10 @@ function parseArgs(argv: string[]) {
   const quick = argv.includes("--quick");
   const onlyAt = argv.indexOf("--only");
   const only = onlyAt !== -1 ? (argv[onlyAt + 1] ?? "").split(",").filter(Boolean) : [];
-  return { quick, only };
+  const outAt = argv.indexOf("--out");
+  const out = outAt !== -1 ? argv[outAt + 1] : undefined;
+  if (outAt !== -1 && !out) throw new Error("bench: --out needs a file name");
+  return { quick, only, out };
 }
 
 const mb = (bytes: number) => bytes / 1e6;
@@ -75,7 +79,7 @@ function machine() {
 }
 
 async function main() {
-  const { quick, only } = parseArgs(process.argv.slice(2));
+  const { quick, only, out: outArg } = parseArgs(process.argv.slice(2));
   const suites = only.length ? SUITES.filter((s) => only.includes(s.name)) : SUITES;
   if (suites.length === 0) {
     process.stderr.write(`bench: no suite named ${only.join(", ")}; known: ${SUITES.map((s) => s.name).join(", ")}\n`);
@@ -83,7 +87,7 @@ async function main() {
     return;
   }
   const m = machine();
-  const out = path.resolve(import.meta.dirname, "../docs/benchmarks.md");
+  const out = outArg ? path.resolve(outArg) : path.resolve(import.meta.dirname, "../docs/benchmarks.md");
   const measuredNow = new Map<string, string>();
   process.stdout.write(`bench: ${m.cpu}, ${m.cores} cores, node ${m.node}, load ${m.load}${quick ? " (quick)" : ""}\n`);
   for (const suite of suites) {
