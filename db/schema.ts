@@ -402,6 +402,33 @@ export const costsDaily = pgTable("costs_daily", {
   primaryKey({ name: "costs_daily_pk", columns: [t.day, t.openaiUserId, t.email, t.product, t.client, t.surface, t.model, t.serviceTier, t.groups] }),
 ]);
 
+/**
+ * COSTS summed per UTC month and line key (the days of costs_daily folded), kept by statement triggers on
+ * costs_hourly like costs_daily (migration 0013, docs/decisions/0016-monthly-cost-rollup.md). The spend
+ * reports read it for a month with no price or rate change inside it, except for the people whose team
+ * assignment changes inside the month.
+ */
+export const costsMonthly = pgTable("costs_monthly", {
+  /** First day of the UTC month. */
+  month: date("month").notNull(),
+  openaiUserId: text("openai_user_id").notNull(),
+  email: text("email").notNull(),
+  groups: jsonb("groups").$type<Array<{ id?: string; name?: string }>>().notNull(),
+  product: text("product").notNull(),
+  client: text("client").notNull(),
+  surface: text("surface").notNull(),
+  model: text("model").notNull(),
+  serviceTier: text("service_tier").notNull(),
+  personId: uuid("person_id"),
+  records: integer("records").notNull(),
+  inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+  cachedInputTokens: bigint("cached_input_tokens", { mode: "number" }).notNull(),
+  outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+  credits: numeric("credits", { precision: 20, scale: 6 }).notNull(),
+}, (t) => [
+  primaryKey({ name: "costs_monthly_pk", columns: [t.month, t.email, t.openaiUserId, t.product, t.client, t.surface, t.model, t.serviceTier, t.groups] }),
+]);
+
 /* ───────────────────────── Codex Analytics API, daily rows ───────────────────────── */
 
 /** Per person and UTC day (openai_user_id '' for a workspace aggregate row). Upserted: the API revises recent days. */
