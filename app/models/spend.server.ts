@@ -249,26 +249,53 @@ type MonthRow = {
 };
 
 /**
+ * The people (lower-cased emails) whose CSV or IdP team or cost centre changes inside [from, next):
+ * an assignment period of the month that starts after its first day or ends before its end. Everyone
+ * else has one assignment (or none) for the whole month.
+ */
+const splitEmailsCte = (from: string, next: string) =>
+  sql`split as materialized (select distinct a.email from assigned a where a.period_from > ${from}::date or a.period_to < ${next}::date)`;
+
+/**
  * The month's sums, small enough to finish in JavaScript: the COSTS records joined to their
  * team and cost centre and summed per (person, team, cost centre, product, client, surface,
  * price segment, model, tier) — the days folded away, a few rows per person — with the team rule
  * on the groups applied to those rows, not to every record; and per (day, segment, model, tier)
  * for the daily chart. Exported for EXPLAIN in the bench.
+ *
+ * `monthly` (only when no price or contract rate changes inside the month: one segment) reads the
+ * month's lines from costs_monthly, whose rows are already those sums (days folded), for every
+ * person whose team assignment does not change inside the month; the people whose assignment does
+ * are summed from costs_daily day by day, as the day-level path does for everyone
+ * (docs/decisions/0016-monthly-cost-rollup.md). Both give the same rows up to how they are split.
  */
-export function monthAggregateSql(from: string, next: string, starts: readonly string[], detail = true): SQL {
+export function monthAggregateSql(from: string, next: string, starts: readonly string[], detail = true, monthly = false): SQL {
+  if (monthly && starts.length !== 1) throw new Error("the monthly rollup can be read only for a month without a price or rate change inside it");
   const seg = segmentSql(daySql, starts);
   // Without `detail` (the month before, for comparisons; budgets): credits and USD per dimension only — no tiers,
   // tokens, names or days.
   const tier = detail ? sql`c.service_tier` : sql`''`;
   const tokens = (column: string) => (detail ? sql`sum(${sql.raw(`c.${column}`)})` : sql`0`);
-  return sql`with ${assignedCte(from, next)}, fine as (
+  const dayLines = (where: SQL) => sql`
           select c.person_id, c.email, c.groups, a.team as assigned_team, a.cost_centre, c.product, c.client, c.surface,
             ${seg} as seg, c.model, ${tier} as tier,
             sum(c.credits) as credits, ${tokens("input_tokens")} as input, ${tokens("cached_input_tokens")} as cached, ${tokens("output_tokens")} as output
           from costs_daily c ${assignedJoinSql}
-          where ${inMonthSql(from, next)}
-          group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-        ), group_teams as (
+          where ${inMonthSql(from, next)} ${where}
+          group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`;
+  // A costs_monthly row is one line already (no grouping): the person's one assignment of the month, if any, is joined by email.
+  const monthLines = sql`
+          select c.person_id, c.email, c.groups, a.team as assigned_team, a.cost_centre, c.product, c.client, c.surface,
+            0 as seg, c.model, ${detail ? sql`c.service_tier` : sql`''`} as tier,
+            c.credits, ${detail ? sql`c.input_tokens` : sql`0`} as input, ${detail ? sql`c.cached_input_tokens` : sql`0`} as cached, ${detail ? sql`c.output_tokens` : sql`0`} as output
+          from costs_monthly c left join assigned a on a.email = c.email
+          where c.month = ${from}::date and not exists (select 1 from split s where s.email = c.email)`;
+  const fine = monthly
+    ? sql`${splitEmailsCte(from, next)}, fine as (${monthLines}
+          union all ${dayLines(sql`and c.email in (select s.email from split s)`)}
+        )`
+    : sql`fine as (${dayLines(sql``)})`;
+  return sql`with ${assignedCte(from, next)}, ${fine}, group_teams as (
           select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from (select distinct f.groups from fine f) g
         )
         select 'person' as kind, f.email, ${detail ? sql`p.name` : sql`null`} as name, coalesce(f.assigned_team, gt.team) as team, f.cost_centre,
@@ -296,14 +323,20 @@ export function monthAggregateSql(from: string, next: string, starts: readonly s
  * (pricing is linear in the tokens and constant within a price segment), so a 10,000-person
  * month is tens of thousands of rows, not a million lines.
  */
-export async function computeMonthSpend(db: Database, month: string, pricing?: PricingTables, { detail = true }: { detail?: boolean } = {}): Promise<MonthSpend> {
+export async function computeMonthSpend(
+  db: Database,
+  month: string,
+  pricing?: PricingTables,
+  { detail = true, dayLevel = false }: { detail?: boolean; /** Sum every person day by day (tests compare it with the monthly rollup's path). */ dayLevel?: boolean } = {},
+): Promise<MonthSpend> {
   const { from, to, next } = monthBounds(month);
   const tables = pricing ?? (await loadPricingTables(db));
   const starts = priceSegments(from, next, tables);
-  // Without `detail` there are no day rows: the days with data come from the rollup's primary key (day first).
+  const monthly = !dayLevel && starts.length === 1;
+  // Without `detail` there are no day rows: the days with data are read from the daily rollup's primary key (day first).
   const [rows, dataDays] = await Promise.all([
-    monthQuery(db, (tx) => selectRows<MonthRow>(tx, monthAggregateSql(from, next, starts, detail))),
-    detail ? null : selectRows<{ last: string | null; days: number }>(db, sql`select max(day)::text as last, count(distinct day)::int as days from costs_daily where day >= ${from}::date and day < ${next}::date`),
+    monthQuery(db, (tx) => selectRows<MonthRow>(tx, monthAggregateSql(from, next, starts, detail, monthly))),
+    detail ? null : daysWithCosts(db, from, next),
   ]);
 
   const byDimension = Object.fromEntries(DIMENSIONS.map((d) => [d.key, new Map<string, Bucket>()])) as Record<Dimension, Map<string, Bucket>>;
@@ -387,8 +420,25 @@ export async function computeMonthSpend(db: Database, month: string, pricing?: P
     }
   }
   const days = [...byDay.keys()].sort();
-  if (dataDays) return { month, from, to, total, codex, byDimension, byDay, names, personTeams, daysWithData: dataDays[0]?.days ?? 0, lastDay: dataDays[0]?.last?.slice(0, 10) ?? null };
+  if (dataDays) return { month, from, to, total, codex, byDimension, byDay, names, personTeams, daysWithData: dataDays.length, lastDay: dataDays.at(-1) ?? null };
   return { month, from, to, total, codex, byDimension, byDay, names, personTeams, daysWithData: days.length, lastDay: days.at(-1) ?? null };
+}
+
+/**
+ * The UTC days of [from, next) that have COSTS records, oldest first: one probe of costs_daily's
+ * primary key (day first) per day with data, instead of reading every row of the range.
+ */
+async function daysWithCosts(db: Pick<Database, "execute">, from: string, next: string): Promise<string[]> {
+  const rows = await selectRows<{ day: string }>(
+    db,
+    sql`with recursive d(day) as (
+          (select c.day from costs_daily c where c.day >= ${from}::date and c.day < ${next}::date order by c.day limit 1)
+          union all
+          select (select c.day from costs_daily c where c.day > d.day and c.day < ${next}::date order by c.day limit 1) from d where d.day is not null
+        )
+        select day::text as day from d where day is not null order by day`,
+  );
+  return rows.map((r) => r.day.slice(0, 10));
 }
 
 type TokenUnits = { priced: true; input: Femto; cached: Femto; output: Femto; savings: Femto } | { priced: false; model: string };
@@ -527,7 +577,11 @@ export const getSpendReportForSystem = async ({ db, month }: { db: Database; mon
 /** For the monthly PDF: the report and the month's sums, with each person's credits per team. */
 export const getMonthlySpendForSystem = ({ db, month }: { db: Database; month: string }) => buildSpendReport(db, month);
 
-/** Monthly totals for the trend (credits, USD at the day's rate), oldest first. */
+/**
+ * Monthly totals for the trend (credits, USD at the day's rate), oldest first. A month whose
+ * contract rate is one rate throughout is summed from costs_monthly (credits × that rate is exact);
+ * a month with a rate change inside it is summed day by day from costs_daily.
+ */
 export async function monthlyTrend({ db, viewer, month, months = 6 }: { db: Database; viewer: Viewer | null; month: string; months?: number }) {
   if (viewer) assertViewerHasRole(viewer, SPEND_ROLES);
   const list = [month];
@@ -535,20 +589,40 @@ export async function monthlyTrend({ db, viewer, month, months = 6 }: { db: Data
   const { from } = monthBounds(list[0]!);
   const { next } = monthBounds(month);
   const { rates } = await loadPricingTables(db);
-  const rows = await selectRows<{ day: string; credits: string | null }>(
-    db,
-    sql`select day::text as day, sum(credits)::text as credits from costs_daily
-        where day >= ${from}::date and day < ${next}::date group by 1 order by 1`,
-  );
+  const rateChangesInside = (m: string) => {
+    const b = monthBounds(m);
+    return rates.some((r) => (r.validFrom > b.from && r.validFrom < b.next) || (r.validTo !== null && r.validTo > b.from && r.validTo < b.next));
+  };
+  const dayMonths = list.filter(rateChangesInside).map((m) => monthBounds(m).from);
+  const [monthRows, dayRows, dataDays] = await Promise.all([
+    selectRows<{ month: string; credits: string | null }>(
+      db,
+      sql`select month::text as month, sum(credits)::text as credits from costs_monthly
+          where month >= ${from}::date and month < ${next}::date group by 1`,
+    ),
+    dayMonths.length === 0
+      ? []
+      : selectRows<{ day: string; credits: string | null }>(
+          db,
+          sql`select day::text as day, sum(credits)::text as credits from costs_daily
+              where day >= ${from}::date and day < ${next}::date and date_trunc('month', day)::date = any(${`{${dayMonths.join(",")}}`}::date[]) group by 1`,
+        ),
+    daysWithCosts(db, from, next),
+  ]);
   const byMonth = new Map(list.map((m) => [m, { credits: 0n, usd: 0n, days: 0 }]));
-  for (const r of rows) {
-    const m = byMonth.get(r.day.slice(0, 7));
-    if (!m || !r.credits) continue;
-    m.days++;
-    const c = parseCredits(r.credits);
-    m.credits += c;
-    m.usd += creditsToUsdOn(c, r.day.slice(0, 10), rates);
+  for (const day of dataDays) {
+    const m = byMonth.get(day.slice(0, 7));
+    if (m) m.days++;
   }
+  const add = (m: string, day: string, credits: string | null) => {
+    const v = byMonth.get(m);
+    if (!v || !credits) return;
+    const c = parseCredits(credits);
+    v.credits += c;
+    v.usd += creditsToUsdOn(c, day, rates);
+  };
+  for (const r of monthRows) if (!dayMonths.includes(r.month.slice(0, 10))) add(r.month.slice(0, 7), r.month.slice(0, 10), r.credits);
+  for (const r of dayRows) add(r.day.slice(0, 7), r.day.slice(0, 10), r.credits);
   return list.map((m) => {
     const v = byMonth.get(m)!;
     // A month without any COSTS record (before the first sync's backfill) is "no data", not a spend of 0.
