@@ -21,7 +21,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, getConfig } from "../app/lib/config.server";
-import { isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 import os from "node:os";
 import { isMainThread, MessageChannel, parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from "node:worker_threads";
 import { createRedactor, renderPlaceholder, type Finding, type Redactor } from "../app/lib/redaction";
@@ -185,45 +185,65 @@ function textLiteral(bytes: Buffer, start: number, end: number): [number, number
 }
 
 /**
- * Walks a JSON string literal from byte `at` (text offset `unit`) to text offset `target`, and
- * returns the byte there, or -1 when `target` falls between the two halves of a surrogate pair
- * written as one 4-byte UTF-8 character (it cannot be cut there). `ascii`: the literal has no byte
- * above 0x7f, so only escapes need looking at.
+ * Walks a JSON string literal of an ASCII line from byte `at` (text offset `unit`) to text offset
+ * `target` and returns the byte there: only escapes need looking at.
  */
-function byteAt(bytes: Buffer, at: number, unit: number, target: number, literalEnd: number, ascii: boolean): number {
-  if (ascii) {
-    while (unit < target) {
-      let escape = bytes.indexOf(BACKSLASH, at);
-      if (escape === -1 || escape >= literalEnd) escape = literalEnd;
-      const plain = escape - at;
-      if (target - unit <= plain) return at + (target - unit);
-      unit += plain;
-      at = escape + (bytes[escape + 1] === 0x75 ? 6 : 2); // \uXXXX or \n, \", …
-      unit++;
-    }
-    return at;
-  }
+function asciiByteAt(bytes: Buffer, at: number, unit: number, target: number, literalEnd: number): number {
   while (unit < target) {
-    const c = bytes[at]!;
-    if (c === BACKSLASH) {
-      at += bytes[at + 1] === 0x75 ? 6 : 2;
-      unit++;
-    } else if (c < 0x80) {
-      at++;
-      unit++;
-    } else if (c < 0xe0) {
-      at += 2;
-      unit++;
-    } else if (c < 0xf0) {
-      at += 3;
-      unit++;
-    } else {
-      if (unit + 1 === target) return -1;
-      at += 4;
-      unit += 2;
-    }
+    let escape = bytes.indexOf(BACKSLASH, at);
+    if (escape === -1 || escape >= literalEnd) escape = literalEnd;
+    const plain = escape - at;
+    if (target - unit <= plain) return at + (target - unit);
+    unit += plain;
+    at = escape + (bytes[escape + 1] === 0x75 ? 6 : 2); // \uXXXX or \n, \", …
+    unit++;
   }
   return at;
+}
+
+/**
+ * Where a walk through a text literal stands, in the decoded line (`index`), in its UTF-8 bytes
+ * (`at`) and in the text (`unit`).
+ */
+type LiteralCursor = { index: number; at: number; unit: number };
+
+/**
+ * Moves `cursor` through the JSON string literal of a line with non-ASCII characters to text
+ * offset `target`; returns false when `target` falls between the two halves of a surrogate pair
+ * written as one 4-byte UTF-8 character (it cannot be cut there). The walk is done in the decoded
+ * line, where a character outside an escape is one code unit of the text: indexOf finds the
+ * escapes and Buffer.byteLength counts the UTF-8 bytes of the plain stretches between them,
+ * both native, instead of a loop over every byte.
+ */
+function advanceLiteral(line: string, cursor: LiteralCursor, target: number, literalEnd: number): boolean {
+  let { index, at, unit } = cursor;
+  while (unit < target) {
+    let escape = line.indexOf("\\", index);
+    if (escape === -1 || escape >= literalEnd) escape = literalEnd;
+    const plain = escape - index;
+    if (target - unit <= plain) {
+      const to = index + (target - unit);
+      const high = line.charCodeAt(to - 1);
+      if (high >= 0xd800 && high <= 0xdbff && to > index) {
+        const low = line.charCodeAt(to);
+        if (low >= 0xdc00 && low <= 0xdfff) return false;
+      }
+      at += Buffer.byteLength(line.slice(index, to), "utf8");
+      index = to;
+      unit = target;
+      break;
+    }
+    at += Buffer.byteLength(line.slice(index, escape), "utf8");
+    unit += plain;
+    const step = line.charCodeAt(escape + 1) === 0x75 ? 6 : 2; // \uXXXX or \n, \", … (ASCII: as many bytes as characters)
+    index = escape + step;
+    at += step;
+    unit++;
+  }
+  cursor.index = index;
+  cursor.at = at;
+  cursor.unit = unit;
+  return true;
 }
 
 /**
@@ -231,20 +251,32 @@ function byteAt(bytes: Buffer, at: number, unit: number, target: number, literal
  * `findings`, by copying the input's text literal around the placeholders. Returns false, having
  * written nothing, when the line does not allow it (then the caller builds it with JSON.stringify).
  */
-function writeSpliced(output: Output, bytes: Buffer, start: number, end: number, line: string, id: Id, findings: readonly Finding[]): boolean {
+function writeSpliced(output: Output, bytes: Buffer, start: number, end: number, line: string, ascii: boolean, id: Id, findings: readonly Finding[]): boolean {
   const literal = textLiteral(bytes, start, end);
-  if (literal === undefined || !isUtf8(bytes.subarray(start, end))) return false;
+  if (literal === undefined || (!ascii && !isUtf8(bytes.subarray(start, end)))) return false;
   const [literalStart, literalEnd] = literal;
-  const ascii = line.length === end - start; // valid UTF-8 with one character per byte
   const cuts: number[] = [];
-  let at = literalStart;
-  let unit = 0;
-  for (const f of findings) {
-    for (const target of [f.start, f.end]) {
-      at = byteAt(bytes, at, unit, target, literalEnd, ascii);
-      if (at === -1 || at > literalEnd) return false;
-      unit = target;
-      cuts.push(at);
+  if (ascii) {
+    let at = literalStart;
+    let unit = 0;
+    for (const f of findings) {
+      for (const target of [f.start, f.end]) {
+        at = asciiByteAt(bytes, at, unit, target, literalEnd);
+        if (at > literalEnd) return false;
+        unit = target;
+        cuts.push(at);
+      }
+    }
+  } else if (findings.length > 0) {
+    // the literal's place in the decoded line: the characters of the bytes before it
+    const index = bytes.toString("utf8", start, literalStart).length;
+    const cursor: LiteralCursor = { index, at: literalStart, unit: 0 };
+    const indexEnd = line.length - bytes.toString("utf8", literalEnd, end).length;
+    for (const f of findings) {
+      for (const target of [f.start, f.end]) {
+        if (!advanceLiteral(line, cursor, target, indexEnd) || cursor.at > literalEnd) return false;
+        cuts.push(cursor.at);
+      }
     }
   }
   output.text(`{"id":${JSON.stringify(id)},"redacted":"`);
@@ -359,7 +391,9 @@ type LineProblem = { line: number; problem: string };
  */
 function handleLine(redactor: Redactor, output: Output, bytes: Buffer, start: number, end: number): string | undefined {
   if (end > start && bytes[end - 1] === 13) end--; // CRLF
-  const line = bytes.toString("utf8", start, end);
+  // An ASCII line (found by a native check) decodes as latin1, a copy; it is valid UTF-8 as it is.
+  const ascii = isAscii(bytes.subarray(start, end));
+  const line = ascii ? bytes.toString("latin1", start, end) : bytes.toString("utf8", start, end);
   if (line.trim() === "") return undefined; // blank lines carry nothing to redact
   const parsed = parseLine(line);
   if (parsed.id === undefined) {
@@ -367,7 +401,7 @@ function handleLine(redactor: Redactor, output: Output, bytes: Buffer, start: nu
     return parsed.error;
   }
   const { redacted, findings } = redactor.redactWithoutTextFingerprint(parsed.text);
-  if (!writeSpliced(output, bytes, start, end, line, parsed.id, findings)) {
+  if (!writeSpliced(output, bytes, start, end, line, ascii, parsed.id, findings)) {
     output.line(`{"id":${JSON.stringify(parsed.id)},"redacted":${JSON.stringify(redacted)}${findingsJson(findings)}`);
   }
   return undefined;
