@@ -343,6 +343,40 @@ export const monthlyToolActivity = pgTable("monthly_tool_activity", {
   days: integer("days").notNull(),
 }, (t) => [primaryKey({ name: "monthly_tool_activity_pk", columns: [t.month, t.openaiUserId, t.clientId, t.model, t.toolName] })]);
 
+/**
+ * The People page's per-person rollups (migration 0014; docs/decisions/0018-people-rollups.md),
+ * kept by statement triggers in the same statement as their sources: everything a person did on a
+ * UTC day — their daily_rollups rows (turns, tokens; `rollups` > 0 makes it an active day),
+ * codex_sessions started that day (threads) and COSTS records of product codex (credits).
+ */
+export const personDays = pgTable("person_days", {
+  day: date("day").notNull(),
+  personId: uuid("person_id").notNull(),
+  rollups: integer("rollups").notNull(),
+  turns: bigint("turns", { mode: "number" }).notNull(),
+  inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+  cachedInputTokens: bigint("cached_input_tokens", { mode: "number" }).notNull(),
+  outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+  sessions: integer("sessions").notNull(),
+  costRecords: integer("cost_records").notNull(),
+  credits: numeric("credits", { precision: 20, scale: 6 }).notNull(),
+}, (t) => [primaryKey({ name: "person_days_pk", columns: [t.day, t.personId] }), index("person_days_person_day").on(t.personId, t.day)]);
+
+/** A person's active days per calendar month (bit d-1 of `days` for day d): streaks read a row per month. */
+export const personMonths = pgTable("person_months", {
+  month: date("month").notNull(),
+  personId: uuid("person_id").notNull(),
+  days: integer("days").notNull(),
+}, (t) => [primaryKey({ name: "person_months_pk", columns: [t.month, t.personId] })]);
+
+/** Each person's most recent COSTS record (latest hour, then highest event id), whose groups give the team. */
+export const personCostGroups = pgTable("person_cost_groups", {
+  personId: uuid("person_id").primaryKey(),
+  hour: timestamp("hour", { withTimezone: true }).notNull(),
+  eventId: text("event_id").notNull(),
+  groups: jsonb("groups").$type<Array<{ id?: string; name?: string }>>().notNull(),
+});
+
 /* ───────────────────────── Spend: COSTS, hourly per person ───────────────────────── */
 
 export const costsHourly = pgTable("costs_hourly", {
