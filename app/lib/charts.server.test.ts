@@ -52,3 +52,23 @@ describe("server-rendered charts", () => {
     expect(escaped.svg).not.toMatch(/<(script|b|i)>/);
   });
 });
+
+describe("remembered charts", () => {
+  const items = [
+    { label: "gpt-5", value: 12 },
+    { label: "o3", value: 5 },
+  ];
+  it("draw the same arguments once and give the same SVG, and draw other arguments anew", () => {
+    const args = { title: "Remembered", description: "Same numbers.", items, xLabel: "Tokens" };
+    const first = horizontalBars(args);
+    const again = horizontalBars({ ...args, items: items.map((i) => ({ ...i })) });
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+    const changed = horizontalBars({ ...args, items: [{ label: "gpt-5", value: 13 }, items[1]!] });
+    expect(changed.svg).not.toBe(first.svg);
+    expect(changed.svg).toContain(">13<");
+    // A custom format cannot be compared: each call draws with its own.
+    expect(horizontalBars({ ...args, format: (v) => `${v} tok` }).svg).toContain(">12 tok<");
+    expect(horizontalBars({ ...args, format: (v) => `${v} t` }).svg).toContain(">12 t<");
+  });
+});

@@ -66,10 +66,43 @@ function render(options: Record<string, unknown>, title: string, description: st
   return { title, description, svg: root.outerHTML, width: Number(options.width ?? 640) };
 }
 
+/**
+ * Rendering is the console's costliest CPU work after the queries (Plot builds a DOM with linkedom:
+ * 5-17 ms per chart), and a page asks for the same charts of the same numbers again and again until
+ * the next sync changes them. So each chart function remembers its latest outputs by its arguments:
+ * the same arguments give the very same SVG, drawn once. Arguments holding a function (a custom
+ * value format) cannot be compared and are always drawn; so is a person's year of activity
+ * (contributionHeatmap), which one person asks for.
+ */
+const REMEMBERED_CHARTS = 64;
+const remembered = new Map<string, ChartSvg>();
+
+function rememberedChart<A extends object>(kind: string, draw: (args: A) => ChartSvg): (args: A) => ChartSvg {
+  return (args) => {
+    let comparable = true;
+    const key = `${kind}:${JSON.stringify(args, (_name, value: unknown) => {
+      if (typeof value === "function") comparable = false;
+      return value;
+    })}`;
+    if (!comparable) return draw(args);
+    const hit = remembered.get(key);
+    if (hit) {
+      // Most recently used last: the Map's first entry is the one to forget.
+      remembered.delete(key);
+      remembered.set(key, hit);
+      return { ...hit };
+    }
+    const chart = draw(args);
+    remembered.set(key, chart);
+    if (remembered.size > REMEMBERED_CHARTS) remembered.delete(remembered.keys().next().value!);
+    return { ...chart };
+  };
+}
+
 export type SeriesPoint = { date: string; series: string; value: number };
 
 /** Stacked columns per day (YYYY-MM-DD), one colour per series. */
-export function dailyStackedBars({ title, description, points, yLabel, width = 720, height = 240 }: { title: string; description: string; points: SeriesPoint[]; yLabel: string; width?: number; height?: number }) {
+export const dailyStackedBars = rememberedChart("dailyStackedBars", function dailyStackedBars({ title, description, points, yLabel, width = 720, height = 240 }: { title: string; description: string; points: SeriesPoint[]; yLabel: string; width?: number; height?: number }) {
   const data = points.map((p) => ({ ...p, day: new Date(`${p.date}T00:00:00Z`) }));
   const series = [...new Set(points.map((p) => p.series))];
   return render(
@@ -88,10 +121,10 @@ export function dailyStackedBars({ title, description, points, yLabel, width = 7
     title,
     description,
   );
-}
+});
 
 /** A line per series over days. */
-export function dailyLines({ title, description, points, yLabel, width = 720, height = 220 }: { title: string; description: string; points: SeriesPoint[]; yLabel: string; width?: number; height?: number }) {
+export const dailyLines = rememberedChart("dailyLines", function dailyLines({ title, description, points, yLabel, width = 720, height = 220 }: { title: string; description: string; points: SeriesPoint[]; yLabel: string; width?: number; height?: number }) {
   const data = points.map((p) => ({ ...p, day: new Date(`${p.date}T00:00:00Z`) }));
   const series = [...new Set(points.map((p) => p.series))];
   return render(
@@ -107,13 +140,13 @@ export function dailyLines({ title, description, points, yLabel, width = 720, he
     title,
     description,
   );
-}
+});
 
 /** `text`, when given, is printed at the bar's end instead of the formatted value (e.g. "no data" for a month without records). */
 export type Share = { label: string; value: number; text?: string };
 
 /** Horizontal bars, largest first unless told otherwise, with the value printed at the end of each bar. */
-export function horizontalBars({
+export const horizontalBars = rememberedChart("horizontalBars", function horizontalBars({
   title,
   description,
   items,
@@ -152,12 +185,12 @@ export function horizontalBars({
     title,
     description,
   );
-}
+});
 
 export type StackedShare = { label: string; series: string; value: number };
 
 /** Horizontal bars split into coloured parts (e.g. a tool's calls by decision), labels in the given order. */
-export function stackedHorizontalBars({
+export const stackedHorizontalBars = rememberedChart("stackedHorizontalBars", function stackedHorizontalBars({
   title,
   description,
   items,
@@ -192,7 +225,7 @@ export function stackedHorizontalBars({
     title,
     description,
   );
-}
+});
 
 export type DayValue = { date: string; value: number };
 
