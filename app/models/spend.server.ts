@@ -260,8 +260,8 @@ const splitEmailsCte = (from: string, next: string) =>
  * The month's sums, small enough to finish in JavaScript: the COSTS records joined to their
  * team and cost centre and summed per (person, team, cost centre, product, client, surface,
  * price segment, model, tier) — the days folded away, a few rows per person — with the team rule
- * on the groups applied to those rows, not to every record; and per (day, segment, model, tier)
- * for the daily chart. Exported for EXPLAIN in the bench.
+ * on the groups applied to those rows, not to every record (monthDaysSql has the per-day sums
+ * for the daily chart). Exported for EXPLAIN.
  *
  * `monthly` (only when no price or contract rate changes inside the month: one segment) reads the
  * month's lines from costs_monthly, whose rows are already those sums (days folded), for every
@@ -277,7 +277,7 @@ export function monthAggregateSql(from: string, next: string, starts: readonly s
   const tier = detail ? sql`c.service_tier` : sql`''`;
   const tokens = (column: string) => (detail ? sql`sum(${sql.raw(`c.${column}`)})` : sql`0`);
   const dayLines = (where: SQL) => sql`
-          select c.person_id, c.email, c.groups, a.team as assigned_team, a.cost_centre, c.product, c.client, c.surface,
+          select c.person_id, c.email, c.groups::text as groups, a.team as assigned_team, a.cost_centre, c.product, c.client, c.surface,
             ${seg} as seg, c.model, ${tier} as tier,
             sum(c.credits) as credits, ${tokens("input_tokens")} as input, ${tokens("cached_input_tokens")} as cached, ${tokens("output_tokens")} as output
           from costs_daily c ${assignedJoinSql}
@@ -285,7 +285,7 @@ export function monthAggregateSql(from: string, next: string, starts: readonly s
           group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`;
   // A costs_monthly row is one line already (no grouping): the person's one assignment of the month, if any, is joined by email.
   const monthLines = sql`
-          select c.person_id, c.email, c.groups, a.team as assigned_team, a.cost_centre, c.product, c.client, c.surface,
+          select c.person_id, c.email, c.groups::text as groups, a.team as assigned_team, a.cost_centre, c.product, c.client, c.surface,
             0 as seg, c.model, ${detail ? sql`c.service_tier` : sql`''`} as tier,
             c.credits, ${detail ? sql`c.input_tokens` : sql`0`} as input, ${detail ? sql`c.cached_input_tokens` : sql`0`} as cached, ${detail ? sql`c.output_tokens` : sql`0`} as output
           from costs_monthly c left join assigned a on a.email = c.email
@@ -295,8 +295,11 @@ export function monthAggregateSql(from: string, next: string, starts: readonly s
           union all ${dayLines(sql`and c.email in (select s.email from split s)`)}
         )`
     : sql`fine as (${dayLines(sql``)})`;
-  return sql`with ${assignedCte(from, next)}, ${fine}, group_teams as (
-          select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from (select distinct f.groups from fine f) g
+  // The groups array travels as its text (jsonb's canonical form, so equal arrays have equal texts): hashing text to find
+  // the distinct arrays and join their team back costs a fraction of hashing jsonb. Materialized: the team rule runs
+  // once per distinct array (a few dozen), not once per line.
+  return sql`with ${assignedCte(from, next)}, ${fine}, group_teams as materialized (
+          select g.groups, ${teamFromGroupsSql(sql`g.groups::jsonb`)} as team from (select distinct f.groups from fine f) g
         )
         select 'person' as kind, f.email, ${detail ? sql`p.name` : sql`null`} as name, coalesce(f.assigned_team, gt.team) as team, f.cost_centre,
           f.product, f.client, f.surface, null as day, f.seg, f.model, f.tier,
@@ -304,16 +307,16 @@ export function monthAggregateSql(from: string, next: string, starts: readonly s
           -- Active = spent Codex credits or used Codex tokens this month.
           (lower(f.product) = 'codex' and (coalesce(f.credits, 0) > 0 or f.input + f.cached + f.output > 0)) as active
         from fine f join group_teams gt on gt.groups = f.groups ${detail ? sql`left join people p on p.id = f.person_id` : sql``}
-        ${
-          detail
-            ? sql`union all
-        select 'day', null, null, null, null, null, null, null, ${daySql}::text, ${seg}, c.model, c.service_tier,
-          ${microCredits(sql`sum(c.credits)`)}, sum(c.input_tokens)::text, sum(c.cached_input_tokens)::text, sum(c.output_tokens)::text, null
-        from costs_daily c where ${inMonthSql(from, next)}
-        group by ${daySql}, 10, 11, 12`
-            : sql``
-        }
         order by 2`;
+}
+
+/** The month's sums per (day, price segment, model, tier), for the daily chart and CSV: a statement of its own, run beside monthAggregateSql. */
+export function monthDaysSql(from: string, next: string, starts: readonly string[]): SQL {
+  return sql`select 'day' as kind, null as email, null as name, null as team, null as cost_centre, null as product, null as client, null as surface,
+          ${daySql}::text as day, ${segmentSql(daySql, starts)} as seg, c.model, c.service_tier as tier,
+          ${microCredits(sql`sum(c.credits)`)} as credits, sum(c.input_tokens)::text as input, sum(c.cached_input_tokens)::text as cached, sum(c.output_tokens)::text as output, null as active
+        from costs_daily c where ${inMonthSql(from, next)}
+        group by ${daySql}, 10, 11, 12`;
 }
 
 /**
@@ -334,10 +337,13 @@ export async function computeMonthSpend(
   const starts = priceSegments(from, next, tables);
   const monthly = !dayLevel && starts.length === 1;
   // Without `detail` there are no day rows: the days with data are read from the daily rollup's primary key (day first).
-  const [rows, dataDays] = await Promise.all([
+  // Independent statements: on PostgreSQL they run side by side on pooled connections.
+  const [personRows, dayRows, dataDays] = await Promise.all([
     monthQuery(db, (tx) => selectRows<MonthRow>(tx, monthAggregateSql(from, next, starts, detail, monthly))),
+    detail ? monthQuery(db, (tx) => selectRows<MonthRow>(tx, monthDaysSql(from, next, starts))) : [],
     detail ? null : daysWithCosts(db, from, next),
   ]);
+  const rows = personRows.concat(dayRows);
 
   const byDimension = Object.fromEntries(DIMENSIONS.map((d) => [d.key, new Map<string, Bucket>()])) as Record<Dimension, Map<string, Bucket>>;
   const byDay = new Map<string, Bucket>();
@@ -368,6 +374,26 @@ export async function computeMonthSpend(
     lastActive.set(b, email);
     b.users++;
   };
+  // Each line is added to its person and to its combination of the other dimensions' values (a few hundred in a
+  // 10,000-person month); the combinations are added to their dimension buckets once at the end. The same sums as
+  // adding every line to all seven buckets, with a fraction of the bigint additions.
+  type Combination = { sums: Bucket; targets: Bucket[] };
+  const combinations = new Map<string, Combination>();
+  const addLine = (b: Bucket, credits: bigint, usd: bigint, input: bigint, cached: bigint, output: bigint, tokens: bigint, unit: TokenUnits | null, api: bigint, savings: bigint) => {
+    b.credits += credits;
+    b.usd += usd;
+    b.input += input;
+    b.cached += cached;
+    b.output += output;
+    if (!unit) return;
+    if (unit.priced) {
+      b.api.total += api;
+      b.api.cacheSavings += savings;
+      b.api.pricedTokens += tokens;
+    } else {
+      b.api.unpriced.set(unit.model, (b.api.unpriced.get(unit.model) ?? 0n) + tokens);
+    }
+  };
   for (const r of rows) {
     const seg = Number(r.seg);
     const credits = BigInt(r.credits);
@@ -379,44 +405,47 @@ export async function computeMonthSpend(
     const unit = tokens > 0n ? unitsOf(r.model, r.tier, seg) : null;
     const api = unit?.priced ? input * unit.input + cached * unit.cached + output * unit.output : 0n;
     const savings = unit?.priced ? cached * unit.savings : 0n;
-    let targets: Bucket[];
     if (r.day !== null) {
-      targets = [get(byDay, r.day.slice(0, 10))];
-    } else {
-      const email = r.email || "(no email)";
-      const team = r.team ?? NO_TEAM;
-      const product = r.product || "(unknown)";
-      targets = [
-        get(byDimension.team, team),
-        get(byDimension.costCentre, r.cost_centre ?? NO_COST_CENTRE),
-        get(byDimension.person, email),
-        get(byDimension.model, r.model || "(no model)"),
-        get(byDimension.clientSurface, `${r.client || "(unknown)"} / ${r.surface || "(unknown)"}`),
-        get(byDimension.product, product),
-        total,
-      ];
-      if (isCodex(product)) targets.push(codex);
-      if (r.active) for (const b of targets) countActive(b, r.email ?? "");
-      if (r.name !== null && !names.get(email)) names.set(email, r.name);
-      else if (!names.has(email)) names.set(email, null);
-      let teams = personTeams.get(email);
-      if (!teams) personTeams.set(email, (teams = new Map()));
-      teams.set(team, (teams.get(team) ?? 0n) + credits);
+      addLine(get(byDay, r.day.slice(0, 10)), credits, usd, input, cached, output, tokens, unit, api, savings);
+      continue;
     }
+    const email = r.email || "(no email)";
+    const team = r.team ?? NO_TEAM;
+    const costCentre = r.cost_centre ?? NO_COST_CENTRE;
+    const product = r.product || "(unknown)";
+    const model = r.model || "(no model)";
+    const clientSurface = `${r.client || "(unknown)"} / ${r.surface || "(unknown)"}`;
+    const key = `${team}\u0000${costCentre}\u0000${model}\u0000${clientSurface}\u0000${product}`;
+    let combination = combinations.get(key);
+    if (!combination) {
+      const targets = [get(byDimension.team, team), get(byDimension.costCentre, costCentre), get(byDimension.model, model), get(byDimension.clientSurface, clientSurface), get(byDimension.product, product), total];
+      if (isCodex(product)) targets.push(codex);
+      combinations.set(key, (combination = { sums: bucket(), targets }));
+    }
+    const person = get(byDimension.person, email);
+    addLine(combination.sums, credits, usd, input, cached, output, tokens, unit, api, savings);
+    addLine(person, credits, usd, input, cached, output, tokens, unit, api, savings);
+    if (r.active) {
+      for (const b of combination.targets) countActive(b, r.email ?? "");
+      countActive(person, r.email ?? "");
+    }
+    if (r.name !== null && !names.get(email)) names.set(email, r.name);
+    else if (!names.has(email)) names.set(email, null);
+    let teams = personTeams.get(email);
+    if (!teams) personTeams.set(email, (teams = new Map()));
+    teams.set(team, (teams.get(team) ?? 0n) + credits);
+  }
+  for (const { sums, targets } of combinations.values()) {
     for (const b of targets) {
-      b.credits += credits;
-      b.usd += usd;
-      b.input += input;
-      b.cached += cached;
-      b.output += output;
-      if (!unit) continue;
-      if (unit.priced) {
-        b.api.total += api;
-        b.api.cacheSavings += savings;
-        b.api.pricedTokens += tokens;
-      } else {
-        b.api.unpriced.set(unit.model, (b.api.unpriced.get(unit.model) ?? 0n) + tokens);
-      }
+      b.credits += sums.credits;
+      b.usd += sums.usd;
+      b.input += sums.input;
+      b.cached += sums.cached;
+      b.output += sums.output;
+      b.api.total += sums.api.total;
+      b.api.cacheSavings += sums.api.cacheSavings;
+      b.api.pricedTokens += sums.api.pricedTokens;
+      for (const [model, tokens] of sums.api.unpriced) b.api.unpriced.set(model, (b.api.unpriced.get(model) ?? 0n) + tokens);
     }
   }
   const days = [...byDay.keys()].sort();
