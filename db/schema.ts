@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, customType, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 /**
  * People are never deleted, only deactivated: their evidence outlives them, so no foreign
@@ -342,6 +342,65 @@ export const monthlyToolActivity = pgTable("monthly_tool_activity", {
   toolName: text("tool_name").notNull(),
   days: integer("days").notNull(),
 }, (t) => [primaryKey({ name: "monthly_tool_activity_pk", columns: [t.month, t.openaiUserId, t.clientId, t.model, t.toolName] })]);
+
+/*
+ * The Overview's distinct people and threads without a person row per read (migration 0015;
+ * docs/decisions/0017-overview-people-masks.md), kept by statement triggers
+ * on daily_rollups, daily_tool_rollups, costs_daily and codex_sessions in the same statement as
+ * every write to them. A person mask is one bit per person number for a chunk of
+ * PEOPLE_MASK_CHUNK numbers: the people of any set of rows are the bits of their OR.
+ */
+export const PEOPLE_MASK_CHUNK = 4096;
+const peopleMask = customType<{ data: string }>({ dataType: () => `bit(${PEOPLE_MASK_CHUNK})` });
+
+/** A small, stable number per openai_user_id (its bit in the people masks), drawn when the person is first seen. */
+export const overviewPersonNumbers = pgTable("overview_person_numbers", {
+  openaiUserId: text("openai_user_id").primaryKey(),
+  number: integer("number").notNull().generatedAlwaysAsIdentity(),
+});
+
+/** The people of daily_rollups per UTC day × client × model, chunk by chunk of person numbers. */
+export const dailyOrgPeople = pgTable("daily_org_people", {
+  day: date("day").notNull(),
+  clientId: text("client_id").notNull(),
+  model: text("model").notNull(),
+  chunk: integer("chunk").notNull(),
+  people: peopleMask("people").notNull(),
+}, (t) => [primaryKey({ name: "daily_org_people_pk", columns: [t.day, t.clientId, t.model, t.chunk] })]);
+
+/** The same per tool name, from daily_tool_rollups. */
+export const dailyOrgToolPeople = pgTable("daily_org_tool_people", {
+  day: date("day").notNull(),
+  clientId: text("client_id").notNull(),
+  model: text("model").notNull(),
+  toolName: text("tool_name").notNull(),
+  chunk: integer("chunk").notNull(),
+  people: peopleMask("people").notNull(),
+}, (t) => [primaryKey({ name: "daily_org_tool_people_pk", columns: [t.day, t.clientId, t.model, t.toolName, t.chunk] })]);
+
+/**
+ * costs_daily summed per UTC day × product × client × surface × model and chunk of people: its
+ * lines, credits and people ('' for a missing value; lines without a user id in chunk -1, no bit).
+ */
+export const dailyOrgCosts = pgTable("daily_org_costs", {
+  day: date("day").notNull(),
+  product: text("product").notNull(),
+  client: text("client").notNull(),
+  surface: text("surface").notNull(),
+  model: text("model").notNull(),
+  chunk: integer("chunk").notNull(),
+  lines: integer("lines").notNull(),
+  credits: numeric("credits", { precision: 20, scale: 6 }).notNull(),
+  people: peopleMask("people").notNull(),
+}, (t) => [primaryKey({ name: "daily_org_costs_pk", columns: [t.day, t.product, t.client, t.surface, t.model, t.chunk] })]);
+
+/** Threads (codex_sessions) per UTC day of their first event × client × model ('' for a missing value). */
+export const dailyOrgSessions = pgTable("daily_org_sessions", {
+  day: date("day").notNull(),
+  clientId: text("client_id").notNull(),
+  model: text("model").notNull(),
+  threads: integer("threads").notNull(),
+}, (t) => [primaryKey({ name: "daily_org_sessions_pk", columns: [t.day, t.clientId, t.model] })]);
 
 /**
  * The People page's per-person rollups (migration 0014; docs/decisions/0018-people-rollups.md),

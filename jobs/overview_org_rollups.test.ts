@@ -13,8 +13,10 @@ import { syncComplianceStream } from "./compliance_logs__sync";
 /**
  * The Overview's organisation rollups (migration 0012: daily_org_rollups, daily_org_tool_rollups,
  * monthly_activity, monthly_tool_activity) are kept by triggers on daily_rollups and
- * daily_tool_rollups. After a sync through the simulator, after a second run, after deletes and a
- * truncate, they must equal what the stored events and the person rollups give.
+ * daily_tool_rollups; its people masks and thread counts (migration 0015: daily_org_people,
+ * daily_org_tool_people, daily_org_costs, daily_org_sessions) by triggers on those and on
+ * costs_daily and codex_sessions. After a sync through the simulator, after a second run, after
+ * updates, deletes and truncates, they must equal what the stored events and the person rollups give.
  */
 
 const NOW = new Date("2026-11-20T12:30:00Z");
@@ -48,6 +50,11 @@ async function syncAll() {
 }
 
 const rows = (query: ReturnType<typeof sql>) => selectRows<Record<string, unknown>>(handle.db, query);
+const CHUNK = 4096;
+/** The people a mask table holds, one row per person: its key columns and the person's openai_user_id. */
+const maskPeople = (table: string, keys: string) =>
+  rows(sql.raw(`select ${keys.split(", ").map((k) => `d.${k}`).join(", ")}, p.openai_user_id from ${table} d
+    join overview_person_numbers p on p.number / ${CHUNK} = d.chunk and get_bit(d.people, p.number % ${CHUNK}) = 1 order by ${keys}, p.openai_user_id`));
 const DAY = sql`(occurred_at at time zone 'UTC')::date`;
 const MONTH_BIT = (day: ReturnType<typeof sql>) => sql`bit_or(1 << (extract(day from ${day})::int - 1))`;
 
@@ -88,6 +95,24 @@ async function snapshot() {
     toolMonthsFromRollups: await rows(sql`select date_trunc('month', day)::date::text as month, openai_user_id, client_id, model, tool_name,
         ${MONTH_BIT(sql`day`)} as days
       from daily_tool_rollups group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`),
+    people: await maskPeople("daily_org_people", "day, client_id, model"),
+    peopleFromRollups: await rows(sql`select distinct day, client_id, model, openai_user_id from daily_rollups order by 1, 2, 3, 4`),
+    toolPeople: await maskPeople("daily_org_tool_people", "day, client_id, model, tool_name"),
+    toolPeopleFromRollups: await rows(sql`select distinct day, client_id, model, tool_name, openai_user_id from daily_tool_rollups order by 1, 2, 3, 4, 5`),
+    costPeople: await maskPeople("daily_org_costs", "day, product, client, surface, model"),
+    costPeopleFromLines: await rows(sql`select distinct day, product, client, surface, model, openai_user_id from costs_daily where openai_user_id <> '' order by 1, 2, 3, 4, 5, 6`),
+    costs: await rows(sql`select day::text, product, client, surface, model, sum(lines)::int as lines, sum(credits)::text as credits, count(*)::int as chunks
+      from daily_org_costs group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`),
+    costsFromLines: await rows(sql`select day::text, product, client, surface, model, count(*)::int as lines, sum(credits)::text as credits,
+        count(distinct case when openai_user_id = '' then -1 else p.number / ${CHUNK} end)::int as chunks
+      from costs_daily c left join overview_person_numbers p using (openai_user_id) group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`),
+    emptyMasks: await rows(sql`select 'people' as t, count(*)::int as n from daily_org_people where people = B'0'::bit(4096)
+      union all select 'tools', count(*)::int from daily_org_tool_people where people = B'0'::bit(4096)
+      union all select 'costs', count(*)::int from daily_org_costs where people = B'0'::bit(4096) and chunk >= 0`),
+    sessions: await rows(sql`select day::text, client_id, model, threads from daily_org_sessions order by 1, 2, 3`),
+    sessionsFromThreads: await rows(sql`select (first_at at time zone 'UTC')::date::text as day, coalesce(client_id, '') as client_id, coalesce(model, '') as model,
+        count(*)::int as threads
+      from codex_sessions group by 1, 2, 3 order by 1, 2, 3`),
   };
 }
 
@@ -96,6 +121,12 @@ function expectConsistent(s: Awaited<ReturnType<typeof snapshot>>) {
   expect(s.tools).toEqual(s.toolsFromRollups);
   expect(s.months).toEqual(s.monthsFromRollups);
   expect(s.toolMonths).toEqual(s.toolMonthsFromRollups);
+  expect(s.people).toEqual(s.peopleFromRollups);
+  expect(s.toolPeople).toEqual(s.toolPeopleFromRollups);
+  expect(s.costPeople).toEqual(s.costPeopleFromLines);
+  expect(s.costs).toEqual(s.costsFromLines);
+  expect(s.emptyMasks.map((r) => r.n)).toEqual([0, 0, 0]);
+  expect(s.sessions).toEqual(s.sessionsFromThreads);
 }
 
 describe("the Overview's organisation rollups", () => {
@@ -115,6 +146,9 @@ describe("the Overview's organisation rollups", () => {
     // Cells summing several people, and people active on several days of a month.
     expect(first.org.some((r) => Number(r.rollups) > 1)).toBe(true);
     expect(first.months.some((r) => Number(r.days) & (Number(r.days) - 1))).toBe(true);
+    expect(first.people.length).toBeGreaterThan(first.org.length);
+    expect(first.costPeople.length).toBeGreaterThan(3);
+    expect(first.sessions.some((r) => Number(r.threads) > 1)).toBe(true);
   });
 
   it("do not change on a second run", async () => {
@@ -132,6 +166,48 @@ describe("the Overview's organisation rollups", () => {
     expect(await snapshot()).toEqual(kept);
   });
 
+  it("are rebuilt by migration 0015's backfill exactly as the triggers kept them", async () => {
+    const kept = await snapshot();
+    const migration = readFileSync(new URL("../db/migrations/0015_overview_people_masks.sql", import.meta.url), "utf8");
+    const backfills = migration.split("--> statement-breakpoint").filter((statement) => statement.trim().startsWith("INSERT INTO"));
+    expect(backfills).toHaveLength(5);
+    for (const table of ["daily_org_people", "daily_org_tool_people", "daily_org_costs", "daily_org_sessions", "overview_person_numbers"]) await handle.db.execute(sql.raw(`delete from ${table}`));
+    for (const statement of backfills) await handle.db.execute(sql.raw(statement));
+    const rebuilt = await snapshot();
+    expectConsistent(rebuilt);
+    expect(rebuilt).toEqual(kept);
+  });
+
+  it("follow updates and deletes of COSTS lines and threads (a person's bit goes with their last line of a cell)", async () => {
+    // A person first seen in COSTS, with two lines in one cell (two service tiers): the bit goes with the second.
+    const line = (id: string, tier: string, credits: string) =>
+      handle.db.execute(sql`insert into costs_hourly (event_id, hour, openai_user_id, email, product, client, surface, model, service_tier, credits)
+        values (${id}, '2026-11-19T10:00:00Z', 'user-overview-test', 'new@corp.test', 'codex', 'cli', 'cli', 'gpt-5', ${tier}, ${credits})`);
+    const before = await snapshot();
+    await line("overview-test-1", "default", "1.25");
+    await line("overview-test-2", "priority", "2.5");
+    const both = await snapshot();
+    expectConsistent(both);
+    expect(both.costPeople.length).toBe(before.costPeople.length + 1);
+    await handle.db.execute(sql`update costs_hourly set credits = credits + 2 where event_id = 'overview-test-1'`);
+    expectConsistent(await snapshot());
+    await handle.db.execute(sql`delete from costs_hourly where event_id = 'overview-test-1'`);
+    const oneLeft = await snapshot();
+    expectConsistent(oneLeft);
+    expect(oneLeft.costPeople).toEqual(both.costPeople);
+    await handle.db.execute(sql`delete from costs_hourly where event_id = 'overview-test-2'`);
+    const none = await snapshot();
+    expectConsistent(none);
+    expect(none.costPeople).toEqual(before.costPeople);
+    expect(none.costs).toEqual(before.costs);
+    // A thread whose first event turns out to be a day earlier moves to that day.
+    const [thread] = await rows(sql`select session_id from codex_sessions order by first_at desc, session_id limit 1`);
+    await handle.db.execute(sql`update codex_sessions set first_at = first_at - interval '1 day', model = coalesce(model, 'gpt-5') where session_id = ${thread!.session_id}`);
+    expectConsistent(await snapshot());
+    await handle.db.execute(sql`delete from codex_sessions where session_id = ${thread!.session_id}`);
+    expectConsistent(await snapshot());
+  });
+
   it("follow deletes of person rollups (a day's bit goes only with its last row) and a truncate", async () => {
     const [victim] = await rows(sql`select day::text as day, openai_user_id from daily_rollups order by day, openai_user_id limit 1`);
     await handle.db.execute(sql`delete from daily_rollups where day = ${victim!.day}::date and openai_user_id = ${victim!.openai_user_id}`);
@@ -140,9 +216,9 @@ describe("the Overview's organisation rollups", () => {
     expectConsistent(afterDelete);
     expect(afterDelete.org).not.toEqual(first.org);
 
-    await handle.db.execute(sql`truncate daily_rollups, daily_tool_rollups`);
+    await handle.db.execute(sql`truncate daily_rollups, daily_tool_rollups, costs_hourly, codex_sessions`);
     const empty = await snapshot();
-    expect([empty.org, empty.tools, empty.months, empty.toolMonths]).toEqual([[], [], [], []]);
+    expect([empty.org, empty.tools, empty.months, empty.toolMonths, empty.people, empty.toolPeople, empty.costs, empty.sessions]).toEqual([[], [], [], [], [], [], [], []]);
   });
 
   it("refuse a change of a person rollup's key, which the month masks could not follow", async () => {

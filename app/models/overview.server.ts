@@ -8,9 +8,11 @@ import { assertViewerHasRole, type Viewer } from "./viewer";
 export { costsClientOf };
 
 /**
- * The organisation overview: everything here reads the daily rollups (daily_rollups and
- * daily_tool_rollups), the sessions table, the hourly COSTS rows and the people table — never
- * raw events.
+ * The organisation overview: everything here reads rollups, never raw events. Without a team, the
+ * organisation's (no person row read): sums per day × client × model (daily_org_rollups,
+ * daily_org_tool_rollups, migration 0012), people masks and threads per day (daily_org_people,
+ * daily_org_tool_people, daily_org_costs, daily_org_sessions, migration 0015; ADR 0017). With a
+ * team, the person rollups (daily_rollups, daily_tool_rollups), codex_sessions and costs_daily.
  *
  * The team filter is effective-dated: a day of someone's activity counts for the team they were
  * in on that day (team-assignments.server.ts: a CSV import or IdP assignment in force that day,
@@ -155,36 +157,39 @@ function knownPeopleSql(f: OverviewFilters): SQL {
 type DistinctRow = { by: string; key: string | null; users: number };
 
 /**
- * A month row's active days (bit d-1 for day d of the month, monthly_activity and
- * monthly_tool_activity) as a mask of the range's days (bit 0 for `from`, as in distinctPeople),
- * with the days outside the range cleared. Ranges of up to 63 days only (one bigint).
+ * The people masks (migration 0015: daily_org_people, daily_org_tool_people, daily_org_costs) hold
+ * one bit per person number (overview_person_numbers) in chunks of 4,096: the people of a set of
+ * rows are the bits set in their OR, chunk by chunk, summed over the chunks.
  */
-function monthMaskInRange(f: OverviewFilters, days: number): SQL {
-  const offset = sql`(m.month - ${f.from}::date)`;
-  const rangeMask = ((1n << BigInt(days)) - 1n).toString();
-  return sql`(case when ${offset} >= 0 then m.days::bigint << ${offset} else m.days::bigint >> -${offset} end & ${rangeMask}::bigint)`;
-}
+const CHUNK_PEOPLE = sql`bit_count(bit_or(r.people))`;
 
-/** Month rows (alias m) that can hold days of the range, with the client and model filters. */
-function monthFilter(f: OverviewFilters): SQL {
-  const parts = [sql`m.month >= date_trunc('month', ${f.from}::date)::date`, sql`m.month <= ${f.to}::date`];
-  if (f.client) parts.push(sql`m.client_id = ${f.client}`);
-  if (f.model) parts.push(sql`m.model = ${f.model}`);
-  return sql.join(parts, sql` and `);
-}
 const DAY_MS = 86_400_000;
 /** Longest range whose days fit one bigint mask. */
 const MASK_DAYS = 63;
 const rangeDays = (f: OverviewFilters) => Math.round((Date.parse(`${f.to}T00:00:00Z`) - Date.parse(`${f.from}T00:00:00Z`)) / DAY_MS) + 1;
 
 /**
- * Distinct people per day, per week (from Monday), per client and overall. Up to 63 days, each
+ * Distinct people per day, per week (from Monday), per client and overall. Without a team, from the
+ * organisation's people masks (daily_org_people: a row per day × client × model × chunk of people),
+ * for a range of any length. With a team each person's days are needed: up to 63 days, each
  * person's active days become one bigint mask per client in a single hash aggregate and the counts
- * are read off the masks — half the CPU of a count(distinct) per grouping set at 10,000 people
- * (scripts/bench/pages.ts); longer ranges count directly.
+ * are read off the masks (half the CPU of a count(distinct) per grouping set); longer ranges count
+ * directly.
  */
 async function distinctPeople(db: Database, f: OverviewFilters & TeamDaysKnown): Promise<DistinctRow[]> {
   const days = rangeDays(f);
+  if (!f.team) {
+    return selectRows<DistinctRow>(
+      db,
+      sql`select by, key, sum(users)::int as users
+          from (select case when grouping(r.day) = 0 then 'day' when grouping(r.week) = 0 then 'week' when grouping(r.client) = 0 then 'client' else 'all' end as by,
+                       coalesce(to_char(r.day, 'YYYY-MM-DD'), to_char(r.week, 'YYYY-MM-DD'), r.client) as key, ${CHUNK_PEOPLE} as users
+                from (select r.day, date_trunc('week', r.day) as week, coalesce(nullif(r.client_id, ''), 'unknown') as client, r.chunk, r.people
+                      from daily_org_people r where ${orgRollupFilter(f)}) r
+                group by grouping sets ((r.day, r.chunk), (r.week, r.chunk), (r.client, r.chunk), (r.chunk))) c
+          group by by, key`,
+    );
+  }
   if (days > MASK_DAYS) {
     return selectRows<DistinctRow>(
       db,
@@ -197,16 +202,13 @@ async function distinctPeople(db: Database, f: OverviewFilters & TeamDaysKnown):
     );
   }
   const from = sql`${f.from}::date`;
-  const byClient = f.team
-    ? sql`select r.openai_user_id, coalesce(nullif(r.client_id, ''), 'unknown') as client, bit_or(1::bigint << (r.day - ${from})) as days
-          from daily_rollups r where ${rollupFilter(f)} group by 1, 2`
-    : // Without a team: each person's month masks (monthly_activity), a few rows per person instead of one per active day.
-      sql`select m.openai_user_id, coalesce(nullif(m.client_id, ''), 'unknown') as client, bit_or(${monthMaskInRange(f, days)}) as days
-          from monthly_activity m where ${monthFilter(f)} group by 1, 2 having bit_or(${monthMaskInRange(f, days)}) <> 0`;
   return selectRows<DistinctRow>(
     db,
-    sql`with ${f.team ? sql`${teamDaysCtes(f, f.team)},` : sql``}
-        by_client as (${byClient}),
+    sql`with ${teamDaysCtes(f, f.team)},
+        by_client as (
+          select r.openai_user_id, coalesce(nullif(r.client_id, ''), 'unknown') as client, bit_or(1::bigint << (r.day - ${from})) as days
+          from daily_rollups r where ${rollupFilter(f)} group by 1, 2
+        ),
         person as (select openai_user_id, bit_or(days) as days from by_client group by 1),
         week as (select date_trunc('week', ${from} + d) as week, bit_or(1::bigint << d) as mask from generate_series(0, ${days - 1}::int) d group by 1)
         select 'client' as by, client as key, count(*)::int as users from by_client group by client
@@ -269,9 +271,13 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
   const [people] = await selectRows<{ known: number }>(db, knownPeopleSql(filters));
   const sessionsPerDay = await selectRows<{ day: string; threads: number }>(
     db,
-    sql`${withTeamDays(filters)}
+    filters.team
+      ? sql`${withTeamDays(filters)}
         select to_char(s.first_at at time zone 'UTC', 'YYYY-MM-DD') as day, count(*)::int as threads
-        from codex_sessions s where ${sessionFilter(filters)} group by 1 order by 1`,
+        from codex_sessions s where ${sessionFilter(filters)} group by 1 order by 1`
+      : // Without a team: threads per day × client × model (daily_org_sessions, '' for a missing client or model).
+        sql`select to_char(r.day, 'YYYY-MM-DD') as day, sum(r.threads)::int as threads
+        from daily_org_sessions r where ${orgRollupFilter(filters)} group by 1 order by 1`,
   );
   // Code review runs on GitHub and appears only in COSTS (and Analytics), not in CODEX_LOG.
   const bySurface = await selectRows<{ surface: string; users: number; credits: string | null }>(
@@ -279,15 +285,15 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
     filters.team
       ? sql`select coalesce(c.surface, 'unknown') as surface, count(distinct c.openai_user_id)::int as users, sum(c.credits) as credits
         from (${teamCostsSql(filters, filters.team)}) c group by 1 order by 2 desc, 1`
-      : // Without a team: COSTS summed per day (costs_daily, migration 0011; '' for a missing value), per person first, then per surface.
-        sql`select coalesce(c.surface, 'unknown') as surface, (count(*) filter (where c.openai_user_id <> ''))::int as users, sum(c.credits) as credits
-        from (select nullif(d.surface, '') as surface, d.openai_user_id, sum(d.credits) as credits
-              from costs_daily d where ${costsDailyFilter(filters)} group by 1, 2) c
-        group by 1 order by 2 desc, 1`,
+      : // Without a team: COSTS per day × product × client × surface × model and chunk of people (daily_org_costs, '' for a missing value).
+        sql`select coalesce(c.surface, 'unknown') as surface, sum(c.users)::int as users, sum(c.credits) as credits
+        from (select nullif(d.surface, '') as surface, bit_count(bit_or(d.people)) as users, sum(d.credits) as credits
+              from daily_org_costs d where ${costsDailyFilter(filters)} group by 1, d.chunk) c
+        group by c.surface order by 2 desc, 1`,
   );
   const tools = await selectRows<Record<string, string | number>>(
     db,
-    filters.team || rangeDays(filters) > MASK_DAYS
+    filters.team
       ? // Per (tool, person) first, then per tool: two hash aggregates instead of a sort per count(distinct).
         sql`${withTeamDays(filters)}
         select tool, sum(calls) as calls, sum(approved) as approved, sum(denied) as denied, sum(aborted) as aborted, count(*)::int as people
@@ -295,15 +301,14 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
                      sum(r.aborted) as aborted
               from daily_tool_rollups r where ${rollupFilter(filters)} group by 1, 2) t
         group by 1 order by 2 desc, 1`
-      : // The organisation's sums per tool (daily_org_tool_rollups); people from each person's month masks (monthly_tool_activity).
+      : // The organisation's sums per tool (daily_org_tool_rollups); people from the tool's people masks (daily_org_tool_people).
         sql`with sums as (
           select r.tool_name as tool, sum(r.calls) as calls, sum(r.approved) as approved, sum(r.denied) as denied, sum(r.aborted) as aborted
           from daily_org_tool_rollups r where ${orgRollupFilter(filters)} group by 1
         ),
         users as (
-          select tool, count(*)::int as people
-          from (select m.tool_name as tool, m.openai_user_id from monthly_tool_activity m
-                where ${monthFilter(filters)} and ${monthMaskInRange(filters, rangeDays(filters))} <> 0 group by 1, 2) t
+          select tool, sum(users)::int as people
+          from (select r.tool_name as tool, ${CHUNK_PEOPLE} as users from daily_org_tool_people r where ${orgRollupFilter(filters)} group by r.tool_name, r.chunk) t
           group by 1
         )
         select s.tool, s.calls, s.approved, s.denied, s.aborted, coalesce(u.people, 0) as people
