@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,7 +8,7 @@ import { getConfig } from "../lib/config.server";
 import type { DatabaseHandle } from "../../db/client.server";
 import { codexSessions, costsHourly, dailyRollups, people, teamAssignments } from "../../db/schema";
 import { createTestDatabase } from "../../tests/setup/test-database";
-import { getPeopleExport, getPeopleView, listPeople, listTeamAggregates, parsePeopleParams, type PeopleQuery } from "./people.server";
+import { getPeopleExport, getPeopleView, listPeople, listPeopleForExport, listTeamAggregates, parsePeopleParams, PEOPLE_SORTS, type PeopleQuery } from "./people.server";
 import { getTeamsOfPeople, listTeams, teamFromGroups } from "./teams.server";
 import { Forbidden, type Viewer } from "./viewer";
 
@@ -232,6 +232,39 @@ describe("People for auditors and finance", () => {
     expect(p2.total).toBe(6);
     const p9 = await listPeople({ db: handle.db, viewer: auditor, query: { ...small, page: 9 } });
     expect(p9).toEqual({ rows: [], total: 6 });
+  });
+
+  it("gives the same rows and order on a page as in the export of the view, for every sort", async () => {
+    for (const sort of PEOPLE_SORTS) {
+      for (const dir of ["asc", "desc"] as const) {
+        const q = query({ sort, dir, pageSize: 10 });
+        const { rows } = await listPeople({ db: handle.db, viewer: auditor, query: q });
+        expect(rows, `${sort} ${dir}`).toEqual(await listPeopleForExport({ db: handle.db, viewer: auditor, query: q }));
+      }
+    }
+  });
+
+  it("counts a streak across months and stops it a year back", async () => {
+    const [gus] = await handle.db.insert(people).values({ email: "gus@corp.test", name: "Gus", openaiUserId: "user-gus" }).returning({ id: people.id });
+    // Every day from 2025-03-01 to 2026-03-31, in one statement.
+    await handle.db.execute(sql`insert into daily_rollups (day, openai_user_id, person_id, model, client_id, prompts)
+      select d::date, 'user-gus', ${gus!.id}::uuid, 'gpt-5', 'CODEX_CLI', 1 from generate_series('2025-03-01'::date, '2026-03-31'::date, interval '1 day') d`);
+    try {
+      const streakOf = async (from: string, to: string) =>
+        (await listPeople({ db: handle.db, viewer: auditor, query: query({ from, to, q: "gus" }) })).rows[0]!.currentStreak;
+      expect(await streakOf("2026-03-01", "2026-03-31")).toBe(365);
+      expect(await streakOf("2025-04-01", "2025-04-10")).toBe(41);
+      // The day before the end still counts when the end itself is not active (yet).
+      expect(await streakOf("2025-02-20", "2025-02-28")).toBe(0);
+      // The year is counted back from the end of the range, so a streak ending the day before has 364 of its days in it.
+      expect(await streakOf("2026-04-01", "2026-04-01")).toBe(364);
+      expect(await streakOf("2026-04-01", "2026-04-02")).toBe(0);
+      const bySort = await listPeople({ db: handle.db, viewer: auditor, query: query({ sort: "currentStreak" }) });
+      expect(bySort.rows[0]).toMatchObject({ email: "gus@corp.test", currentStreak: 365 });
+    } finally {
+      await handle.db.execute(sql`delete from daily_rollups where openai_user_id = 'user-gus'`);
+      await handle.db.delete(people).where(eq(people.id, gus!.id));
+    }
   });
 
   it("exports every row of the view in its order, paging ignored", async () => {

@@ -9,8 +9,9 @@ import { assertViewerHasRole, type Viewer } from "./viewer";
 
 /**
  * The People page: one row per Codex user with their activity in a date range, read from
- * the rollups (daily_rollups, codex_sessions; costs_hourly for credits, COSTS being the
- * authoritative spend, and for the team), never from raw events. Individuals are for auditors, finance and admins; viewers
+ * the rollups (person_days and person_months, kept from daily_rollups, codex_sessions and
+ * costs_hourly — COSTS being the authoritative spend — by triggers; docs/decisions/0018),
+ * never from raw events. Individuals are for auditors, finance and admins; viewers
  * get per-team aggregates only, with small teams merged so that nobody can be singled out.
  */
 
@@ -133,7 +134,7 @@ export type PeopleView =
 const SORT_SQL: Record<PeopleSort, SQL> = {
   name: sql`lower(coalesce(name, email))`,
   team: sql`lower(team)`,
-  credits: sql`credits`,
+  credits: sql`credits_exact`,
   threads: sql`threads`,
   turns: sql`turns`,
   tokens: sql`tokens`,
@@ -149,21 +150,44 @@ function likePattern(text: string) {
 const utcStart = (day: string) => sql`((${day}::date)::timestamp at time zone 'UTC')`;
 
 /**
- * The current streak of one person as of `to` (days in a row with Codex activity, ending on `to`
- * or the day before), walking back one index probe per day of the streak.
+ * The current streak as of `to` (days in a row with Codex activity, ending on `to` or the day
+ * before, counting back at most STREAK_LOOKBACK_DAYS), as CTEs ending in `streak` (person_id,
+ * current_streak) for the people `m.person_id` passes `people`. Read from the month masks of
+ * person_months (migration 0014): a month's run of active days is found in its bits, so a
+ * streak costs one row per month it spans instead of one probe per day.
  */
-export function streakSql(personId: SQL, to: string): SQL {
+function streakCtesSql(to: string, people: SQL): SQL {
   const day = sql`${to}::date`;
-  return sql`(
-    with recursive walk(day, length) as (
-      select max(r.day), 1 from daily_rollups r where r.person_id = ${personId} and r.day between ${day} - 1 and ${day} having max(r.day) is not null
+  const earliest = sql`(${day} - ${STREAK_LOOKBACK_DAYS - 1}::int)`;
+  const active = (d: SQL) => sql`(m.month = date_trunc('month', ${d})::date and (m.days >> (extract(day from ${d})::int - 1)) & 1 = 1)`;
+  const monthStart = sql`date_trunc('month', w.at)::date`;
+  const dayOfMonth = sql`extract(day from w.at)::int`;
+  return sql`streak_start as (
+      select m.person_id, max(case when ${active(day)} then ${day} when ${active(sql`(${day} - 1)`)} then ${day} - 1 end) as anchor
+      from person_months m
+      where m.month in (date_trunc('month', ${day})::date, date_trunc('month', ${day} - 1)::date) and ${people}
+      group by m.person_id
+    ),
+    streak_walk(person_id, anchor, at, length, more) as (
+      select person_id, anchor, anchor, 0, true from streak_start where anchor is not null
       union all
-      select w.day - 1, w.length + 1 from walk w
-      where w.day - 1 >= ${day} - ${STREAK_LOOKBACK_DAYS - 1}::int
-        and exists (select 1 from daily_rollups r where r.person_id = ${personId} and r.day = w.day - 1)
-    )
-    select coalesce(max(length), 0)::int from walk
-  )`;
+      -- The run of set bits from the day 'at' down to the 1st of its month; a full run goes on into the month before.
+      select w.person_id, w.anchor, ${monthStart} - 1, w.length + x.run, x.run = ${dayOfMonth} and ${monthStart} - 1 >= ${earliest}
+      from streak_walk w
+      left join person_months m on m.month = ${monthStart} and m.person_id = w.person_id
+      cross join lateral (
+        select position('0' in reverse(substr(reverse(coalesce(m.days, 0)::bit(32)::text), 1, ${dayOfMonth})) || '0') - 1 as run
+      ) x
+      where w.more
+    ),
+    streak as (
+      select person_id, least(max(length), max(anchor) - ${earliest} + 1)::int as current_streak from streak_walk group by person_id
+    )`;
+}
+
+/** The current streak of one person as of `to` (see streakCtesSql): an int, 0 without one. */
+export function streakSql(personId: SQL, to: string): SQL {
+  return sql`(with recursive ${streakCtesSql(to, sql`m.person_id = ${personId}`)} select coalesce((select current_streak from streak), 0))`;
 }
 
 /** Days in the query's range, both ends included. */
@@ -174,11 +198,29 @@ export function lastActiveSql(personId: SQL, to: string): SQL {
   return sql`(select max(d.day) from daily_rollups d where d.person_id = ${personId} and d.day <= ${to}::date)::text`;
 }
 
+/** The people listed (CTEs `base` and `scoped`): Codex users matching the search and the team filter. */
+function scopedPeopleSql(query: PeopleQuery, { search, withTeam }: { search: boolean; withTeam: boolean }): SQL {
+  const conditions: SQL[] = [sql`p.openai_user_id is not null`];
+  if (search && query.q) {
+    const pattern = likePattern(query.q);
+    conditions.push(sql`(p.email ilike ${pattern} or coalesce(p.name, '') ilike ${pattern})`);
+  }
+  const teamCondition = query.team ? sql`team = ${query.team}` : sql`true`;
+  return sql`base as (
+      select p.id, p.name, p.email, p.active, ${withTeam ? sql`pt.team` : sql`null::text`} as team
+      from people p ${withTeam ? sql`left join ${teamsOfPeopleSql()} pt on pt.person_id = p.id` : sql``}
+      where ${sql.join(conditions, sql` and `)}
+    ),
+    scoped as (select * from base where ${teamCondition})`;
+}
+
 /**
- * The per-person rows of the range, as a SQL query (CTEs ending in `people_rows`). Sources are
- * read by date range in one pass each (hash aggregates, no per-person probes) unless a search
- * or team filter narrows the people, when they are read per person on the (person, time)
- * indexes. The team costs a lookup per person, so it is computed for everyone only when the
+ * The per-person rows of the range, as a SQL query (CTEs ending in `people_rows`). Without a
+ * client or model filter everything comes from person_days (one narrow row per person and day,
+ * migration 0014); with one, from the sources themselves (daily_rollups, costs_hourly,
+ * codex_sessions), which person_days does not split by client and model. Read by date range in
+ * one pass (hash aggregates) unless a search or team filter narrows the people, when they are
+ * read per person on the (person, day/time) indexes. The team costs a lookup per person, so it is computed for everyone only when the
  * view filters, sorts or groups by it (`withTeam`); the current streak and the last active day
  * likewise only when the view sorts by them (`withStreak`, `withLastActive`) — otherwise the caller computes
  * them for the rows of the page (streakSql, lastActiveSql).
@@ -192,12 +234,6 @@ export function peopleRowsSql(
     withLastActive = false,
   }: { search: boolean; withTeam: boolean; withStreak?: boolean; withLastActive?: boolean },
 ) {
-  const conditions: SQL[] = [sql`p.openai_user_id is not null`];
-  if (search && query.q) {
-    const pattern = likePattern(query.q);
-    conditions.push(sql`(p.email ilike ${pattern} or coalesce(p.name, '') ilike ${pattern})`);
-  }
-  const teamCondition = query.team ? sql`team = ${query.team}` : sql`true`;
   // Narrowed to some people: read each one's rows on the (person, time) indexes; everyone: one range pass.
   const narrowed = (column: SQL) => ((search && query.q) || query.team ? sql`and ${column} in (select id from scoped)` : sql``);
   const from = sql`${query.from}::date`;
@@ -207,16 +243,24 @@ export function peopleRowsSql(
     sql`${query.client && client ? sql`and ${client} = ${clientValue}` : sql``} ${query.model ? sql`and ${model} = ${query.model}` : sql``}`;
   const costsClient = query.client ? (costsClientOf(query.client) ?? NO_COSTS_CLIENT) : undefined;
   return sql`
-    with recursive base as (
-      select p.id, p.name, p.email, p.active, ${withTeam ? sql`pt.team` : sql`null::text`} as team
-      from people p ${withTeam ? sql`left join ${teamsOfPeopleSql()} pt on pt.person_id = p.id` : sql``}
-      where ${sql.join(conditions, sql` and `)}
-    ),
-    scoped as (select * from base where ${teamCondition}),
+    with recursive ${scopedPeopleSql(query, { search, withTeam })},
     ${
-      rangeDays(query) <= 63
-        ? // Active days as a bigint mask of the range's days: one hash aggregate per person, no (person, day) step.
+      !query.client && !query.model
+        ? // Everything a person did per day, kept by triggers in step with the sources (migration 0014): one narrow table read once.
           sql`roll as (
+      select d.person_id, sum(d.turns)::float8 as turns, sum(d.input_tokens)::float8 as input_tokens,
+        sum(d.cached_input_tokens)::float8 as cached_input_tokens, sum(d.output_tokens)::float8 as output_tokens,
+        count(*) filter (where d.rollups > 0)::int as active_days, sum(d.credits) as credits, sum(d.sessions)::int as threads
+      from person_days d
+      where d.day between ${from} and ${to} ${narrowed(sql`d.person_id`)}
+      group by d.person_id
+    ),
+    credit as (select person_id, credits from roll),
+    thread as (select person_id, threads from roll),`
+        : sql`${
+            rangeDays(query) <= 63
+              ? // Active days as a bigint mask of the range's days: one hash aggregate per person, no (person, day) step.
+                sql`roll as (
       select r.person_id, sum(r.prompts)::float8 as turns, sum(r.input_tokens::float8) as input_tokens,
         sum(r.cached_input_tokens::float8) as cached_input_tokens, sum(r.output_tokens::float8) as output_tokens,
         bit_count(bit_or(1::bigint << (r.day - ${from}))::bit(64))::int as active_days
@@ -224,7 +268,7 @@ export function peopleRowsSql(
       where r.day between ${from} and ${to} and r.person_id is not null ${narrowed(sql`r.person_id`)} ${only(sql`r.client_id`, sql`r.model`)}
       group by r.person_id
     ),`
-        : sql`roll_day as (
+              : sql`roll_day as (
       select r.person_id, r.day, sum(r.prompts)::float8 as turns, sum(r.input_tokens::float8) as input_tokens,
         sum(r.cached_input_tokens::float8) as cached_input_tokens, sum(r.output_tokens::float8) as output_tokens
       from daily_rollups r
@@ -236,10 +280,10 @@ export function peopleRowsSql(
         sum(cached_input_tokens) as cached_input_tokens, sum(output_tokens) as output_tokens, count(*)::int as active_days
       from roll_day group by person_id
     ),`
-    }
+          }
     credit as (
       -- COSTS is the authoritative spend (the Analytics API's credits are reconciled against it in the spend reports).
-      select c.person_id, sum(c.credits)::float8 as credits
+      select c.person_id, sum(c.credits) as credits
       from costs_hourly c
       where c.hour >= ${utcStart(query.from)} and c.hour < ${utcStart(addDays(query.to, 1))} and c.product = 'codex'
         and c.person_id is not null ${narrowed(sql`c.person_id`)} ${only(sql`c.client`, sql`c.model`, costsClient)}
@@ -251,24 +295,14 @@ export function peopleRowsSql(
       where s.first_at >= ${utcStart(query.from)} and s.first_at < ${utcStart(addDays(query.to, 1))}
         and s.person_id is not null ${narrowed(sql`s.person_id`)} ${only(sql`s.client_id`, sql`s.model`)}
       group by s.person_id
-    ),
-    ${
-      withStreak
-        ? sql`walk(person_id, day, length) as (
-      select r.person_id, max(r.day), 1 from daily_rollups r
-      where r.day between ${to} - 1 and ${to} and r.person_id is not null ${narrowed(sql`r.person_id`)}
-      group by r.person_id
-      union all
-      select w.person_id, w.day - 1, w.length + 1 from walk w
-      where w.day - 1 >= ${to} - ${STREAK_LOOKBACK_DAYS - 1}::int
-        and exists (select 1 from daily_rollups r where r.person_id = w.person_id and r.day = w.day - 1)
-    ),
-    streak as (select person_id, max(length)::int as current_streak from walk group by person_id),`
-        : sql`streak as (select null::uuid as person_id, null::int as current_streak where false),`
+    ),`
     }
+    ${withStreak ? sql`${streakCtesSql(query.to, (search && query.q) || query.team ? sql`m.person_id in (select id from scoped)` : sql`true`)},` : sql`streak as (select null::uuid as person_id, null::int as current_streak where false),`}
     people_rows as (
       select s.id, s.name, s.email, s.active, s.team,
         coalesce(c.credits, 0)::float8 as credits,
+        -- Exact: sorting and team sums must not depend on the order floats are added in.
+        coalesce(c.credits, 0) as credits_exact,
         coalesce(t.threads, 0) as threads,
         coalesce(r.turns, 0) as turns,
         coalesce(r.input_tokens + r.cached_input_tokens + r.output_tokens, 0) as tokens,
@@ -332,15 +366,62 @@ function orderBy(query: PeopleQuery) {
 
 const needsTeam = (query: PeopleQuery) => query.team !== null || query.sort === "team";
 
+/**
+ * One page of individuals from person_days (no client or model filter): only the sort column is
+ * computed for every person listed (one sum, or none for name and team, or the streak from the
+ * month masks); the other numbers are added up for the page's rows alone, on the (person, day) index.
+ */
+function pageFromPersonDaysSql(query: PeopleQuery, { withTeam }: { withTeam: boolean }): SQL {
+  const from = sql`${query.from}::date`;
+  const to = sql`${query.to}::date`;
+  const narrowed = query.q || query.team ? sql`and d.person_id in (select id from scoped)` : sql``;
+  const sum = (column: string, expression: SQL) => sql`sort_key as (
+      select d.person_id, ${expression} as key from person_days d where d.day between ${from} and ${to} ${narrowed} group by d.person_id
+    ),
+    keyed as (select s.*, coalesce(k.key, 0) as ${sql.raw(column)} from scoped s left join sort_key k on k.person_id = s.id)`;
+  const keyed: Record<PeopleSort, SQL> = {
+    name: sql`keyed as (select * from scoped)`,
+    team: sql`keyed as (select * from scoped)`,
+    credits: sum("credits_exact", sql`sum(d.credits)`),
+    threads: sum("threads", sql`sum(d.sessions)`),
+    turns: sum("turns", sql`sum(d.turns)`),
+    tokens: sum("tokens", sql`sum(d.input_tokens + d.cached_input_tokens + d.output_tokens)`),
+    activeDays: sum("active_days", sql`count(*) filter (where d.rollups > 0)`),
+    currentStreak: sql`${streakCtesSql(query.to, query.q || query.team ? sql`m.person_id in (select id from scoped)` : sql`true`)},
+    keyed as (select s.*, coalesce(k.current_streak, 0) as current_streak from scoped s left join streak k on k.person_id = s.id)`,
+    lastActive: sql`keyed as (select s.*, ${lastActiveSql(sql`s.id`, query.to)} as last_active from scoped s)`,
+  };
+  return sql`with recursive ${scopedPeopleSql(query, { search: true, withTeam })},
+    ${keyed[query.sort]},
+    page as (
+      select *, count(*) over () as total from keyed
+      order by ${orderBy(query)}
+      limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}
+    )
+    select page.id, page.name, page.email, page.active, page.total,
+      coalesce(n.credits, 0)::float8 as credits, coalesce(n.threads, 0) as threads, coalesce(n.turns, 0) as turns,
+      coalesce(n.input_tokens + n.cached_input_tokens + n.output_tokens, 0) as tokens, coalesce(n.input_tokens, 0) as input_tokens,
+      coalesce(n.cached_input_tokens, 0) as cached_input_tokens, coalesce(n.output_tokens, 0) as output_tokens, coalesce(n.active_days, 0) as active_days,
+      ${query.sort === "currentStreak" ? sql`page.current_streak` : streakSql(sql`page.id`, query.to)} as current_streak,
+      ${query.sort === "lastActive" ? sql`page.last_active` : lastActiveSql(sql`page.id`, query.to)} as last_active,
+      ${withTeam ? sql`page.team` : teamSql(sql`page.id`)} as team
+    from page
+    left join lateral (
+      select sum(d.credits) as credits, sum(d.sessions)::int as threads, sum(d.turns)::float8 as turns, sum(d.input_tokens)::float8 as input_tokens,
+        sum(d.cached_input_tokens)::float8 as cached_input_tokens, sum(d.output_tokens)::float8 as output_tokens,
+        count(*) filter (where d.rollups > 0)::int as active_days
+      from person_days d where d.person_id = page.id and d.day between ${from} and ${to}
+    ) n on true
+    order by ${orderBy(query)}`;
+}
+
 /** One page of individuals, sorted and filtered on the server, with the total count. */
 export async function listPeople({ db, viewer, query }: { db: Database; viewer: Viewer; query: PeopleQuery }) {
   assertViewerHasRole(viewer, INDIVIDUAL_ROLES);
   const withTeam = needsTeam(query);
   const withStreak = query.sort === "currentStreak";
   const withLastActive = query.sort === "lastActive";
-  const rows = await selectRows<RawPersonRow>(
-    db,
-    sql`${peopleRowsSql(query, { search: true, withTeam, withStreak, withLastActive })}
+  const rows = await selectRows<RawPersonRow>(db, !query.client && !query.model ? pageFromPersonDaysSql(query, { withTeam }) : sql`${peopleRowsSql(query, { search: true, withTeam, withStreak, withLastActive })}
         select page.id, page.name, page.email, page.active, page.credits, page.threads, page.turns, page.tokens, page.input_tokens,
           page.cached_input_tokens, page.output_tokens, page.active_days, page.total,
           ${withStreak ? sql`page.current_streak` : streakSql(sql`page.id`, query.to)} as current_streak,
@@ -351,8 +432,7 @@ export async function listPeople({ db, viewer, query }: { db: Database; viewer: 
           order by ${orderBy(query)}
           limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}
         ) page
-        order by ${orderBy(query)}`,
-  );
+        order by ${orderBy(query)}`);
   let total = rows[0] ? Number(rows[0].total) : 0;
   if (rows.length === 0 && query.page > 1) {
     // Past the last page: the window count is not there to read, so count separately.
@@ -395,7 +475,7 @@ export async function listTeamAggregates({ db, viewer, query }: { db: Database; 
     db,
     sql`${peopleRowsSql(query, { search: false, withTeam: true })}
         select team, count(*)::int as people, count(*) filter (where active_days > 0)::int as active_people,
-          sum(credits)::float8 as credits, sum(threads)::float8 as threads, sum(turns)::float8 as turns,
+          sum(credits_exact)::float8 as credits, sum(threads)::float8 as threads, sum(turns)::float8 as turns,
           sum(tokens)::float8 as tokens, sum(active_days)::float8 as active_days
         from people_rows group by team`,
   );

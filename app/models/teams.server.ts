@@ -30,14 +30,14 @@ export function teamFromGroups(groups: readonly IdentityGroup[] | null | undefin
  * A person's team today as a SQL expression (text or null) for the person whose id is
  * `personIdColumn`, for queries that filter, group or sort by team: an admin's CSV import or
  * an IdP assignment in force today wins (team_assignments, effective-dated), else the rule
- * above on the groups of the person's most recent COSTS record (one backward step on the
- * index costs_hourly_person_hour).
+ * above on the groups of the person's most recent COSTS record (latest hour, then highest
+ * event id), which person_cost_groups keeps per person (migration 0014): one key lookup.
  */
 export function teamSql(personIdColumn: SQL): SQL {
   return sql`(
     select ${teamOnDaySql({ email: sql`lower(tp.email)`, day: sql`current_date`, groups: sql`latest.groups` })}
     from people tp
-    left join lateral (select c.groups from costs_hourly c where c.person_id = tp.id order by c.hour desc limit 1) latest on true
+    left join person_cost_groups latest on latest.person_id = tp.id
     where tp.id = ${personIdColumn}
   )`;
 }
@@ -53,7 +53,7 @@ export function teamsOfPeopleSql(): SQL {
     with latest as materialized (
       select tp.id as person_id, lower(tp.email) as email, l.groups
       from people tp
-      left join lateral (select c.groups from costs_hourly c where c.person_id = tp.id order by c.hour desc limit 1) l on true
+      left join person_cost_groups l on l.person_id = tp.id
       where tp.openai_user_id is not null
     ),
     by_groups as (
