@@ -81,6 +81,15 @@ function isSpaceOrTab(c: number): boolean {
 function isWhitespace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 }
+/**
+ * text.charCodeAt(i), or -1 before or after the text (where charCodeAt gives NaN): for reads that
+ * may fall one character outside it and are only compared with character codes. V8 optimises
+ * charCodeAt for in-range reads; the first text that made one read outside threw the optimised
+ * code away and had the function compiled again.
+ */
+function codeAt(text: string, i: number): number {
+  return i >= 0 && i < text.length ? text.charCodeAt(i) : -1;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The text as UTF-16 code units in a typed array. V8 reads a Uint16Array element several times
@@ -935,14 +944,14 @@ function skipSpaces(text: string, i: number, max: number): number {
 }
 
 function parseValueAt(text: string, i: number): ParsedValue | null {
-  let c = text.charCodeAt(i);
+  let c = codeAt(text, i);
   // Python/C# string prefixes: b"…", r'…', f"…", u"…", @"…"
-  if ((c === 98 || c === 114 || c === 102 || c === 117 || c === 64) && (text.charCodeAt(i + 1) === 34 || text.charCodeAt(i + 1) === 39)) {
+  if ((c === 98 || c === 114 || c === 102 || c === 117 || c === 64) && (codeAt(text, i + 1) === 34 || codeAt(text, i + 1) === 39)) {
     i++;
     c = text.charCodeAt(i);
   }
   if (c === 34 || c === 39 || c === 96) return parseQuoted(text, i, c) ?? parseUnquoted(text, i + 1);
-  if (c === 92 && text.charCodeAt(i + 1) === 34) {
+  if (c === 92 && codeAt(text, i + 1) === 34) {
     // \"value\" inside a JSON-encoded string
     const end = text.indexOf('\\"', i + 2);
     if (end !== -1 && end - i < VALUE_MAX) return { start: i + 2, end, quoted: true, op: "" };
@@ -957,13 +966,13 @@ function parseAssignment(text: string, keyStart: number, pos: number, isFlag: bo
   for (let k = 0; k < 3 && i < text.length; k++) {
     const c = text.charCodeAt(i);
     if (c === 34 || c === 39 || c === 96 || c === 93 || c === 63 || c === 33) i++;
-    else if (c === 92 && text.charCodeAt(i + 1) === 34) i += 2;
+    else if (c === 92 && codeAt(text, i + 1) === 34) i += 2;
     else break;
   }
   i = skipSpaces(text, i, 16);
   let op = "";
   // <password>value</password>
-  if (text.charCodeAt(keyStart - 1) === 60 && text.charCodeAt(pos) === 62) {
+  if (codeAt(text, keyStart - 1) === 60 && codeAt(text, pos) === 62) {
     const close = text.indexOf("<", pos + 1);
     if (close === -1 || close - pos > 512) return null;
     return { start: pos + 1, end: close, quoted: true, op: ">" };
@@ -975,7 +984,7 @@ function parseAssignment(text: string, keyStart: number, pos: number, isFlag: bo
     }
   }
   if (op === "" && text.startsWith("value=", i)) op = "value="; // <add key="ApiKey" value="…"/>
-  if (op === "" && (text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13)) {
+  if (op === "" && (codeAt(text, i) === 10 || codeAt(text, i) === 13)) {
     // Kubernetes / compose: - name: DB_PASSWORD \n   value: "…"
     let j = i;
     while (j < text.length && j - i < 48 && isWhitespace(text.charCodeAt(j))) j++;
@@ -986,14 +995,14 @@ function parseAssignment(text: string, keyStart: number, pos: number, isFlag: bo
   }
   if (op === "" && isFlag && i > pos) op = " "; // --password secret
   if (op === "") return null;
-  if (op === ":" && text.charCodeAt(i + 1) === 58) return null; // C++ / Rust paths
+  if (op === ":" && codeAt(text, i + 1) === 58) return null; // C++ / Rust paths
   i = skipSpaces(text, i + (op === " " ? 0 : op.length), 16);
   let value = parseValueAt(text, i);
   if (!value) return null;
   // `password: str = "…"` (type annotation) → the value after the `=`
   if (!value.quoted && op === ":" && /^[A-Za-z_][\w.[\]|]*$/.test(text.slice(value.start, value.end))) {
     const after = skipSpaces(text, value.end, 8);
-    if (text.charCodeAt(after) === 61 && text.charCodeAt(after + 1) !== 61 && text.charCodeAt(after + 1) !== 62) {
+    if (codeAt(text, after) === 61 && codeAt(text, after + 1) !== 61 && codeAt(text, after + 1) !== 62) {
       value = parseValueAt(text, skipSpaces(text, after + 1, 16));
       if (!value) return null;
     }
@@ -1064,8 +1073,8 @@ function assignmentType(info: KeyInfo, value: string, text: string, keyStart: nu
   }
   if (joined === "sharedaccesskey") return { type: "azure_shared_access_key", priority: PRIORITY.azure };
   if (info.cls === "password") {
-    const before = text.charCodeAt(keyStart - 1);
-    const after = text.charCodeAt(valueEnd);
+    const before = codeAt(text, keyStart - 1);
+    const after = codeAt(text, valueEnd);
     const lineStart = Math.max(0, keyStart - 200);
     if (before === 59 || before === 63 || before === 38 || after === 59 || after === 38 || CONNECTION_CONTEXT_RE.test(text.slice(lineStart, keyStart))) {
       return { type: "connection_string_password", priority: PRIORITY.connection };
@@ -1285,7 +1294,7 @@ const BASIC_VALUE_RE = sticky(`[A-Za-z0-9+/]{6,1024}={0,2}(?![A-Za-z0-9+/=])`);
 function scanScheme(text: string, pos: number, word: string, out: Candidate[]): number {
   if (pos > 0 && isAlnum(text.charCodeAt(pos - 1))) return pos + word.length;
   const after = pos + word.length;
-  if (text.charCodeAt(after) !== 32 && text.charCodeAt(after) !== 9) return after;
+  if (codeAt(text, after) !== 32 && codeAt(text, after) !== 9) return after;
   const valueStart = skipSpaces(text, after, 4);
   const re = word === "bearer" ? BEARER_VALUE_RE : BASIC_VALUE_RE;
   re.lastIndex = valueStart;
@@ -1312,8 +1321,8 @@ const CURL_USER_RE = /(?:^|\s)(?:-u|--user)[ =]?(["']?)([^\s:"'@]{0,128}):([^\s"
 function scanXmlKeyedValues(text: string, gts: Positions, out: Candidate[]): void {
   for (let k = 0; k < gts.n; k++) {
     const gt = gts.a[k]!;
-    const before = C[gt - 1];
-    if (gt > 0 && (before === 34 || before === 39) && C[gt + 1] !== 60) xmlKeyedValueAt(text, gt, judgeValue, out);
+    const before = gt > 0 ? C[gt - 1]! : -1;
+    if ((before === 34 || before === 39) && C[gt + 1] !== 60) xmlKeyedValueAt(text, gt, judgeValue, out);
   }
 }
 
@@ -1421,7 +1430,7 @@ function isRemoteLogin(text: string, ls: number): boolean {
 
 /** `scheme://user:password@host`: the part before @ is a password, not a mailbox. */
 function isUriUserinfo(text: string, ls: number): boolean {
-  if (text.charCodeAt(ls - 1) !== 58) return false;
+  if (codeAt(text, ls - 1) !== 58) return false;
   const from = Math.max(0, ls - 160);
   const window = text.slice(from, ls);
   const scheme = window.lastIndexOf("://");
@@ -1601,7 +1610,7 @@ function matchAt(g: Groups, k: number, context: () => string, spanStart: number,
   const first = groups[k]!;
   // A group that continues a previous one with "." is not a start (the tail of a decimal or a version).
   if (k > 0 && seps[k] === ".") return k;
-  const openParen = text.charCodeAt(first.start - 1) === 40;
+  const openParen = codeAt(text, first.start - 1) === 40;
 
   // payment card: 13–19 digits, one group or groups of 4 (4-6-5 / 4-6-4 for Amex/Diners), one separator kind
   const firstLength = groupLength(g, k);
@@ -1646,7 +1655,7 @@ function matchAt(g: Groups, k: number, context: () => string, spanStart: number,
     const exch = text.charCodeAt(groups[n + 1]!.start);
     const s1 = seps[n + 1]!;
     const s2 = seps[n + 2]!;
-    const parenArea = text.charCodeAt(groups[n]!.start - 1) === 40 && (s1 === ") " || s1 === ")" || s1 === ")-");
+    const parenArea = codeAt(text, groups[n]!.start - 1) === 40 && (s1 === ") " || s1 === ")" || s1 === ")-");
     const same = (s1 === "-" || s1 === ".") && s2 === s1;
     const spaced = s1 === " " && s2 === " " && PHONE_CONTEXT_RE.test(context());
     const afterParen = parenArea && (s2 === "-" || s2 === " " || s2 === ".");
@@ -1705,7 +1714,7 @@ function ibanAt(text: string, start: number, out: Candidate[]): number {
     }
   }
   if (compact.length !== expected) return -1;
-  if (isAlnum(text.charCodeAt(i))) return -1;
+  if (isAlnum(codeAt(text, i))) return -1;
   if (!ibanValid(compact)) return -1;
   out.push({ type: "iban", kind: "pii", start, end: i, priority: PRIORITY.iban });
   return i;
@@ -1741,8 +1750,8 @@ function ipv4At(text: string, start: number, out: Candidate[]): void {
   const m = IPV4_STICKY_RE.exec(text);
   if (m === null) return;
   const end = start + m[0].length;
-  const after = text.charCodeAt(end);
-  if (isAlnum(after) || after === 95 || (after === 46 && isDigit(text.charCodeAt(end + 1)))) return;
+  const after = codeAt(text, end);
+  if (isAlnum(after) || after === 95 || (after === 46 && isDigit(codeAt(text, end + 1)))) return;
   const parts = m[0].split(".");
   let small = true;
   let ok = true;
@@ -1787,8 +1796,8 @@ function ipv6At(text: string, p: number, out: Candidate[]): number {
   let end = triggerEnd;
   const rightLimit = Math.min(text.length, end + 40);
   while (end < rightLimit && isHexOrColon(C[end]!)) end++;
-  const before = text.charCodeAt(start - 1);
-  const after = text.charCodeAt(end);
+  const before = codeAt(text, start - 1);
+  const after = codeAt(text, end);
   if (isAlnum(before) || before === 95 || before === 46 || isAlnum(after) || after === 95) return end;
   if (after === 46 && isDigit(text.charCodeAt(end + 1))) return end; // ::ffff:192.0.2.1 — left to IPv4
   const value = text.slice(start, end);

@@ -14,7 +14,7 @@ function filler(n: number, alphabet = "aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5zC2")
   return s;
 }
 
-export function warmUpText(): string {
+function warmUpParts(): string[] {
   const hex = (n: number) => filler(n, "0123456789abcdef");
   const upper = (n: number) => filler(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
   const b64 = (n: number) => filler(n, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo+/abcdefgh");
@@ -60,5 +60,53 @@ export function warmUpText(): string {
     `MTE${filler(23)}.${filler(6)}.${filler(38)} IQoJb3JpZ2luX2Vj${b64(200)} ${hex(32)}-${hex(8)}-${hex(8)} dckr_pat_${filler(27)} re_${filler(8)}_${filler(24)}`,
     `tls.key: ${Buffer.from(`-----BEGIN PRIVATE KEY-----\n${b64(64)}\n-----END PRIVATE KEY-----\n`).toString("base64")} AccountKey=/${b64(87)}=`,
   ];
-  return parts.join("\n");
+  return parts;
+}
+
+/**
+ * Texts that hold a construct at their very start or end, where a detector reads one character
+ * before or after it (`charCodeAt(-1)`, a typed array past its end) and V8, having never seen that
+ * read out of bounds, throws the optimized code away the first time a real text does it. Each
+ * part of the warm-up text alone, each of its words alone, and some edges no word has.
+ */
+function edgeTexts(parts: string[]): string[] {
+  const texts = [...parts];
+  for (const part of parts) for (const word of part.split(/[ \n]+/)) if (word !== "") texts.push(word);
+  texts.push(
+    "token:",
+    "password=",
+    "password: str",
+    "password: str = x",
+    "api_key=AbC123dEf456GhI789",
+    "secret ",
+    ">x",
+    "<",
+    "'>",
+    "a@",
+    "@b",
+    "..a@example.com",
+    "été@exemple.fr",
+    "4111111111111111",
+    "(415) 555-0132",
+    "2024-01-15 12:30:45 2024",
+    "DE89370400440532013000",
+    "192.168.1.20",
+    "fe80::1",
+    "Bearer",
+    "Basic ",
+    "-p",
+    'db_password = "correcthorsebattery" password: "abcdef"',
+    'password = "unterminated',
+    "Authorization: Bearer abc123def",
+    `-----BEGIN PRIVATE KEY-----\n${filler(64)}\nab12`,
+    `-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00FF\n\n${filler(64)}\n${filler(40)}`,
+  );
+  return texts;
+}
+
+/** What the first redactor scans, in order: the whole warm-up text, then the edge texts. */
+export function warmUpTexts(): string[] {
+  const parts = warmUpParts();
+  // and a text longer than the scan's first code-unit buffer, which grows it once
+  return [parts.join("\n"), ...edgeTexts(parts), `${filler(20_000)} password=${filler(16)}`];
 }
