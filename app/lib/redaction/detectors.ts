@@ -436,6 +436,31 @@ for (const prefix of START_PREFIXES) {
   if (prefix.length < 2 || c0 >= 128 || c1 >= 128 || !isAlnum(c0)) throw new Error(`token prefix ${prefix} must start with two ASCII characters, the first alphanumeric`);
   (PREFIXES_BY_HEAD[c0 * 128 + c1] ??= []).push({ prefix, codes: [...prefix].map((ch) => ch.charCodeAt(0)) });
 }
+/**
+ * The third characters the start prefixes of each head allow, a 128-bit set per head (at its slot
+ * in HEAD_SLOT): most words that share a head with a prefix ("api", "req", "set" — api_org_, re_,
+ * secret_) differ at the third character, and are let go without walking the head's prefix list.
+ * A two-character prefix allows any third character; one that is not ASCII is looked up as 0.
+ */
+const HEAD_SLOT = new Uint8Array(128 * 128);
+const THIRD_CHARS: number[] = [];
+for (const prefix of START_PREFIXES) {
+  const head = prefix.charCodeAt(0) * 128 + prefix.charCodeAt(1);
+  if (HEAD_SLOT[head] === 0) {
+    THIRD_CHARS.push(0, 0, 0, 0);
+    HEAD_SLOT[head] = THIRD_CHARS.length / 4;
+  }
+  const at = (HEAD_SLOT[head]! - 1) * 4;
+  if (prefix.length === 2) {
+    for (let w = 0; w < 4; w++) THIRD_CHARS[at + w] = -1;
+  } else {
+    const c2 = prefix.charCodeAt(2);
+    if (c2 === 0 || c2 >= 128) throw new Error(`token prefix ${prefix}: the third character must be ASCII and not NUL`);
+    THIRD_CHARS[at + (c2 >> 5)]! |= 1 << (c2 & 31);
+  }
+}
+if (THIRD_CHARS.length / 4 > 255) throw new Error("more token heads than HEAD_SLOT can number");
+const THIRD = Int32Array.from(THIRD_CHARS);
 
 /**
  * What may start at a word whose first two characters are c0 c1, at (c0 << 7) | c1 (c1 = 0 when the
@@ -520,8 +545,12 @@ function tokenAt(text: string, start: number, out: Candidate[]): number {
   const c0 = C[start]!;
   const c1 = C[start + 1]!;
   if (c0 >= 128 || c1 >= 128) return -1;
-  const list = PREFIXES_BY_HEAD[c0 * 128 + c1];
+  const head = c0 * 128 + c1;
+  const list = PREFIXES_BY_HEAD[head];
   if (list === undefined) return -1;
+  let c2 = C[start + 2]!;
+  if (c2 >= 128) c2 = 0;
+  if ((THIRD[(HEAD_SLOT[head]! - 1) * 4 + (c2 >> 5)]! & (1 << (c2 & 31))) === 0) return -1;
   next: for (let p = 0; p < list.length; p++) {
     const { prefix, codes } = list[p]!;
     if (start + codes.length > text.length) continue;
