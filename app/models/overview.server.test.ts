@@ -128,6 +128,45 @@ describe("overview", () => {
     ]);
   });
 
+  it("counts distinct people per day, week, client, tool and surface from the organisation's masks, for a range of any length", async () => {
+    const o = await overview();
+    expect(o.daily.map((d) => [d.day, d.users, d.turns])).toEqual([
+      ["2026-03-02", 1, 2],
+      ["2026-03-03", 1, 2],
+      ["2026-03-05", 1, 2],
+      ["2026-03-10", 1, 2],
+      ["2026-03-12", 1, 2],
+      ["2026-03-14", 1, 2],
+      ["2026-03-16", 1, 4],
+      ["2026-03-20", 1, 2],
+    ]);
+    // Weeks from Monday: ada and cy in the week of 2 March; bob, cy; cy; bob; ada.
+    expect(o.weekly).toEqual([
+      { week: "2026-02-23", users: 0 },
+      { week: "2026-03-02", users: 2 },
+      { week: "2026-03-09", users: 2 },
+      { week: "2026-03-16", users: 2 },
+      { week: "2026-03-23", users: 0 },
+      { week: "2026-03-30", users: 0 },
+    ].filter((w) => w.users > 0));
+    expect(o.sessionsPerDay).toEqual(o.daily.map((d) => ({ day: d.day, threads: d.day === "2026-03-16" ? 2 : 1 })));
+    // Credits per surface from COSTS: ada and bob on cli (70), bob and cy on ide (83); dan's February line is outside.
+    expect(o.bySurface).toEqual([
+      { surface: "cli", users: 2, credits: 70 },
+      { surface: "ide", users: 2, credits: 83 },
+    ]);
+    expect(o.byModel).toEqual([
+      { model: "gpt-5", responses: 16, failed: 3, tokens: 1280 },
+      { model: "gpt-5-codex", responses: 2, failed: 0, tokens: 160 },
+    ]);
+    // Over 63 days (the longest range of one bigint day mask) the same people, threads and credits.
+    const long = await overview({ from: "2026-02-10", to: "2026-04-30" });
+    expect(long.totals).toEqual(o.totals);
+    expect([long.daily, long.byClient, long.byTool, long.bySurface, long.sessionsPerDay]).toEqual([o.daily, o.byClient, o.byTool, o.bySurface, o.sessionsPerDay]);
+    const longTeam = await overview({ from: "2026-02-10", to: "2026-04-30", team: "Payments" });
+    expect(longTeam.totals).toMatchObject({ activeUsers: 2, turns: 8 });
+  });
+
   it("counts a day of activity for the team the person was in on that day", async () => {
     const payments = await overview({ team: "Payments" });
     // ada's 3 days; bob's 10th only (a CSV import moves him to Mobile on the 15th).

@@ -238,6 +238,12 @@ function addSums(into: Sums, r: Record<string, unknown>) {
   into.findings += n(r.findings);
 }
 
+function mapFor(map: Map<string, Sums>, key: string): Sums {
+  let sums = map.get(key);
+  if (!sums) map.set(key, (sums = zeroSums()));
+  return sums;
+}
+
 export type ToolRow = { tool: string; calls: number; approved: number; denied: number; aborted: number; people: number };
 
 /**
@@ -252,20 +258,39 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
   assertViewerHasRole(viewer, ["viewer"]);
   const filters: OverviewFilters & TeamDaysKnown = requested.team ? { ...requested, teamDays: await teamDaysJson(db, requested, requested.team) } : requested;
   // Without a team the sums are the organisation's (daily_org_rollups, no person); a team needs each person's days.
+  // Summed in the database per day, model, client and overall (the filters applied with FILTER), plus
+  // every client and model of the range for the menus: some 50 rows instead of one per cell.
   const cellSums = sql`sum(r.prompts) as turns, sum(r.responses) as responses, sum(r.failed_responses) as failed, sum(r.input_tokens) as input,
                sum(r.cached_input_tokens) as cached, sum(r.output_tokens) as output, sum(r.reasoning_output_tokens) as reasoning,
                sum(r.tool_calls) as tool_calls, sum(r.tool_approved) as approved, sum(r.tool_denied) as denied,
                sum(r.tool_aborted) as aborted, sum(r.findings) as findings`;
-  const cells = await selectRows<Record<string, string | number | boolean | null>>(
+  const matched = sql`filter (where c.matches)`;
+  const cellParts = [sql`c.in_team`];
+  if (filters.client) cellParts.push(sql`c.client_id = ${filters.client}`);
+  if (filters.model) cellParts.push(sql`c.model = ${filters.model}`);
+  const grouped = await selectRows<Record<string, string | number | null>>(
     db,
-    filters.team
-      ? sql`${withTeamDays(filters)}
-        select to_char(r.day, 'YYYY-MM-DD') as day, r.client_id, r.model, ${inTeam(filters, sql`r.person_id`, sql`r.day`)} as in_team, ${cellSums}
-        from daily_rollups r where r.day >= ${filters.from}::date and r.day <= ${filters.to}::date
-        group by 1, 2, 3, 4`
-      : sql`select to_char(r.day, 'YYYY-MM-DD') as day, r.client_id, r.model, true as in_team, ${cellSums}
-        from daily_org_rollups r where r.day >= ${filters.from}::date and r.day <= ${filters.to}::date
-        group by 1, 2, 3`,
+    sql`${filters.team ? withTeamDays(filters) : sql``}
+        select case when grouping(c.day) = 0 then 'day' when grouping(c.model_key) = 0 then 'model' when grouping(c.client_key) = 0 then 'client'
+                    when grouping(c.client_id) = 0 then 'client option' when grouping(c.model) = 0 then 'model option' else 'all' end as by,
+               coalesce(to_char(c.day, 'YYYY-MM-DD'), c.model_key, c.client_key, c.client_id, c.model) as key,
+               count(*) ${matched} as cells,
+               sum(c.turns) ${matched} as turns, sum(c.responses) ${matched} as responses, sum(c.failed) ${matched} as failed,
+               sum(c.input) ${matched} as input, sum(c.cached) ${matched} as cached, sum(c.output) ${matched} as output,
+               sum(c.reasoning) ${matched} as reasoning, sum(c.tool_calls) ${matched} as tool_calls, sum(c.approved) ${matched} as approved,
+               sum(c.denied) ${matched} as denied, sum(c.aborted) ${matched} as aborted, sum(c.findings) ${matched} as findings
+        from (select c.*, ${sql.join(cellParts, sql` and `)} as matches,
+                     coalesce(nullif(c.model, ''), 'unknown') as model_key, coalesce(nullif(c.client_id, ''), 'unknown') as client_key
+              from (${
+                filters.team
+                  ? sql`select r.day, r.client_id, r.model, ${inTeam(filters, sql`r.person_id`, sql`r.day`)} as in_team, ${cellSums}
+                        from daily_rollups r where r.day >= ${filters.from}::date and r.day <= ${filters.to}::date
+                        group by 1, 2, 3, 4`
+                  : sql`select r.day, r.client_id, r.model, true as in_team, ${cellSums}
+                        from daily_org_rollups r where r.day >= ${filters.from}::date and r.day <= ${filters.to}::date
+                        group by 1, 2, 3`
+              }) c) c
+        group by grouping sets ((c.day), (c.model_key), (c.client_key), (c.client_id), (c.model), ())`,
   );
   const distinct = await distinctPeople(db, filters);
   const [people] = await selectRows<{ known: number }>(db, knownPeopleSql(filters));
@@ -315,27 +340,21 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
         from sums s left join users u on u.tool = s.tool order by 2 desc, 1`,
   );
 
-  const matches = (c: Record<string, unknown>) => c.in_team === true && (!filters.client || c.client_id === filters.client) && (!filters.model || c.model === filters.model);
   const totals = zeroSums();
   const byDay = new Map<string, Sums>();
   const byModel = new Map<string, Sums>();
   const byClient = new Map<string, Sums>();
   const clients = new Set<string>();
   const models = new Set<string>();
-  for (const c of cells) {
-    if (c.client_id) clients.add(String(c.client_id));
-    if (c.model) models.add(String(c.model));
-    if (!matches(c)) continue;
-    addSums(totals, c);
-    for (const [map, key] of [
-      [byDay, String(c.day)],
-      [byModel, String(c.model || "unknown")],
-      [byClient, String(c.client_id || "unknown")],
-    ] as const) {
-      let s = map.get(key);
-      if (!s) map.set(key, (s = zeroSums()));
-      addSums(s, c);
-    }
+  for (const g of grouped) {
+    const key = String(g.key);
+    if (g.by === "client option") {
+      if (g.key) clients.add(key);
+    } else if (g.by === "model option") {
+      if (g.key) models.add(key);
+    } else if (g.by === "all") addSums(totals, g);
+    // A day, model or client appears only with cells that match the filters.
+    else if (n(g.cells) > 0) addSums(mapFor(g.by === "day" ? byDay : g.by === "model" ? byModel : byClient, key), g);
   }
   const usersBy = (by: string) => new Map(distinct.filter((d) => d.by === by).map((d) => [String(d.key), d.users]));
   const usersByDay = usersBy("day");
@@ -373,7 +392,7 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
     sessionsPerDay,
     byModel: [...byModel.entries()]
       .map(([model, s]) => ({ model, responses: s.responses, failed: s.failed, tokens: s.input + s.cached + s.output }))
-      .sort((a, b) => b.tokens - a.tokens),
+      .sort((a, b) => b.tokens - a.tokens || a.model.localeCompare(b.model)),
     byClient: [...byClient.entries()]
       .map(([client, s]) => ({ client, users: usersByClient.get(client) ?? 0, turns: s.turns }))
       .sort((a, b) => b.users - a.users || a.client.localeCompare(b.client)),
