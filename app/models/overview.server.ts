@@ -184,8 +184,9 @@ async function distinctPeople(db: Database, f: OverviewFilters & TeamDaysKnown):
       sql`select by, key, sum(users)::int as users
           from (select case when grouping(r.day) = 0 then 'day' when grouping(r.week) = 0 then 'week' when grouping(r.client) = 0 then 'client' else 'all' end as by,
                        coalesce(to_char(r.day, 'YYYY-MM-DD'), to_char(r.week, 'YYYY-MM-DD'), r.client) as key, ${CHUNK_PEOPLE} as users
-                from (select r.day, date_trunc('week', r.day) as week, coalesce(nullif(r.client_id, ''), 'unknown') as client, r.chunk, r.people
-                      from daily_org_people r where ${orgRollupFilter(f)}) r
+                -- The models ORed together first: four grouping sets over a row per day × client × chunk.
+                from (select r.day, date_trunc('week', r.day) as week, coalesce(nullif(r.client_id, ''), 'unknown') as client, r.chunk, bit_or(r.people) as people
+                      from daily_org_people r where ${orgRollupFilter(f)} group by r.day, 3, r.chunk) r
                 group by grouping sets ((r.day, r.chunk), (r.week, r.chunk), (r.client, r.chunk), (r.chunk))) c
           group by by, key`,
     );
