@@ -51,12 +51,22 @@ function monthOfUsage(month: string): Cost[] {
 
 const spendOf = (month: string, options: { detail?: boolean; dayLevel?: boolean } = {}) => computeMonthSpend(handle.db, month, undefined, options);
 
+/** Credits and USD per dimension value, the totals and the days with data: what a month without detail has. */
+const moneyOf = (s: Awaited<ReturnType<typeof spendOf>>) => ({
+  dimensions: Object.fromEntries(Object.entries(s.byDimension).map(([d, m]) => [d, Object.fromEntries([...m].map(([k, b]) => [k, [b.credits, b.usd]]))])),
+  total: [s.total.credits, s.total.usd],
+  codex: [s.codex.credits, s.codex.usd],
+  days: [s.daysWithData, s.lastDay],
+});
+
 async function expectBothPathsAgree(month: string) {
   for (const detail of [true, false]) {
     const monthly = await spendOf(month, { detail });
     const daily = await spendOf(month, { detail, dayLevel: true });
     expect(monthly).toEqual(daily);
   }
+  // Without detail (per dimension value in SQL) the money is the detailed month's.
+  expect(moneyOf(await spendOf(month, { detail: false }))).toEqual(moneyOf(await spendOf(month)));
 }
 
 const key = "month, openai_user_id, email, groups::text, product, client, surface, model, service_tier";
