@@ -5,7 +5,7 @@ import {
   type Candidate,
   type FindingKind,
 } from "./detectors";
-import { warmUpTexts } from "./warm-up";
+import { warmUpEdgeTexts, warmUpText } from "./warm-up";
 
 export type { FindingKind };
 
@@ -61,7 +61,7 @@ export function renderPlaceholder(finding: Pick<Finding, "type" | "kind" | "fing
   return `[${finding.kind === "secret" ? "SECRET" : "PII"}:${finding.type}:${finding.fingerprint.slice(0, PLACEHOLDER_HEX_LENGTH)}]`;
 }
 
-/** The first redactor scans warm-up.ts's texts this often (see there why); later ones need not. */
+/** The first redactor scans warm-up.ts's text this often (see there why); later ones need not. */
 const WARM_UP_ROUNDS = 4;
 let warmedUp = false;
 
@@ -115,8 +115,13 @@ export function createRedactor({ key, detectIpAddresses = true }: RedactorOption
 
   if (!warmedUp) {
     warmedUp = true;
-    const texts = warmUpTexts();
-    for (let i = 0; i < WARM_UP_ROUNDS; i++) for (const text of texts) redact(text);
+    // the edge texts once, after a first round (a function collects type feedback only once it has
+    // been called a few times) and before the optimising compiler has taken the rest
+    const text = warmUpText();
+    for (let i = 0; i < WARM_UP_ROUNDS; i++) {
+      redact(text);
+      if (i === 1) for (const edge of warmUpEdgeTexts()) redact(edge);
+    }
   }
   return { redact, redactWithoutTextFingerprint, fingerprintValue };
 }

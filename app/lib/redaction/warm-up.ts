@@ -101,12 +101,20 @@ function edgeTexts(parts: string[]): string[] {
     `-----BEGIN PRIVATE KEY-----\n${filler(64)}\nab12`,
     `-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00FF\n\n${filler(64)}\n${filler(40)}`,
   );
+  // a function collects type feedback only after a few calls: the rarest wrapping, a few times over
+  for (let i = 0; i < 4; i++) texts.push(`<entry key="db.password">${filler(14 + i)}</entry>`);
   return texts;
 }
 
-/** What the first redactor scans, in order: the whole warm-up text, then the edge texts. */
-export function warmUpTexts(): string[] {
-  const parts = warmUpParts();
-  // and a text longer than the scan's first code-unit buffer, which grows it once
-  return [parts.join("\n"), ...edgeTexts(parts), `${filler(20_000)} password=${filler(16)}`];
+/** The whole warm-up text: scanned a few times, so that V8 optimises the scan. */
+export function warmUpText(): string {
+  return warmUpParts().join("\n");
+}
+
+/**
+ * Scanned once, between rounds of the warm-up text: the edge texts, and a text longer than the
+ * scan's first code-unit buffer, which grows it once.
+ */
+export function warmUpEdgeTexts(): string[] {
+  return [...edgeTexts(warmUpParts()), `${filler(20_000)} password=${filler(16)}`];
 }
