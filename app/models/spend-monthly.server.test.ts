@@ -7,7 +7,7 @@ import { selectRows, type DatabaseHandle } from "../../db/client.server";
 import { createTestDatabase } from "../../tests/setup/test-database";
 import { formatCredits, formatUsd } from "../lib/cost-math";
 import { loadPricingTables, setContractRate, setModelPrice } from "./prices.server";
-import { computeMonthSpend, getSpendReport, monthlyTrend, priceSegments } from "./spend.server";
+import { computeMonthSpend, getReconciliation, getSpendReport, iterateReconciliation, monthlyTrend, priceSegments } from "./spend.server";
 import { importTeamCsv } from "./team-assignments.server";
 import type { Viewer } from "./viewer";
 
@@ -167,6 +167,30 @@ describe("the monthly rollup path and the day path give the same cents", () => {
     expect(priceSegments("2026-05-01", "2026-06-01", pricing)).toEqual(["2026-05-01"]);
     expect(priceSegments("2026-07-01", "2026-08-01", pricing)).toEqual(["2026-07-01", "2026-07-15"]);
     expect(priceSegments("2026-09-01", "2026-10-01", pricing)).toEqual(["2026-09-01", "2026-09-16"]);
+  });
+});
+
+describe("reconciliation", () => {
+  it("names each difference shown with the email the full CSV gives it (COSTS' first, else Analytics')", async () => {
+    // Dana's 3 May as COSTS says it (her user id is the lower-cased email's); Erin 1 credit less; someone COSTS never saw.
+    await handle.db.execute(sql`insert into analytics_usage_daily (workspace_id, day, openai_user_id, email, credits) values
+      ('ws', '2026-05-03', 'user-dana@y.example', 'Dana.Other@Y.example', 3 * (227.030001 + 19.123457)),
+      ('ws', '2026-05-03', 'user-erin@y.example', 'erin@y.example', 2.000003),
+      ('ws', '2026-05-04', 'user-ghost@y.example', 'Ghost@Y.example', 7.5)`);
+    const shown = await getReconciliation({ db: handle.db, viewer: admin, from: "2026-05-01", to: "2026-05-31", limit: 50 });
+    const all = [];
+    for await (const row of iterateReconciliation({ db: handle.db, viewer: admin, from: "2026-05-01", to: "2026-05-31" })) all.push(row);
+    const differing = all.filter((r) => r.costsCredits !== r.analyticsCredits);
+    expect(shown.differing).toBe(differing.length);
+    expect(shown.rows).toBe(all.length);
+    expect(shown.differences.length).toBe(Math.min(50, differing.length));
+    const full = new Map(all.map((r) => [`${r.day} ${r.openaiUserId}`, r]));
+    for (const d of shown.differences) expect(d).toEqual(full.get(`${d.day} ${d.openaiUserId}`));
+    expect(shown.differences.find((d) => d.openaiUserId === "user-ghost@y.example")).toMatchObject({ email: "ghost@y.example", costsCredits: "0.0000", analyticsCredits: "7.5000" });
+    expect(shown.differences.find((d) => d.openaiUserId === "user-erin@y.example" && d.day === "2026-05-03")).toMatchObject({ email: "erin@y.example", difference: "1.0000" });
+    expect(shown.differences.some((d) => d.openaiUserId === "user-dana@y.example" && d.day === "2026-05-03")).toBe(false);
+    expect(full.get("2026-05-03 user-dana@y.example")?.email).toBe("dana@y.example");
+    expect((await getReconciliation({ db: handle.db, viewer: admin, from: "2026-05-01", to: "2026-05-31", limit: 0 })).differences).toEqual([]);
   });
 });
 

@@ -751,11 +751,22 @@ const reconciliationCte = (from: string, to: string, withEmail = true, materiali
 export async function getReconciliation({ db, viewer, from, to, limit = 200 }: { db: Database; viewer: Viewer | null; from: string; to: string; limit?: number }) {
   if (viewer) assertViewerHasRole(viewer, SPEND_ROLES);
   // One statement: the grouping of both sources is done once, then its totals and its largest differences are read from it.
+  // The grouping leaves the emails out (two text aggregates over every row): only the differences shown need one,
+  // looked up for those few person-days the same way (COSTS' first, else Analytics').
   type Row = { kind: "totals" | "difference"; rows: number; costs: string | null; analytics: string | null; differing: number; only_costs: number; only_analytics: number; day: string; openai_user_id: string; email: string | null };
   const rows = await monthQuery(db, (tx) =>
     selectRows<Row>(
       tx,
-      sql`${reconciliationCte(from, to, limit > 0, true)}
+      sql`${reconciliationCte(from, to, false, true)}, shown as materialized (
+          select day, openai_user_id, costs_credits, analytics_credits from j where costs_credits <> analytics_credits
+          order by abs(costs_credits - analytics_credits) desc, day, openai_user_id limit ${Math.max(0, limit)}
+        ), costs_emails as (
+          select c.day, c.openai_user_id, max(nullif(c.email, '')) as email from costs_daily c join shown s on s.day = c.day and s.openai_user_id = c.openai_user_id
+          where c.day >= ${from}::date and c.day <= ${to}::date and lower(c.product) = 'codex' group by 1, 2
+        ), analytics_emails as (
+          select a.day, a.openai_user_id, max(lower(a.email)) as email from analytics_usage_daily a join shown s on s.day = a.day and s.openai_user_id = a.openai_user_id
+          where a.day >= ${from}::date and a.day <= ${to}::date group by 1, 2
+        )
         select 'totals' as kind, count(*)::int as rows, sum(costs_credits)::text as costs, sum(analytics_credits)::text as analytics,
           count(*) filter (where costs_credits <> analytics_credits)::int as differing,
           count(*) filter (where analytics_credits = 0 and costs_credits <> 0)::int as only_costs,
@@ -763,8 +774,10 @@ export async function getReconciliation({ db, viewer, from, to, limit = 200 }: {
           null::text as day, null::text as openai_user_id, null::text as email
         from j
         union all
-        (select 'difference', 0, costs_credits::text, analytics_credits::text, 0, 0, 0, day::text, openai_user_id, ${limit > 0 ? sql`email` : sql`null`}
-         from j where costs_credits <> analytics_credits order by abs(costs_credits - analytics_credits) desc, day, openai_user_id limit ${Math.max(0, limit)})`,
+        (select 'difference', 0, s.costs_credits::text, s.analytics_credits::text, 0, 0, 0, s.day::text, s.openai_user_id, coalesce(ce.email, ae.email)
+         from shown s left join costs_emails ce on ce.day = s.day and ce.openai_user_id = s.openai_user_id
+           left join analytics_emails ae on ae.day = s.day and ae.openai_user_id = s.openai_user_id
+         order by abs(s.costs_credits - s.analytics_credits) desc, s.day, s.openai_user_id)`,
     ),
   );
   const totals = rows.find((r) => r.kind === "totals");
