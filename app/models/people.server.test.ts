@@ -289,6 +289,24 @@ describe("People for viewers", () => {
     expect(view.totals).toMatchObject({ people: 6, credits: 98.5 });
   });
 
+  it("sums each team to what its individuals add up to", async () => {
+    const { teams } = await listTeamAggregates({ db: handle.db, viewer, query: query() });
+    const { rows } = await listPeople({ db: handle.db, viewer: auditor, query: query({ pageSize: 100 }) });
+    for (const team of teams.filter((t) => t.kind === "team")) {
+      const members = rows.filter((r) => r.team === team.team);
+      const sum = (pick: (r: (typeof rows)[number]) => number) => members.reduce((total, r) => total + pick(r), 0);
+      expect(team).toMatchObject({
+        people: members.length,
+        activePeople: members.filter((r) => r.activeDays > 0).length,
+        credits: sum((r) => r.credits),
+        threads: sum((r) => r.threads),
+        turns: sum((r) => r.turns),
+        tokens: sum((r) => r.tokens),
+        activeDays: sum((r) => r.activeDays),
+      });
+    }
+  });
+
   it("withholds a merged row under 3 people, and the totals leave it out", async () => {
     const { teams, totals } = await listTeamAggregates({ db: handle.db, viewer, query: query({ team: "Mobile" }) });
     expect(teams).toHaveLength(1);

@@ -248,8 +248,9 @@ export function peopleRowsSql(
       !query.client && !query.model
         ? // Everything a person did per day, kept by triggers in step with the sources (migration 0014): one narrow table read once.
           sql`roll as (
-      select d.person_id, sum(d.turns)::float8 as turns, sum(d.input_tokens)::float8 as input_tokens,
-        sum(d.cached_input_tokens)::float8 as cached_input_tokens, sum(d.output_tokens)::float8 as output_tokens,
+      -- Summed as float8 (exact below 2^53): sum() of a bigint accumulates in numeric, a fifth of this pass.
+      select d.person_id, sum(d.turns::float8) as turns, sum(d.input_tokens::float8) as input_tokens,
+        sum(d.cached_input_tokens::float8) as cached_input_tokens, sum(d.output_tokens::float8) as output_tokens,
         count(*) filter (where d.rollups > 0)::int as active_days, sum(d.credits) as credits, sum(d.sessions)::int as threads
       from person_days d
       where d.day between ${from} and ${to} ${narrowed(sql`d.person_id`)}
@@ -415,6 +416,29 @@ function pageFromPersonDaysSql(query: PeopleQuery, { withTeam }: { withTeam: boo
     order by ${orderBy(query)}`;
 }
 
+/**
+ * The viewer's per-team sums without a client or model filter: each person's sums from
+ * person_days, added straight into their team (the people listed are the Codex users, as on the
+ * individuals' page). The same numbers as grouping peopleRowsSql's rows by team, without building
+ * those rows: at 10,000 people that took a third of the query.
+ */
+function teamSumsFromPersonDaysSql(query: PeopleQuery): SQL {
+  return sql`with person as (
+      select d.person_id, count(*) filter (where d.rollups > 0) as active_days, sum(d.credits) as credits, sum(d.sessions) as threads,
+        sum(d.turns::float8) as turns, sum((d.input_tokens + d.cached_input_tokens + d.output_tokens)::float8) as tokens
+      from person_days d
+      where d.day between ${query.from}::date and ${query.to}::date
+      group by d.person_id
+    )
+    select t.team, count(*)::int as people, count(*) filter (where r.active_days > 0)::int as active_people,
+      coalesce(sum(r.credits), 0)::float8 as credits, coalesce(sum(r.threads), 0)::float8 as threads, coalesce(sum(r.turns), 0) as turns,
+      coalesce(sum(r.tokens), 0) as tokens, coalesce(sum(r.active_days), 0)::float8 as active_days
+    from ${teamsOfPeopleSql()} t
+    left join person r on r.person_id = t.person_id
+    ${query.team ? sql`where t.team = ${query.team}` : sql``}
+    group by t.team`;
+}
+
 /** One page of individuals, sorted and filtered on the server, with the total count. */
 export async function listPeople({ db, viewer, query }: { db: Database; viewer: Viewer; query: PeopleQuery }) {
   assertViewerHasRole(viewer, INDIVIDUAL_ROLES);
@@ -473,7 +497,9 @@ export async function listTeamAggregates({ db, viewer, query }: { db: Database; 
     active_days: number | string;
   }>(
     db,
-    sql`${peopleRowsSql(query, { search: false, withTeam: true })}
+    !query.client && !query.model
+      ? teamSumsFromPersonDaysSql(query)
+      : sql`${peopleRowsSql(query, { search: false, withTeam: true })}
         select team, count(*)::int as people, count(*) filter (where active_days > 0)::int as active_people,
           sum(credits_exact)::float8 as credits, sum(threads)::float8 as threads, sum(turns)::float8 as turns,
           sum(tokens)::float8 as tokens, sum(active_days)::float8 as active_days
