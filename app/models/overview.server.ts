@@ -269,7 +269,7 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
   const cellParts = [sql`c.in_team`];
   if (filters.client) cellParts.push(sql`c.client_id = ${filters.client}`);
   if (filters.model) cellParts.push(sql`c.model = ${filters.model}`);
-  const grouped = await selectRows<Record<string, string | number | null>>(
+  const groupedRead = selectRows<Record<string, string | number | null>>(
     db,
     sql`${filters.team ? withTeamDays(filters) : sql``}
         select case when grouping(c.day) = 0 then 'day' when grouping(c.model_key) = 0 then 'model' when grouping(c.client_key) = 0 then 'client'
@@ -293,9 +293,9 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
               }) c) c
         group by grouping sets ((c.day), (c.model_key), (c.client_key), (c.client_id), (c.model), ())`,
   );
-  const distinct = await distinctPeople(db, filters);
-  const [people] = await selectRows<{ known: number }>(db, knownPeopleSql(filters));
-  const sessionsPerDay = await selectRows<{ day: string; threads: number }>(
+  const distinctRead = distinctPeople(db, filters);
+  const knownRead = selectRows<{ known: number }>(db, knownPeopleSql(filters));
+  const sessionsPerDayRead = selectRows<{ day: string; threads: number }>(
     db,
     filters.team
       ? sql`${withTeamDays(filters)}
@@ -306,7 +306,7 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
         from daily_org_sessions r where ${orgRollupFilter(filters)} group by 1 order by 1`,
   );
   // Code review runs on GitHub and appears only in COSTS (and Analytics), not in CODEX_LOG.
-  const bySurface = await selectRows<{ surface: string; users: number; credits: string | null }>(
+  const bySurfaceRead = selectRows<{ surface: string; users: number; credits: string | null }>(
     db,
     filters.team
       ? sql`select coalesce(c.surface, 'unknown') as surface, count(distinct c.openai_user_id)::int as users, sum(c.credits) as credits
@@ -317,7 +317,7 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
               from daily_org_costs d where ${costsDailyFilter(filters)} group by 1, d.chunk) c
         group by c.surface order by 2 desc, 1`,
   );
-  const tools = await selectRows<Record<string, string | number>>(
+  const toolsRead = selectRows<Record<string, string | number>>(
     db,
     filters.team
       ? // Per (tool, person) first, then per tool: two hash aggregates instead of a sort per count(distinct).
@@ -340,6 +340,15 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
         select s.tool, s.calls, s.approved, s.denied, s.aborted, coalesce(u.people, 0) as people
         from sums s left join users u on u.tool = s.tool order by 2 desc, 1`,
   );
+  // Independent reads: on PostgreSQL each goes to a connection of its own, so they overlap on the server's cores.
+  const [grouped, distinct, [people], sessionsPerDay, bySurface, tools] = await Promise.all([
+    groupedRead,
+    distinctRead,
+    knownRead,
+    sessionsPerDayRead,
+    bySurfaceRead,
+    toolsRead,
+  ]);
 
   const totals = zeroSums();
   const byDay = new Map<string, Sums>();
