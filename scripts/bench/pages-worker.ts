@@ -261,7 +261,10 @@ function cases(s: Subjects, deepCursor: string): Case[] {
     { name: "auditor: ledger", as: "auditor", path: "/auditor/ledger" },
     { name: "auditor: export", as: "auditor", path: "/auditor/export" },
   ];
-  if (s.team) list.splice(6, 0, { name: "people: team filter", as: "auditor", path: `/people?team=${encodeURIComponent(s.team)}` });
+  if (s.team) {
+    list.splice(6, 0, { name: "people: team filter", as: "auditor", path: `/people?team=${encodeURIComponent(s.team)}` });
+    list.splice(3, 0, { name: "overview: team filter", as: "viewer", path: `/overview?team=${encodeURIComponent(s.team)}` });
+  }
   return list;
 }
 
