@@ -3,12 +3,9 @@ import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectRows, type DatabaseHandle } from "../db/client.server";
-import { WORKSPACE_EVENT_TYPES, type ComplianceScope } from "../app/lib/openai/compliance-client.server";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../app/lib/openai/http.server";
-import { workerPreparer } from "../app/lib/ingest/prepare-pool";
 import { startSimulator, type SimulatorHandle } from "../scripts/simulator";
 import { createTestDatabase } from "../tests/setup/test-database";
-import { syncComplianceStream } from "./compliance_logs__sync";
+import { syncEveryComplianceStream } from "../tests/setup/sync-everything";
 
 /**
  * The Overview's organisation rollups (migration 0012: daily_org_rollups, daily_org_tool_rollups,
@@ -21,7 +18,6 @@ import { syncComplianceStream } from "./compliance_logs__sync";
 
 const NOW = new Date("2026-11-20T12:30:00Z");
 const SIM = { seed: 23, users: 8, days: 3, now: NOW } as const;
-const FAST: RetryPolicy = { ...DEFAULT_RETRY_POLICY, timeoutMs: 2_000, maxAttempts: 6, sleep: async () => {} };
 const redactionKey = randomBytes(32);
 
 let handle: DatabaseHandle;
@@ -35,19 +31,7 @@ afterAll(async () => {
   await handle?.close();
 });
 
-async function syncAll() {
-  const connection = { apiBase: sim.baseUrl.replace(/\/+$/, ""), complianceApiKey: sim.complianceApiKey, workspaceId: sim.workspaceId, orgId: sim.orgId };
-  const preparer = workerPreparer({ redaction: { key: redactionKey }, textPolicy: "redacted" });
-  try {
-    for (const eventType of [...WORKSPACE_EVENT_TYPES, "COSTS"]) {
-      const scope: ComplianceScope = eventType === "COSTS" ? { kind: "organization", id: sim.orgId } : { kind: "workspace", id: sim.workspaceId };
-      const result = await syncComplianceStream({ db: handle.db, connection, scope, eventType, preparer, backfillDays: 30, now: NOW, policy: FAST });
-      expect(result.errors).toEqual([]);
-    }
-  } finally {
-    await preparer.close();
-  }
-}
+const syncAll = () => syncEveryComplianceStream({ db: handle.db, sim, redactionKey, now: NOW });
 
 const rows = (query: ReturnType<typeof sql>) => selectRows<Record<string, unknown>>(handle.db, query);
 const CHUNK = 4096;
