@@ -271,7 +271,7 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
   if (filters.model) cellParts.push(sql`c.model = ${filters.model}`);
   const groupedRead = selectRows<Record<string, string | number | null>>(
     db,
-    sql`${filters.team ? withTeamDays(filters) : sql``}
+    sql`${withTeamDays(filters)}
         select case when grouping(c.day) = 0 then 'day' when grouping(c.model_key) = 0 then 'model' when grouping(c.client_key) = 0 then 'client'
                     when grouping(c.client_id) = 0 then 'client option' when grouping(c.model) = 0 then 'model option' else 'all' end as by,
                coalesce(to_char(c.day, 'YYYY-MM-DD'), c.model_key, c.client_key, c.client_id, c.model) as key,

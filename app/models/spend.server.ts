@@ -420,12 +420,12 @@ export async function computeMonthSpend(
       addLine(get(byDay, r.day.slice(0, 10)), credits, usd, input, cached, output, tokens, unit, api, savings);
       continue;
     }
-    const email = r.email || "(no email)";
-    const team = r.team ?? NO_TEAM;
-    const costCentre = r.cost_centre ?? NO_COST_CENTRE;
-    const product = r.product || "(unknown)";
-    const model = r.model || "(no model)";
-    const clientSurface = `${r.client || "(unknown)"} / ${r.surface || "(unknown)"}`;
+    const email = DIMENSION_KEY.person(r);
+    const team = DIMENSION_KEY.team(r);
+    const costCentre = DIMENSION_KEY.costCentre(r);
+    const product = DIMENSION_KEY.product(r);
+    const model = DIMENSION_KEY.model(r);
+    const clientSurface = DIMENSION_KEY.clientSurface(r);
     const key = `${team}\u0000${costCentre}\u0000${model}\u0000${clientSurface}\u0000${product}`;
     let combination = combinations.get(key);
     if (!combination) {
@@ -463,6 +463,17 @@ export async function computeMonthSpend(
   return { month, from, to, total, codex, byDimension, byDay, names, personTeams, daysWithData: days.length, lastDay: days.at(-1) ?? null };
 }
 
+/** The bucket a line (or a per-dimension total) is added to in each dimension, with the names shown for missing values. */
+type DimensionValues = { email: string | null; team: string | null; cost_centre: string | null; model: string | null; client: string | null; surface: string | null; product: string | null };
+const DIMENSION_KEY: Record<Dimension, (r: DimensionValues) => string> = {
+  person: (r) => r.email || "(no email)",
+  team: (r) => r.team ?? NO_TEAM,
+  costCentre: (r) => r.cost_centre ?? NO_COST_CENTRE,
+  model: (r) => r.model || "(no model)",
+  clientSurface: (r) => `${r.client || "(unknown)"} / ${r.surface || "(unknown)"}`,
+  product: (r) => r.product || "(unknown)",
+};
+
 type TotalsRow = { kind: Dimension; email: string | null; team: string | null; cost_centre: string | null; model: string | null; client: string | null; surface: string | null; product: string | null; seg: number; credits: string };
 
 /**
@@ -476,26 +487,10 @@ async function monthTotals(db: Database, month: string, from: string, to: string
   const total = bucket();
   const codex = bucket();
   const usdPerMicroCredit = starts.map((start) => creditsToUsdOn(1n, start, tables.rates));
-  const keyOf = (r: TotalsRow): string => {
-    switch (r.kind) {
-      case "person":
-        return r.email || "(no email)";
-      case "team":
-        return r.team ?? NO_TEAM;
-      case "costCentre":
-        return r.cost_centre ?? NO_COST_CENTRE;
-      case "model":
-        return r.model || "(no model)";
-      case "clientSurface":
-        return `${r.client || "(unknown)"} / ${r.surface || "(unknown)"}`;
-      case "product":
-        return r.product || "(unknown)";
-    }
-  };
   for (const r of rows) {
     const credits = BigInt(r.credits);
     const usd = credits * usdPerMicroCredit[Number(r.seg)]!;
-    const key = keyOf(r);
+    const key = DIMENSION_KEY[r.kind](r);
     const map = byDimension[r.kind];
     let b = map.get(key);
     if (!b) map.set(key, (b = bucket()));
