@@ -547,6 +547,21 @@ export const analyticsUsageDaily = pgTable("analytics_usage_daily", {
   fetchedAt: timestamp("fetched_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.openaiUserId] }), index("analytics_usage_person_day").on(t.personId, t.day)]);
 
+/**
+ * Reconciliation of credits per UTC day and OpenAI user: COSTS (product codex, any case) against the Analytics API,
+ * as whole micro-credits (credits × 10⁶, exact for numeric(20, 6)), with each side's record count so a person-day
+ * either source still has stays. Kept by statement triggers on costs_hourly and analytics_usage_daily (migration
+ * 0016, docs/decisions/0016-monthly-cost-rollup.md addendum) so a reconciliation reads already-grouped rows.
+ */
+export const reconciliationDaily = pgTable("reconciliation_daily", {
+  day: date("day").notNull(),
+  openaiUserId: text("openai_user_id").notNull(),
+  costsRecords: integer("costs_records").notNull(),
+  costsCredits: bigint("costs_credits", { mode: "bigint" }).notNull(),
+  analyticsRows: integer("analytics_rows").notNull(),
+  analyticsCredits: bigint("analytics_credits", { mode: "bigint" }).notNull(),
+}, (t) => [primaryKey({ name: "reconciliation_daily_pk", columns: [t.day, t.openaiUserId] })]);
+
 export const analyticsCodeReviewsDaily = pgTable("analytics_code_reviews_daily", {
   workspaceId: text("workspace_id").notNull(),
   day: date("day").notNull(),

@@ -480,6 +480,18 @@ describe("reconciliation over the simulator", () => {
       expect(units(r.costsCredits)).toBe(expectedCosts);
       expect(units(r.analyticsCredits)).toBe(expectedAnalytics);
       expect(r).toMatchObject({ difference: "0.0000", differing: 0, onlyCosts: 0, onlyAnalytics: 0, differences: [] });
+      // A re-run of both syncs (the Analytics upsert re-fetching its days, COSTS finding nothing new) leaves the
+      // person-day sums reconciliation_daily keeps equal to grouping both sources afresh.
+      await syncAnalytics({ db: handle.db, connection, streams: ["usage"], now: new Date(NOW.getTime() + DAY_MS / 2), backfillDays: 5, policy });
+      const kept = sql`select day::text as day, openai_user_id, costs_credits::text as costs, analytics_credits::text as analytics from reconciliation_daily order by 1, 2`;
+      const afresh = sql`select day::text as day, openai_user_id, (coalesce(sum(credits) filter (where is_costs), 0) * 1000000)::bigint::text as costs,
+          (coalesce(sum(credits) filter (where not is_costs), 0) * 1000000)::bigint::text as analytics
+        from (select true as is_costs, (hour at time zone 'UTC')::date as day, openai_user_id, credits from costs_hourly where lower(product) = 'codex' and openai_user_id <> ''
+              union all select false, day, openai_user_id, credits from analytics_usage_daily where openai_user_id <> '') s
+        group by 1, 2 order by 1, 2`;
+      expect((await selectRows(handle.db, kept)).length).toBeGreaterThan(0);
+      expect(await selectRows(handle.db, kept)).toEqual(await selectRows(handle.db, afresh));
+      expect(await getReconciliation({ db: handle.db, viewer: finance, from, to })).toEqual(r);
     } finally {
       await sim.close();
     }

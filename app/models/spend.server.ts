@@ -741,20 +741,21 @@ const reconciliationCte = (from: string, to: string, withEmail = true, materiali
 
 /**
  * Per UTC day and person: COSTS credits (product codex) against the Analytics API's credits.
- * Totals for the range and every row that differs (limited; the CSV has all of them).
+ * Totals for the range and every row that differs (limited; the CSV has all of them). Both sides come
+ * already grouped per person-day from reconciliation_daily, kept by triggers on costs_hourly and
+ * analytics_usage_daily (migration 0016): a scan of the range's person-days, not a grouping of every
+ * COSTS line of the month. Only the differences shown need an email, looked up for those few
+ * person-days the way the CSV names them (COSTS' first, else Analytics').
  */
 export async function getReconciliation({ db, viewer, from, to, limit = 200 }: { db: Database; viewer: Viewer | null; from: string; to: string; limit?: number }) {
   if (viewer) assertViewerHasRole(viewer, SPEND_ROLES);
-  // One statement: the grouping of both sources is done once, then its totals and its largest differences are read from it.
-  // The grouping leaves the emails out (two text aggregates over every row): only the differences shown need one,
-  // looked up for those few person-days the same way (COSTS' first, else Analytics').
   type Row = { kind: "totals" | "difference"; rows: number; costs: string | null; analytics: string | null; differing: number; only_costs: number; only_analytics: number; day: string; openai_user_id: string; email: string | null };
-  const rows = await monthQuery(db, (tx) =>
-    selectRows<Row>(
-      tx,
-      sql`${reconciliationCte(from, to, false, true)}, shown as materialized (
-          select day, openai_user_id, costs_credits, analytics_credits from j where costs_credits <> analytics_credits
-          order by abs(costs_credits - analytics_credits) desc, day, openai_user_id limit ${Math.max(0, limit)}
+  const inRange = sql`r.day >= ${from}::date and r.day <= ${to}::date`;
+  const rows = await selectRows<Row>(
+    db,
+    sql`with shown as materialized (
+          select r.day, r.openai_user_id, r.costs_credits, r.analytics_credits from reconciliation_daily r where ${inRange} and r.costs_credits <> r.analytics_credits
+          order by abs(r.costs_credits - r.analytics_credits) desc, r.day, r.openai_user_id limit ${Math.max(0, limit)}
         ), costs_emails as (
           select c.day, c.openai_user_id, max(nullif(c.email, '')) as email from costs_daily c join shown s on s.day = c.day and s.openai_user_id = c.openai_user_id
           where c.day >= ${from}::date and c.day <= ${to}::date and lower(c.product) = 'codex' group by 1, 2
@@ -762,18 +763,17 @@ export async function getReconciliation({ db, viewer, from, to, limit = 200 }: {
           select a.day, a.openai_user_id, max(lower(a.email)) as email from analytics_usage_daily a join shown s on s.day = a.day and s.openai_user_id = a.openai_user_id
           where a.day >= ${from}::date and a.day <= ${to}::date group by 1, 2
         )
-        select 'totals' as kind, count(*)::int as rows, sum(costs_credits)::text as costs, sum(analytics_credits)::text as analytics,
-          count(*) filter (where costs_credits <> analytics_credits)::int as differing,
-          count(*) filter (where analytics_credits = 0 and costs_credits <> 0)::int as only_costs,
-          count(*) filter (where costs_credits = 0 and analytics_credits <> 0)::int as only_analytics,
+        select 'totals' as kind, count(*)::int as rows, sum(r.costs_credits)::text as costs, sum(r.analytics_credits)::text as analytics,
+          count(*) filter (where r.costs_credits <> r.analytics_credits)::int as differing,
+          count(*) filter (where r.analytics_credits = 0 and r.costs_credits <> 0)::int as only_costs,
+          count(*) filter (where r.costs_credits = 0 and r.analytics_credits <> 0)::int as only_analytics,
           null::text as day, null::text as openai_user_id, null::text as email
-        from j
+        from reconciliation_daily r where ${inRange}
         union all
         (select 'difference', 0, s.costs_credits::text, s.analytics_credits::text, 0, 0, 0, s.day::text, s.openai_user_id, coalesce(ce.email, ae.email)
          from shown s left join costs_emails ce on ce.day = s.day and ce.openai_user_id = s.openai_user_id
            left join analytics_emails ae on ae.day = s.day and ae.openai_user_id = s.openai_user_id
          order by abs(s.costs_credits - s.analytics_credits) desc, s.day, s.openai_user_id)`,
-    ),
   );
   const totals = rows.find((r) => r.kind === "totals");
   const differences = rows.filter((r) => r.kind === "difference").map((r) => ({ day: r.day, openai_user_id: r.openai_user_id, email: r.email, costs_credits: r.costs ?? "0", analytics_credits: r.analytics ?? "0" }));
