@@ -112,18 +112,70 @@ describe("npm run redact", () => {
       `last ${github}`,
     ];
     const input = texts.map((text, i) => (text === "" ? "" : JSON.stringify({ id: i, text }))).join("\r\n");
-    const { code, stdout } = await runCli(input);
-    expect(code).toBe(0);
-    const lines = stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
     const expected = texts.flatMap((text, i) => {
       if (text === "") return [];
       const result = redactor.redact(text);
       return [{ id: i, redacted: withoutFingerprints(result.redacted), findings: result.findings.map(({ type, start, end }) => ({ type, start, end })) }];
     });
-    expect(lines.map((l) => ({ ...l, redacted: withoutFingerprints(l.redacted) }))).toEqual(expected);
-    expect(stdout).not.toContain(github);
-    expect(stdout).not.toContain(password);
-  });
+    // the main thread alone, and workers (the input is past the size where they start)
+    for (const threads of ["1", "2"]) {
+      const { code, stdout } = await runCli(input, "bundled", { REDACT_THREADS: threads });
+      expect(code).toBe(0);
+      const lines = stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+      expect(lines.map((l) => ({ ...l, redacted: withoutFingerprints(l.redacted) }))).toEqual(expected);
+      expect(stdout).not.toContain(github);
+      expect(stdout).not.toContain(password);
+    }
+  }, 60_000);
+
+  it("keeps memory flat however long the input is, on the main thread alone and with workers", async () => {
+    // Peak resident memory (Linux's VmHWM) for 16 MB and for 96 MB of input: a CLI that held its
+    // input, its output or an unbounded queue of batches would grow by tens of MB from one to the other.
+    const line = Buffer.from(`${JSON.stringify({ id: "x", text: `key=${github} mail a@example.com ${"lorem ipsum dolor sit amet ".repeat(150)}` })}\n`);
+    const block = Buffer.concat(Array.from({ length: Math.ceil((1 << 20) / line.length) }, () => line));
+    const peakFor = (megabytes: number, threads: string) =>
+      new Promise<{ code: number | null; peakMB: number; outBytes: number }>((resolve, reject) => {
+        const child = spawn(process.execPath, LAUNCHERS.bundled, {
+          cwd: root,
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, NODE_ENV: "test", REDACT_THREADS: threads },
+          stdio: ["pipe", "pipe", "ignore"],
+        });
+        let peakKB = 0;
+        let outBytes = 0;
+        const poll = setInterval(() => {
+          try {
+            const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, "utf8"));
+            if (hwm) peakKB = Math.max(peakKB, Number(hwm[1]));
+          } catch {
+            // exited
+          }
+        }, 20);
+        child.stdout.on("data", (d: Buffer) => (outBytes += d.length));
+        child.on("error", reject);
+        child.on("close", (code) => {
+          clearInterval(poll);
+          resolve({ code, peakMB: peakKB / 1024, outBytes });
+        });
+        let written = 0;
+        const feed = () => {
+          while (written < megabytes) {
+            written++;
+            if (!child.stdin.write(block)) return void child.stdin.once("drain", feed);
+          }
+          child.stdin.end();
+        };
+        feed();
+      });
+    for (const threads of ["1", "2"]) {
+      const small = await peakFor(16, threads);
+      const large = await peakFor(96, threads);
+      expect(small.code).toBe(0);
+      expect(large.code).toBe(0);
+      expect(large.outBytes).toBeGreaterThan(96 * block.length * 0.9);
+      expect(small.peakMB).toBeGreaterThan(0); // /proc was read
+      expect(large.peakMB - small.peakMB).toBeLessThan(32);
+    }
+  }, 180_000);
 
   it("copies the text's own JSON literal around the placeholders: other escapes, key order, nesting, repeated keys, invalid UTF-8", async () => {
     const redactor = createRedactor({ key: Buffer.alloc(32, 1) });

@@ -7,6 +7,10 @@
  * transform lookup per module); a command whose speed is measured end to end (`npm run redact`)
  * cannot afford that. The script must export `main()` returning an exit code (or a promise of one).
  *
+ * A script `scripts/name.ts` that has a `scripts/name-worker.ts` beside it gets that file bundled
+ * too, as `…name-worker.mjs` next to its own bundle, for worker threads to start from (the worker's
+ * bundle holds only what the worker imports).
+ *
  * esbuild is the one tsx itself uses (resolved through tsx, a dependency). If it cannot be loaded
  * or the cache cannot be written, the script runs through tsx instead: slower to start, same result.
  */
@@ -29,14 +33,18 @@ process.argv.splice(1, 2, source);
 const cacheDir = path.join(root, "node_modules", ".cache", "codex-ledger");
 const name = path.relative(root, source).replace(/[\\/]/g, "__").replace(/\.[cm]?tsx?$/, "");
 const bundleFile = path.join(cacheDir, `${name}.mjs`);
+const workerSource = source.replace(/\.ts$/, "-worker.ts");
+const workerBundleFile = path.join(cacheDir, `${name}-worker.mjs`);
+/** [source, bundle] pairs to build */
+const entries = [[source, bundleFile], ...(fs.existsSync(workerSource) ? [[workerSource, workerBundleFile]] : [])];
 const inputsFile = path.join(cacheDir, `${name}.inputs.json`);
 /** Part of the cache key: a change here or in the build options rebuilds. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 function fresh() {
   try {
     const recorded = JSON.parse(fs.readFileSync(inputsFile, "utf8"));
-    if (recorded.format !== FORMAT || !fs.existsSync(bundleFile)) return false;
+    if (recorded.format !== FORMAT || !entries.every(([, bundle]) => fs.existsSync(bundle))) return false;
     return recorded.inputs.every(({ file, size, mtimeMs }) => {
       const stat = fs.statSync(path.join(root, file));
       return stat.size === size && stat.mtimeMs === mtimeMs;
@@ -49,26 +57,30 @@ function fresh() {
 function build() {
   const esbuild = createRequire(createRequire(import.meta.url).resolve("tsx"))("esbuild");
   const stamp = `${process.pid}-${Date.now()}`;
-  const temporary = `${bundleFile}.${stamp}.tmp`;
-  const result = esbuild.buildSync({
-    entryPoints: [source],
-    outfile: temporary,
-    absWorkingDir: root,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: `node${process.versions.node.split(".")[0]}`,
-    packages: "external",
-    metafile: true,
-    logLevel: "silent",
-  });
-  const inputs = Object.keys(result.metafile.inputs).map((file) => {
-    const stat = fs.statSync(path.join(root, file));
-    return { file, size: stat.size, mtimeMs: stat.mtimeMs };
-  });
-  fs.renameSync(temporary, bundleFile);
+  const inputs = new Map();
+  // the worker first: a process that starts between the two renames must not get a newer CLI with an older worker
+  for (const [entry, bundle] of [...entries].reverse()) {
+    const temporary = `${bundle}.${stamp}.tmp`;
+    const result = esbuild.buildSync({
+      entryPoints: [entry],
+      outfile: temporary,
+      absWorkingDir: root,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: `node${process.versions.node.split(".")[0]}`,
+      packages: "external",
+      metafile: true,
+      logLevel: "silent",
+    });
+    for (const file of Object.keys(result.metafile.inputs)) {
+      const stat = fs.statSync(path.join(root, file));
+      inputs.set(file, { file, size: stat.size, mtimeMs: stat.mtimeMs });
+    }
+    fs.renameSync(temporary, bundle);
+  }
   const inputsTemporary = `${inputsFile}.${stamp}.tmp`;
-  fs.writeFileSync(inputsTemporary, JSON.stringify({ format: FORMAT, inputs }));
+  fs.writeFileSync(inputsTemporary, JSON.stringify({ format: FORMAT, inputs: [...inputs.values()] }));
   fs.renameSync(inputsTemporary, inputsFile);
 }
 
