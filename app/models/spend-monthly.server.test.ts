@@ -5,9 +5,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { selectRows, type DatabaseHandle } from "../../db/client.server";
 import { createTestDatabase } from "../../tests/setup/test-database";
-import { formatCredits, formatUsd } from "../lib/cost-math";
+import { apiCost, credits as parseCredits, creditsToUsdOn, formatCredits, formatUsd } from "../lib/cost-math";
 import { loadPricingTables, setContractRate, setModelPrice } from "./prices.server";
-import { computeMonthSpend, getReconciliation, getSpendReport, iterateReconciliation, monthlyTrend, priceSegments } from "./spend.server";
+import { computeMonthSpend, getReconciliation, getSpendReport, iterateReconciliation, monthlyTrend, priceSegments, streamSpendLines, type MonthSpend } from "./spend.server";
 import { importTeamCsv } from "./team-assignments.server";
 import type { Viewer } from "./viewer";
 
@@ -167,6 +167,66 @@ describe("the monthly rollup path and the day path give the same cents", () => {
     expect(priceSegments("2026-05-01", "2026-06-01", pricing)).toEqual(["2026-05-01"]);
     expect(priceSegments("2026-07-01", "2026-08-01", pricing)).toEqual(["2026-07-01", "2026-07-15"]);
     expect(priceSegments("2026-09-01", "2026-10-01", pricing)).toEqual(["2026-09-01", "2026-09-16"]);
+  });
+});
+
+/**
+ * The month's buckets the slow, obvious way: every line of every day (the detailed CSV's lines) priced on its own day
+ * with creditsToUsdOn and apiCost, and added to its bucket in every dimension.
+ */
+async function spendLineByLine(month: string) {
+  const pricing = await loadPricingTables(handle.db);
+  type Sums = { credits: bigint; usd: bigint; api: bigint; savings: bigint; priced: bigint; unpriced: Record<string, bigint>; input: bigint; cached: bigint; output: bigint; users: Set<string> };
+  const buckets = new Map<string, Sums>();
+  const add = (key: string, line: { email: string; credits: bigint; usd: bigint; input: bigint; cached: bigint; output: bigint; cost: ReturnType<typeof apiCost> | null; active: boolean }) => {
+    let b = buckets.get(key);
+    if (!b) buckets.set(key, (b = { credits: 0n, usd: 0n, api: 0n, savings: 0n, priced: 0n, unpriced: {}, input: 0n, cached: 0n, output: 0n, users: new Set() }));
+    b.credits += line.credits;
+    b.usd += line.usd;
+    b.input += line.input;
+    b.cached += line.cached;
+    b.output += line.output;
+    if (line.cost?.priced) {
+      b.api += line.cost.total;
+      b.savings += line.cost.cacheSavings;
+      b.priced += line.input + line.cached + line.output;
+    } else if (line.cost) b.unpriced[line.cost.model] = (b.unpriced[line.cost.model] ?? 0n) + line.cost.tokens;
+    if (line.active) b.users.add(line.email);
+  };
+  // A person is active in a bucket when any of their Codex lines there has credits or tokens (the month's sums of a line are positive exactly then).
+  for await (const l of streamSpendLines(handle.db, month, pricing)) {
+    const amounts = { credits: parseCredits(l.credits), input: BigInt(l.inputTokens), cached: BigInt(l.cachedInputTokens), output: BigInt(l.outputTokens) };
+    const tokens = amounts.input + amounts.cached + amounts.output;
+    const cost = tokens > 0n ? apiCost({ model: l.model || null, serviceTier: l.serviceTier, inputTokens: amounts.input, cachedInputTokens: amounts.cached, outputTokens: amounts.output }, l.day, pricing.prices) : null;
+    const codex = l.product.toLowerCase() === "codex";
+    const line = { ...amounts, email: l.email || "(no email)", usd: creditsToUsdOn(amounts.credits, l.day, pricing.rates), cost, active: codex && (amounts.credits > 0n || tokens > 0n) };
+    for (const key of [`person ${line.email}`, `team ${l.team}`, `costCentre ${l.costCentre}`, `model ${l.model || "(no model)"}`, `clientSurface ${l.client} / ${l.surface}`, `product ${l.product}`, "total", ...(codex ? ["codex"] : [])]) {
+      add(key, line);
+    }
+  }
+  return Object.fromEntries([...buckets].map(([k, b]) => [k, { ...b, users: b.users.size }]));
+}
+
+function bucketsOf(s: MonthSpend) {
+  const out: Record<string, unknown> = {};
+  const put = (key: string, b: MonthSpend["total"]) => {
+    out[key] = { credits: b.credits, usd: b.usd, api: b.api.total, savings: b.api.cacheSavings, priced: b.api.pricedTokens, unpriced: Object.fromEntries(b.api.unpriced), input: b.input, cached: b.cached, output: b.output, users: b.users };
+  };
+  for (const [dimension, map] of Object.entries(s.byDimension)) for (const [key, b] of map) put(`${dimension} ${key}`, b);
+  put("total", s.total);
+  put("codex", s.codex);
+  return out;
+}
+
+describe("the month's sums done in SQL", () => {
+  it("equal every line of the month priced on its own day in JavaScript, in every bucket (money, tokens, unpriced, active people)", async () => {
+    // May: nothing changes; June: a team change mid-month; July: a price change; September: a rate change.
+    for (const month of ["2026-05", "2026-06", "2026-07", "2026-09"]) {
+      const expected = await spendLineByLine(month);
+      expect(Object.keys(expected).length).toBeGreaterThan(10);
+      expect(bucketsOf(await spendOf(month))).toEqual(expected);
+      expect(bucketsOf(await spendOf(month, { dayLevel: true }))).toEqual(expected);
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import {
   findEffective,
   formatScaled,
   parseDecimal,
+  PRIORITY_TIERS,
   RATE_SCALE,
   credits as parseCredits,
   emptyApiCostSummary,
@@ -269,7 +270,7 @@ const splitEmailsCte = (from: string, next: string) =>
  * are summed from costs_daily day by day, as the day-level path does for everyone
  * (docs/decisions/0016-monthly-cost-rollup.md). Both give the same rows up to how they are split.
  */
-export function monthAggregateSql(from: string, next: string, starts: readonly string[], detail = true, monthly = false): SQL {
+export function monthAggregateSql(from: string, next: string, starts: readonly string[], detail = true, monthly = false, money?: MoneyUnits): SQL {
   if (monthly && starts.length !== 1) throw new Error("the monthly rollup can be read only for a month without a price or rate change inside it");
   const seg = segmentSql(daySql, starts);
   // Without `detail` (the month before, for comparisons; budgets): credits and USD per dimension only — no tiers,
@@ -311,15 +312,92 @@ export function monthAggregateSql(from: string, next: string, starts: readonly s
         from fine f join group_teams gt on gt.groups = f.groups cross join lateral (select coalesce(f.assigned_team, gt.team) as team) t
         group by grouping sets ((f.email, f.seg), (t.team, f.seg), (f.cost_centre, f.seg), (f.model, f.seg), (f.client, f.surface, f.seg), (f.product, f.seg))`;
   }
-  return sql`${cte}
-        select 'person' as kind, f.email, ${detail ? sql`p.name` : sql`null`} as name, coalesce(f.assigned_team, gt.team) as team, f.cost_centre,
-          f.product, f.client, f.surface, null as day, f.seg, f.model, f.tier,
-          ${microCredits(sql`f.credits`)} as credits, f.input::text as input, f.cached::text as cached, f.output::text as output,
-          -- Active = spent Codex credits or used Codex tokens this month.
-          (lower(f.product) = 'codex' and (coalesce(f.credits, 0) > 0 or f.input + f.cached + f.output > 0)) as active
-        from fine f join group_teams gt on gt.groups = f.groups ${detail ? sql`left join people p on p.id = f.person_id` : sql``}
-        order by 2`;
+  if (!money) throw new Error("the month's detailed sums need its token prices and rates");
+  // Each line's API-list money, exactly (numeric): tokens × the femto-USD of one token of each class for the line's
+  // segment, model and tier (no row: unpriced). USD is credits × the segment's rate, done on the sums: credits are
+  // summed per segment (bigint micro-credits) and multiplied once per output row.
+  const unitRows = money.units.map(
+    (u) =>
+      sql`(${sql.raw(String(u.seg))}, ${u.model}::text, ${sql.raw(u.priority ? "true" : "false")}, ${sql.raw(u.input.toString())}::numeric, ${sql.raw(u.cached.toString())}::numeric, ${sql.raw(u.output.toString())}::numeric, ${sql.raw(u.savings.toString())}::numeric)`,
+  );
+  const units = unitRows.length > 0 ? sql`values ${sql.join(unitRows, sql`, `)}` : sql`select 0, ''::text, false, 0::numeric, 0::numeric, 0::numeric, 0::numeric where false`;
+  const priorityTiers = sql.join([...PRIORITY_TIERS].map((t) => sql`${t}`), sql`, `);
+  const segs = money.usdPerMicroCredit.map((_, seg) => seg);
+  const usdOf = (creditsOfSeg: (seg: number) => SQL) =>
+    sql.join(
+      segs.map((seg) => sql`coalesce(${creditsOfSeg(seg)}, 0) * ${sql.raw(money.usdPerMicroCredit[seg]!.toString())}::numeric`),
+      sql` + `,
+    );
+  const sums = (from: string) => sql`coalesce(sum(${sql.raw(from)}.api), 0) as api, coalesce(sum(${sql.raw(from)}.savings), 0) as savings,
+          sum(${sql.raw(from)}.priced_tokens) as priced_tokens, sum(${sql.raw(from)}.input) as input, sum(${sql.raw(from)}.cached) as cached, sum(${sql.raw(from)}.output) as output`;
+  const dimensionKind = sql`case when grouping(c.team) = 0 then 'team' when grouping(c.cost_centre) = 0 then 'costCentre' when grouping(c.model) = 0 then 'model'
+            when grouping(c.client_surface) = 0 then 'clientSurface' when grouping(c.product) = 0 then 'product' when grouping(c.codex) = 0 then 'codex' else 'total' end`;
+  const unpricedKind = sql`case when grouping(l.person) = 0 then 'person' when grouping(l.team) = 0 then 'team' when grouping(l.cost_centre) = 0 then 'costCentre'
+            when grouping(l.model) = 0 then 'model' when grouping(l.client_surface) = 0 then 'clientSurface' when grouping(l.product) = 0 then 'product'
+            when grouping(l.codex) = 0 then 'codex' else 'total' end`;
+  return sql`${cte}, units (seg, model, priority, input, cached, output, savings) as (${units}),
+        lines as materialized (
+          select ${DIMENSION_KEY_SQL.person} as person, ${DIMENSION_KEY_SQL.team} as team, ${DIMENSION_KEY_SQL.costCentre} as cost_centre,
+            ${DIMENSION_KEY_SQL.model} as model, ${DIMENSION_KEY_SQL.clientSurface} as client_surface, ${DIMENSION_KEY_SQL.product} as product,
+            lower(f.product) = 'codex' as codex, f.person_id, f.seg::int as seg,
+            (coalesce(f.credits, 0) * 1000000)::bigint as credits, f.input::bigint as input, f.cached::bigint as cached, f.output::bigint as output,
+            case when u.seg is not null then (f.input + f.cached + f.output)::bigint else 0 end as priced_tokens,
+            f.input * u.input + f.cached * u.cached + f.output * u.output as api, f.cached * u.savings as savings,
+            case when u.seg is null and f.input + f.cached + f.output > 0 then ${DIMENSION_KEY_SQL.model} end as unpriced_model,
+            -- Active = spent Codex credits or used Codex tokens this month.
+            (lower(f.product) = 'codex' and (coalesce(f.credits, 0) > 0 or f.input + f.cached + f.output > 0)) as active
+          from fine f join group_teams gt on gt.groups = f.groups cross join lateral (select coalesce(f.assigned_team, gt.team) as team) t
+            left join units u on u.seg = f.seg::int and u.model = f.model and u.priority = (lower(f.tier) in (${priorityTiers}))
+        ),
+        -- Every other dimension's buckets are sums of a few hundred combinations of their values, summed once.
+        combinations as materialized (
+          select l.team, l.cost_centre, l.model, l.client_surface, l.product, l.codex,
+            ${sql.join(segs.map((seg) => sql`sum(l.credits) filter (where l.seg = ${sql.raw(String(seg))}) as ${sql.raw(`credits_${seg}`)}`), sql`, `)}, ${sums("l")}
+          from lines l group by 1, 2, 3, 4, 5, 6
+        ),
+        -- People active in each bucket: distinct (bucket, person) pairs of the active lines.
+        active as (
+          select v.kind, v.key, count(*)::int as users from (
+            select distinct v.kind, v.key, l.person from lines l cross join lateral (values ('team', l.team), ('costCentre', l.cost_centre), ('model', l.model),
+              ('clientSurface', l.client_surface), ('product', l.product), ('codex', case when l.codex then '' end), ('total', '')) v(kind, key)
+            where l.active and v.key is not null
+          ) v group by 1, 2
+        )
+        select 'person' as kind, l.person as key, l.team as person_team, null::boolean as codex, max(p.name) as name, null as unpriced_model,
+          sum(l.credits)::text as credits, (${usdOf((seg) => sql`sum(l.credits) filter (where l.seg = ${sql.raw(String(seg))})`)})::text as usd,
+          coalesce(sum(l.api), 0)::text as api, coalesce(sum(l.savings), 0)::text as savings, sum(l.priced_tokens)::text as priced_tokens,
+          sum(l.input)::text as input, sum(l.cached)::text as cached, sum(l.output)::text as output, (bool_or(l.active))::int as users
+        from lines l left join people p on p.id = l.person_id
+        group by l.person, l.team
+        union all
+        select d.kind, d.key, null, d.codex, null, null, d.credits::text, d.usd::text, d.api::text, d.savings::text, d.priced_tokens::text,
+          d.input::text, d.cached::text, d.output::text, coalesce(a.users, 0)
+        from (
+          select ${dimensionKind} as kind, case when grouping(c.codex) = 0 then (case when c.codex then '' end) else coalesce(c.team, c.cost_centre, c.model, c.client_surface, c.product, '') end as key,
+            c.codex, ${sql.join(
+              segs.map((seg) => sql`coalesce(sum(${sql.raw(`c.credits_${seg}`)}), 0)`),
+              sql` + `,
+            )} as credits, ${usdOf((seg) => sql`sum(${sql.raw(`c.credits_${seg}`)})`)} as usd, ${sums("c")}
+          from combinations c group by grouping sets ((c.team), (c.cost_centre), (c.model), (c.client_surface), (c.product), (c.codex), ())
+        ) d left join active a on a.kind = d.kind and a.key = d.key
+        union all
+        -- Unpriced tokens per model, for every bucket that has any.
+        select ${unpricedKind}, case when grouping(l.codex) = 0 then (case when l.codex then '' end) else coalesce(l.person, l.team, l.cost_centre, l.model, l.client_surface, l.product, '') end,
+          l.team, l.codex, null, l.unpriced_model, null, null, null, null, sum(l.input + l.cached + l.output)::text, null, null, null, 0
+        from lines l where l.unpriced_model is not null
+        group by grouping sets ((l.person, l.team, l.unpriced_model), (l.team, l.unpriced_model), (l.cost_centre, l.unpriced_model), (l.model, l.unpriced_model),
+          (l.client_surface, l.unpriced_model), (l.product, l.unpriced_model), (l.codex, l.unpriced_model), (l.unpriced_model))`;
 }
+
+/** How a line's value names its bucket in each dimension (missing values shown as such), on a `fine f` line and its team `t`. */
+const DIMENSION_KEY_SQL: Record<Dimension, SQL> = {
+  person: sql`coalesce(nullif(f.email, ''), '(no email)')`,
+  team: sql`coalesce(t.team, ${NO_TEAM})`,
+  costCentre: sql`coalesce(f.cost_centre, ${NO_COST_CENTRE})`,
+  model: sql`coalesce(nullif(f.model, ''), '(no model)')`,
+  clientSurface: sql`coalesce(nullif(f.client, ''), '(unknown)') || ' / ' || coalesce(nullif(f.surface, ''), '(unknown)')`,
+  product: sql`coalesce(nullif(f.product, ''), '(unknown)')`,
+};
 
 /** The month's sums per (day, price segment, model, tier), for the daily chart and CSV: a statement of its own, run beside monthAggregateSql. */
 export function monthDaysSql(from: string, next: string, starts: readonly string[]): SQL {
@@ -330,12 +408,57 @@ export function monthDaysSql(from: string, next: string, starts: readonly string
         group by ${daySql}, 10, 11, 12`;
 }
 
+/** What the month's money is in SQL: femto-USD per micro-credit per price segment, and per token of each class per segment, model and tier. */
+type MoneyUnits = {
+  usdPerMicroCredit: Femto[];
+  units: Array<{ seg: number; model: string; priority: boolean; input: Femto; cached: Femto; output: Femto; savings: Femto }>;
+};
+
+/**
+ * Money is linear in credits and tokens, and prices and rates are constant within a segment: the femto-USD of one
+ * micro-credit and of one token of each class, from creditsToUsdOn and apiCost, times a line's amounts is exactly
+ * what those functions give for the line. A model without a price in force at the segment's start has no units (unpriced).
+ */
+export function moneyUnits(starts: readonly string[], tables: PricingTables): MoneyUnits {
+  const models = [...new Set(tables.prices.map((p) => p.model))].sort();
+  const units: MoneyUnits["units"] = [];
+  starts.forEach((start, seg) => {
+    for (const model of models) {
+      for (const priority of [false, true]) {
+        const u = tokenUnits(model, priority ? "priority" : "default", start, tables.prices);
+        if (u.priced) units.push({ seg, model, priority, input: u.input, cached: u.cached, output: u.output, savings: u.savings });
+      }
+    }
+  });
+  return { usdPerMicroCredit: starts.map((start) => creditsToUsdOn(1n, start, tables.rates)), units };
+}
+
+type SumRow = {
+  kind: Dimension | "codex" | "total";
+  key: string | null;
+  person_team: string | null;
+  codex: boolean | null;
+  name: string | null;
+  /** Set on the rows of unpriced tokens (their count in priced_tokens); null on the money rows. */
+  unpriced_model: string | null;
+  /** Micro-credits, femto-USD, tokens: exact integers as text. */
+  credits: string | null;
+  usd: string | null;
+  api: string | null;
+  savings: string | null;
+  priced_tokens: string;
+  input: string | null;
+  cached: string | null;
+  output: string | null;
+  users: number;
+};
+
 /**
  * Everything a month's reports need, in exact units. Internal (callers check the viewer).
- * One SQL statement (monthAggregateSql) sums the month to a few rows per person; the dimensions
- * are summed here, and the money done with the bigints of app/lib/cost-math.ts once per row
- * (pricing is linear in the tokens and constant within a price segment), so a 10,000-person
- * month is tens of thousands of rows, not a million lines.
+ * One SQL statement (monthAggregateSql) sums the month per dimension value with its money (exact numerics:
+ * credits × the segment's rate, tokens × the model's price per token), so JavaScript reads a row per person and a
+ * few hundred others instead of summing every line; the daily chart's few hundred rows are priced here
+ * (pricing is linear in the tokens and constant within a price segment).
  */
 export async function computeMonthSpend(
   db: Database,
@@ -349,12 +472,12 @@ export async function computeMonthSpend(
   const monthly = !dayLevel && starts.length === 1;
   // Without `detail` there are no day rows: the days with data are read from the daily rollup's primary key (day first).
   if (!detail) return monthTotals(db, month, from, to, next, starts, monthly, tables);
+  const money = moneyUnits(starts, tables);
   // Independent statements: on PostgreSQL they run side by side on pooled connections.
-  const [personRows, dayRows] = await Promise.all([
-    monthQuery(db, (tx) => selectRows<MonthRow>(tx, monthAggregateSql(from, next, starts, detail, monthly))),
+  const [sumRows, dayRows] = await Promise.all([
+    monthQuery(db, (tx) => selectRows<SumRow>(tx, monthAggregateSql(from, next, starts, true, monthly, money))),
     monthQuery(db, (tx) => selectRows<MonthRow>(tx, monthDaysSql(from, next, starts))),
   ]);
-  const rows = personRows.concat(dayRows);
 
   const byDimension = Object.fromEntries(DIMENSIONS.map((d) => [d.key, new Map<string, Bucket>()])) as Record<Dimension, Map<string, Bucket>>;
   const byDay = new Map<string, Bucket>();
@@ -367,10 +490,33 @@ export async function computeMonthSpend(
     if (!b) map.set(key, (b = bucket()));
     return b;
   };
-  // Money is linear in credits and tokens, and prices and rates are constant within a segment:
-  // the femto-USD of one micro-credit and of one token of each class, from creditsToUsdOn and
-  // apiCost, times the row's amounts is exactly what those functions give for the row.
-  const usdPerMicroCredit = starts.map((start) => creditsToUsdOn(1n, start, tables.rates));
+  for (const r of sumRows) {
+    const b = r.kind === "total" ? total : r.kind === "codex" ? (r.codex ? codex : null) : get(byDimension[r.kind], r.key!);
+    if (!b) continue;
+    if (r.unpriced_model !== null) {
+      b.api.unpriced.set(r.unpriced_model, (b.api.unpriced.get(r.unpriced_model) ?? 0n) + BigInt(r.priced_tokens));
+      continue;
+    }
+    const credits = BigInt(r.credits!);
+    b.credits += credits;
+    b.usd += BigInt(r.usd!);
+    b.api.total += BigInt(r.api!);
+    b.api.cacheSavings += BigInt(r.savings!);
+    b.api.pricedTokens += BigInt(r.priced_tokens);
+    b.input += BigInt(r.input!);
+    b.cached += BigInt(r.cached!);
+    b.output += BigInt(r.output!);
+    // A person's rows are split by team: active in any of them is one active person.
+    b.users = Math.max(b.users, r.users);
+    if (r.kind !== "person") continue;
+    const email = r.key!;
+    if (r.name !== null && !names.get(email)) names.set(email, r.name);
+    else if (!names.has(email)) names.set(email, null);
+    let teams = personTeams.get(email);
+    if (!teams) personTeams.set(email, (teams = new Map()));
+    teams.set(r.person_team!, (teams.get(r.person_team!) ?? 0n) + credits);
+  }
+
   const units = new Map<string, TokenUnits>();
   const unitsOf = (model: string, tier: string, seg: number): TokenUnits => {
     const key = `${seg}\u0000${tier}\u0000${model}`;
@@ -378,85 +524,27 @@ export async function computeMonthSpend(
     if (!u) units.set(key, (u = tokenUnits(model, tier, starts[seg]!, tables.prices)));
     return u;
   };
-  // Rows come ordered by email: a bucket counts a person once, when it first sees them active.
-  const lastActive = new Map<Bucket, string>();
-  const countActive = (b: Bucket, email: string) => {
-    if (lastActive.get(b) === email) return;
-    lastActive.set(b, email);
-    b.users++;
-  };
-  // Each line is added to its person and to its combination of the other dimensions' values (a few hundred in a
-  // 10,000-person month); the combinations are added to their dimension buckets once at the end. The same sums as
-  // adding every line to all seven buckets, with a fraction of the bigint additions.
-  type Combination = { sums: Bucket; targets: Bucket[] };
-  const combinations = new Map<string, Combination>();
-  const addLine = (b: Bucket, credits: bigint, usd: bigint, input: bigint, cached: bigint, output: bigint, tokens: bigint, unit: TokenUnits | null, api: bigint, savings: bigint) => {
-    b.credits += credits;
-    b.usd += usd;
-    b.input += input;
-    b.cached += cached;
-    b.output += output;
-    if (!unit) return;
-    if (unit.priced) {
-      b.api.total += api;
-      b.api.cacheSavings += savings;
-      b.api.pricedTokens += tokens;
-    } else {
-      b.api.unpriced.set(unit.model, (b.api.unpriced.get(unit.model) ?? 0n) + tokens);
-    }
-  };
-  for (const r of rows) {
+  for (const r of dayRows) {
     const seg = Number(r.seg);
+    const b = get(byDay, r.day!.slice(0, 10));
     const credits = BigInt(r.credits);
     const input = BigInt(r.input);
     const cached = BigInt(r.cached);
     const output = BigInt(r.output);
     const tokens = input + cached + output;
-    const usd = credits * usdPerMicroCredit[seg]!;
-    const unit = tokens > 0n ? unitsOf(r.model, r.tier, seg) : null;
-    const api = unit?.priced ? input * unit.input + cached * unit.cached + output * unit.output : 0n;
-    const savings = unit?.priced ? cached * unit.savings : 0n;
-    if (r.day !== null) {
-      addLine(get(byDay, r.day.slice(0, 10)), credits, usd, input, cached, output, tokens, unit, api, savings);
-      continue;
-    }
-    const email = DIMENSION_KEY.person(r);
-    const team = DIMENSION_KEY.team(r);
-    const costCentre = DIMENSION_KEY.costCentre(r);
-    const product = DIMENSION_KEY.product(r);
-    const model = DIMENSION_KEY.model(r);
-    const clientSurface = DIMENSION_KEY.clientSurface(r);
-    const key = `${team}\u0000${costCentre}\u0000${model}\u0000${clientSurface}\u0000${product}`;
-    let combination = combinations.get(key);
-    if (!combination) {
-      const targets = [get(byDimension.team, team), get(byDimension.costCentre, costCentre), get(byDimension.model, model), get(byDimension.clientSurface, clientSurface), get(byDimension.product, product), total];
-      if (isCodex(product)) targets.push(codex);
-      combinations.set(key, (combination = { sums: bucket(), targets }));
-    }
-    const person = get(byDimension.person, email);
-    addLine(combination.sums, credits, usd, input, cached, output, tokens, unit, api, savings);
-    addLine(person, credits, usd, input, cached, output, tokens, unit, api, savings);
-    if (r.active) {
-      for (const b of combination.targets) countActive(b, r.email ?? "");
-      countActive(person, r.email ?? "");
-    }
-    if (r.name !== null && !names.get(email)) names.set(email, r.name);
-    else if (!names.has(email)) names.set(email, null);
-    let teams = personTeams.get(email);
-    if (!teams) personTeams.set(email, (teams = new Map()));
-    teams.set(team, (teams.get(team) ?? 0n) + credits);
-  }
-  for (const { sums, targets } of combinations.values()) {
-    for (const b of targets) {
-      b.credits += sums.credits;
-      b.usd += sums.usd;
-      b.input += sums.input;
-      b.cached += sums.cached;
-      b.output += sums.output;
-      b.api.total += sums.api.total;
-      b.api.cacheSavings += sums.api.cacheSavings;
-      b.api.pricedTokens += sums.api.pricedTokens;
-      for (const [model, tokens] of sums.api.unpriced) b.api.unpriced.set(model, (b.api.unpriced.get(model) ?? 0n) + tokens);
+    b.credits += credits;
+    b.usd += credits * money.usdPerMicroCredit[seg]!;
+    b.input += input;
+    b.cached += cached;
+    b.output += output;
+    if (tokens === 0n) continue;
+    const unit = unitsOf(r.model, r.tier, seg);
+    if (unit.priced) {
+      b.api.total += input * unit.input + cached * unit.cached + output * unit.output;
+      b.api.cacheSavings += cached * unit.savings;
+      b.api.pricedTokens += tokens;
+    } else {
+      b.api.unpriced.set(unit.model, (b.api.unpriced.get(unit.model) ?? 0n) + tokens);
     }
   }
   const days = [...byDay.keys()].sort();
