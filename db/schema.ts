@@ -436,6 +436,30 @@ export const personCostGroups = pgTable("person_cost_groups", {
   groups: jsonb("groups").$type<Array<{ id?: string; name?: string }>>().notNull(),
 });
 
+/**
+ * Per person and UTC day with COSTS records, the latest record's groups (latest hour, then highest
+ * event id; any product), and whether they differ from the person's previous such day (`changed`):
+ * the days on which a person's groups-based team can change. Kept by statement triggers on
+ * costs_hourly (migration 0017, docs/decisions/0017-overview-people-masks.md).
+ */
+export const personDayGroups = pgTable("person_day_groups", {
+  personId: uuid("person_id").notNull(),
+  day: date("day").notNull(),
+  hour: timestamp("hour", { withTimezone: true }).notNull(),
+  eventId: text("event_id").notNull(),
+  groups: jsonb("groups").$type<Array<{ id?: string; name?: string }>>().notNull(),
+  changed: boolean("changed").notNull(),
+}, (t) => [
+  primaryKey({ name: "person_day_groups_pk", columns: [t.personId, t.day] }),
+  // INCLUDE (groups) added by hand in migration 0017: a team's runs are read from the index only.
+  index("person_day_groups_changes").on(t.personId, t.day).where(sql`${t.changed}`),
+]);
+
+/** Every groups array a COSTS record has carried (kept by a trigger on costs_hourly, never pruned): the team rule runs on these few. */
+export const costGroups = pgTable("cost_groups", {
+  groups: jsonb("groups").primaryKey(),
+});
+
 /* ───────────────────────── Spend: COSTS, hourly per person ───────────────────────── */
 
 export const costsHourly = pgTable("costs_hourly", {
@@ -493,6 +517,9 @@ export const costsDaily = pgTable("costs_daily", {
   credits: numeric("credits", { precision: 20, scale: 6 }).notNull(),
 }, (t) => [
   primaryKey({ name: "costs_daily_pk", columns: [t.day, t.openaiUserId, t.email, t.product, t.client, t.surface, t.model, t.serviceTier, t.groups] }),
+  // A team's COSTS rows without reading the others' (migration 0017): by the hash of their groups, or by email.
+  index("costs_daily_groups_day").on(sql`jsonb_hash(${t.groups})`, t.day),
+  index("costs_daily_email_day").on(t.email, t.day),
 ]);
 
 /**

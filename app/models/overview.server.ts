@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { selectRows, type Database } from "../../db/client.server";
 import { costsClientOf, NO_COSTS_CLIENT } from "../lib/clients";
 import { addDays } from "../lib/date-range";
-import { assignedTeamOnDaySql, assignmentPeriodsSql, teamFromGroupsSql } from "./team-assignments.server";
+import { assignmentPeriodsSql, teamFromGroupsSql } from "./team-assignments.server";
 import { assertViewerHasRole, type Viewer } from "./viewer";
 
 export { costsClientOf };
@@ -22,83 +22,78 @@ export { costsClientOf };
 
 export type OverviewFilters = { from: string; to: string; team?: string; client?: string; model?: string };
 
-const utcStart = (day: string) => sql`((${day}::date)::timestamp at time zone 'UTC')`;
+const utcStart = (day: string | SQL) => sql`((${day}::date)::timestamp at time zone 'UTC')`;
 
 /**
- * CTEs ending in `team_days (person_id, day)`: the days in the range on which each active person
- * was in `team`. Computed as sets: each person's COSTS groups carried forward from day to day,
- * the team rule applied once per distinct groups array, the assignments as periods. The CTEs are
- * materialised so that the planner cannot re-run one per joined row.
+ * The team's days as segments (person_id, seg_from, seg_to): in `team` on every day d with
+ * seg_from <= d < seg_to, within the range. A day's team is a CSV or IdP assignment in force that
+ * day, else the team rule on the groups in force: those of the person's latest COSTS record of
+ * that day or of the last day before it with one (before their first record in or before the range,
+ * that first record's). person_day_groups (migration 0016) marks the days on which a person's
+ * groups change, so the groups in force come from those few rows as runs, cut at the assignment
+ * periods' edges, instead of carrying groups forward over every person-day.
  */
-function teamDaysCtes(f: OverviewFilters & TeamDaysKnown, team: string): SQL {
-  if (f.teamDays !== undefined) {
-    return sql`team_days as materialized (
-      select (e->>0)::uuid as person_id, (e->>1)::date as day from jsonb_array_elements(${f.teamDays}::jsonb) e
-    )`;
-  }
+function teamSegmentsSql(f: OverviewFilters, team: string): SQL {
+  const from = sql`${f.from}::date`;
+  const next = sql`${addDays(f.to, 1)}::date`;
   return sql`
-    team_pd as materialized (
-      select distinct person_id, day from daily_rollups where day between ${f.from}::date and ${f.to}::date and person_id is not null
+    with changes as materialized (
+      select g.person_id, g.day, g.groups, row_number() over w as n, lead(g.day) over w as next_day
+      from person_day_groups g where g.changed and g.day <= ${f.to}::date
+      window w as (partition by g.person_id order by g.day)
     ),
-    team_cost_day as materialized (
-      select c.person_id, (c.hour at time zone 'UTC')::date as day, (array_agg(c.groups order by c.hour desc))[1] as groups
-      from costs_hourly c
-      where c.hour >= ${utcStart(f.from)} and c.hour < ${utcStart(addDays(f.to, 1))} and c.person_id in (select person_id from team_pd)
-      group by 1, 2
+    runs as materialized (
+      select person_id, case when n = 1 then ${from} else greatest(day, ${from}) end as run_from, least(coalesce(next_day, ${next}), ${next}) as run_to, groups
+      from changes where coalesce(next_day, ${next}) > ${from}
     ),
-    team_first as materialized (
-      select distinct on (person_id) person_id, groups from team_cost_day order by person_id, day
+    rule as materialized (select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from cost_groups g),
+    -- Only people whose groups name the team on some day of the range, or whom an assignment puts in it, can be in it.
+    candidates as materialized (
+      select p.id as person_id, lower(p.email) as email from people p
+      where p.id in (select r.person_id from runs r join rule on rule.groups = r.groups where rule.team = ${team})
+        or lower(p.email) in (
+          select ta.email from team_assignments ta
+          where ta.source <> 'costs_groups' and ta.team = ${team} and ta.valid_from < ${next} and (ta.valid_to is null or ta.valid_to > ${from}))
     ),
-    team_prior as materialized (
-      -- Before a person's first COSTS record of the range: their last one before it (an index probe
-      -- per person), else that first one (joined once: a lookup into the CTE per person would scan it).
-      select pp.person_id, coalesce(
-        (select c.groups from costs_hourly c where c.person_id = pp.person_id and c.hour < ${utcStart(f.from)} order by c.hour desc limit 1),
-        tf.groups) as groups
-      from (select distinct person_id from team_pd) pp left join team_first tf on tf.person_id = pp.person_id
+    periods as materialized (
+      select c.person_id, a.period_from, a.period_to, a.team
+      from (${assignmentPeriodsSql(f.from, addDays(f.to, 1), sql`select email from candidates`)}) a join candidates c on c.email = a.email
     ),
-    team_carried as (
-      select person_id, day, kind, groups, count(groups) over (partition by person_id order by day, kind) as run
-      from (select person_id, day, 0 as kind, groups from team_cost_day union all select person_id, day, 1, null::jsonb from team_pd) t
+    candidate_runs as materialized (select r.* from runs r where r.person_id in (select person_id from candidates)),
+    edges as (
+      select person_id, run_from as edge from candidate_runs union select person_id, run_to from candidate_runs
+      union select person_id, period_from from periods union select person_id, period_to from periods
     ),
-    team_filled as materialized (
-      select c.person_id, c.day, coalesce(first_value(c.groups) over (partition by c.person_id, c.run order by c.day, c.kind), p.groups) as groups, c.kind
-      from team_carried c left join team_prior p on p.person_id = c.person_id
-    ),
-    team_rule as materialized (
-      select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from (select distinct groups from team_filled where kind = 1 and groups is not null) g
-    ),
-    team_periods as materialized (${assignmentPeriodsSql(f.from, addDays(f.to, 1))}),
-    team_days as materialized (
-      select f.person_id, f.day
-      from team_filled f
-      join people p on p.id = f.person_id
-      left join team_periods ap on ap.email = lower(p.email) and f.day >= ap.period_from and f.day < ap.period_to
-      left join team_rule r on r.groups = f.groups
-      where f.kind = 1 and coalesce(ap.team, r.team) = ${team}
-    )`;
+    segments as (select person_id, edge as seg_from, lead(edge) over (partition by person_id order by edge) as seg_to from edges)
+    select s.person_id, to_char(s.seg_from, 'YYYY-MM-DD') as seg_from, to_char(s.seg_to, 'YYYY-MM-DD') as seg_to
+    from segments s
+    left join periods ap on ap.person_id = s.person_id and s.seg_from >= ap.period_from and s.seg_from < ap.period_to
+    left join candidate_runs r on r.person_id = s.person_id and s.seg_from >= r.run_from and s.seg_from < r.run_to
+    left join rule ru on ru.groups = r.groups
+    where s.seg_to is not null and coalesce(ap.team, ru.team) = ${team}`;
 }
 
-/**
- * The team's (person, day) pairs as JSON, computed once per request: the CTEs above cost seconds at
- * 10,000 people, and each of the Overview's reads would otherwise compute them again.
- */
-type TeamDaysKnown = { teamDays?: string };
+/** The team's segments as JSON, worked out once per request and handed to each of the Overview's reads. */
+type TeamSegmentsKnown = { teamSegments?: string };
 
-async function teamDaysJson(db: Database, f: OverviewFilters, team: string): Promise<string> {
-  const [row] = await selectRows<{ pairs: string }>(
+async function teamSegmentsJson(db: Database, f: OverviewFilters, team: string): Promise<string> {
+  const [row] = await selectRows<{ segments: string }>(
     db,
-    sql`with ${teamDaysCtes(f, team)}
-        select coalesce(jsonb_agg(jsonb_build_array(person_id, to_char(day, 'YYYY-MM-DD'))), '[]'::jsonb)::text as pairs from team_days`,
+    sql`select coalesce(jsonb_agg(jsonb_build_array(t.person_id, t.seg_from, t.seg_to)), '[]'::jsonb)::text as segments from (${teamSegmentsSql(f, team)}) t`,
   );
-  return row?.pairs ?? "[]";
+  return row?.segments ?? "[]";
 }
 
-const withTeamDays = (f: OverviewFilters & TeamDaysKnown) => (f.team ? sql`with ${teamDaysCtes(f, f.team)}` : sql``);
-const inTeam = (f: OverviewFilters, personId: SQL, day: SQL) => (f.team ? sql`(${personId}, ${day}) in (select person_id, day from team_days)` : sql`true`);
+const teamSegmentsCte = (f: TeamSegmentsKnown) =>
+  sql`team_segments as materialized (
+    select (e->>0)::uuid as person_id, (e->>1)::date as seg_from, (e->>2)::date as seg_to from jsonb_array_elements(${f.teamSegments ?? "[]"}::jsonb) e
+  )`;
+
+/** A person rollup (alias r: person_id, day) of the team's days: driven by the segments through the (person_id, day) indexes. */
+const teamRollups = (table: SQL) => sql`team_segments t join ${table} r on r.person_id = t.person_id and r.day >= t.seg_from and r.day < t.seg_to`;
 
 function rollupFilter(f: OverviewFilters): SQL {
-  const parts = [sql`r.day >= ${f.from}::date`, sql`r.day <= ${f.to}::date`, inTeam(f, sql`r.person_id`, sql`r.day`)];
+  const parts = [sql`r.day >= ${f.from}::date`, sql`r.day <= ${f.to}::date`];
   if (f.client) parts.push(sql`r.client_id = ${f.client}`);
   if (f.model) parts.push(sql`r.model = ${f.model}`);
   return sql.join(parts, sql` and `);
@@ -113,7 +108,7 @@ function orgRollupFilter(f: OverviewFilters): SQL {
 }
 
 function sessionFilter(f: OverviewFilters): SQL {
-  const parts = [sql`s.first_at >= ${utcStart(f.from)}`, sql`s.first_at < ${utcStart(addDays(f.to, 1))}`, inTeam(f, sql`s.person_id`, sql`(s.first_at at time zone 'UTC')::date`)];
+  const parts = [sql`s.first_at >= ${utcStart(f.from)}`, sql`s.first_at < ${utcStart(addDays(f.to, 1))}`];
   if (f.client) parts.push(sql`s.client_id = ${f.client}`);
   if (f.model) parts.push(sql`s.model = ${f.model}`);
   return sql.join(parts, sql` and `);
@@ -121,16 +116,26 @@ function sessionFilter(f: OverviewFilters): SQL {
 
 /**
  * COSTS per day (costs_daily) of the filters and of the team: each row counts for the team of its
- * own day and groups, as in the spend report ('' in costs_daily is a missing value).
+ * own day and groups, as in the spend report ('' in costs_daily is a missing value). Only rows that
+ * can be the team's are read: those whose groups the team rule names the team (cost_groups lists
+ * every groups array COSTS has carried; costs_daily is indexed by the groups' hash and day) and
+ * those of an email a CSV or IdP assignment puts in the team; then the exact rule decides.
  */
 function teamCostsSql(f: OverviewFilters, team: string): SQL {
+  const columns = sql`nullif(d.openai_user_id, '') as openai_user_id, nullif(d.surface, '') as surface, d.credits, d.email, d.groups, d.day`;
   return sql`
-    with c as materialized (
-      select nullif(d.openai_user_id, '') as openai_user_id, nullif(d.surface, '') as surface, d.credits, d.email, d.groups, d.day
-      from costs_daily d where ${costsDailyFilter(f)}
+    with rule as materialized (select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from cost_groups g),
+    team_groups as materialized (select groups from rule where team = ${team}),
+    c as materialized (
+      select ${columns} from costs_daily d
+      where ${costsDailyFilter(f)} and jsonb_hash(d.groups) = any(array(select jsonb_hash(groups) from team_groups)) and d.groups in (select groups from team_groups)
+      union all
+      select ${columns} from costs_daily d
+      where ${costsDailyFilter(f)} and d.groups not in (select groups from team_groups) and d.email = any(array(
+        select ta.email from team_assignments ta
+        where ta.source <> 'costs_groups' and ta.team = ${team} and ta.valid_from <= ${f.to}::date and (ta.valid_to is null or ta.valid_to > ${f.from}::date)))
     ),
-    rule as materialized (select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from (select distinct groups from c) g),
-    periods as materialized (${assignmentPeriodsSql(f.from, addDays(f.to, 1))})
+    periods as materialized (${assignmentPeriodsSql(f.from, addDays(f.to, 1), sql`select distinct email from c`)})
     select c.* from c
     left join periods ap on ap.email = c.email and c.day >= ap.period_from and c.day < ap.period_to
     left join rule r on r.groups = c.groups
@@ -146,12 +151,11 @@ function costsDailyFilter(f: OverviewFilters): SQL {
 }
 
 /** Known people: active, with an OpenAI user id — and with a team filter, in the team on the range's last day. */
-function knownPeopleSql(f: OverviewFilters): SQL {
+function knownPeopleSql(f: OverviewFilters & TeamSegmentsKnown): SQL {
   if (!f.team) return sql`select count(*)::int as known from people where openai_user_id is not null and active`;
-  return sql`select count(*)::int as known from people p
-    left join lateral (select c.groups from costs_hourly c where c.person_id = p.id and c.hour < ${utcStart(addDays(f.to, 1))} order by c.hour desc limit 1) l on true
-    where p.openai_user_id is not null and p.active
-      and coalesce(${assignedTeamOnDaySql({ email: sql`lower(p.email)`, day: sql`${f.to}::date` })}, ${teamFromGroupsSql(sql`l.groups`)}) = ${f.team}`;
+  return sql`with ${teamSegmentsCte(f)}
+    select count(*)::int as known from team_segments t join people p on p.id = t.person_id
+    where t.seg_from <= ${f.to}::date and ${f.to}::date < t.seg_to and p.openai_user_id is not null and p.active`;
 }
 
 type DistinctRow = { by: string; key: string | null; users: number };
@@ -176,7 +180,7 @@ const rangeDays = (f: OverviewFilters) => Math.round((Date.parse(`${f.to}T00:00:
  * are read off the masks (half the CPU of a count(distinct) per grouping set); longer ranges count
  * directly.
  */
-async function distinctPeople(db: Database, f: OverviewFilters & TeamDaysKnown): Promise<DistinctRow[]> {
+async function distinctPeople(db: Database, f: OverviewFilters & TeamSegmentsKnown): Promise<DistinctRow[]> {
   const days = rangeDays(f);
   if (!f.team) {
     return selectRows<DistinctRow>(
@@ -194,21 +198,21 @@ async function distinctPeople(db: Database, f: OverviewFilters & TeamDaysKnown):
   if (days > MASK_DAYS) {
     return selectRows<DistinctRow>(
       db,
-      sql`${withTeamDays(f)}
+      sql`with ${teamSegmentsCte(f)}
           select case when grouping(day) = 0 then 'day' when grouping(week) = 0 then 'week' when grouping(client) = 0 then 'client' else 'all' end as by,
                  coalesce(to_char(day, 'YYYY-MM-DD'), to_char(week, 'YYYY-MM-DD'), client) as key, count(distinct openai_user_id)::int as users
           from (select r.day, date_trunc('week', r.day) as week, coalesce(nullif(r.client_id, ''), 'unknown') as client, r.openai_user_id
-                from daily_rollups r where ${rollupFilter(f)}) r
+                from ${teamRollups(sql`daily_rollups`)} where ${rollupFilter(f)}) r
           group by grouping sets ((day), (week), (client), ())`,
     );
   }
   const from = sql`${f.from}::date`;
   return selectRows<DistinctRow>(
     db,
-    sql`with ${teamDaysCtes(f, f.team)},
+    sql`with ${teamSegmentsCte(f)},
         by_client as (
           select r.openai_user_id, coalesce(nullif(r.client_id, ''), 'unknown') as client, bit_or(1::bigint << (r.day - ${from})) as days
-          from daily_rollups r where ${rollupFilter(f)} group by 1, 2
+          from ${teamRollups(sql`daily_rollups`)} where ${rollupFilter(f)} group by 1, 2
         ),
         person as (select openai_user_id, bit_or(days) as days from by_client group by 1),
         week as (select date_trunc('week', ${from} + d) as week, bit_or(1::bigint << d) as mask from generate_series(0, ${days - 1}::int) d group by 1)
@@ -247,6 +251,21 @@ function mapFor(map: Map<string, Sums>, key: string): Sums {
 
 export type ToolRow = { tool: string; calls: number; approved: number; denied: number; aborted: number; people: number };
 
+/** Users and credits per COSTS surface. Code review runs on GitHub and appears only in COSTS (and Analytics), not in CODEX_LOG. */
+function surfacesRead(db: Database, filters: OverviewFilters) {
+  return selectRows<{ surface: string; users: number; credits: string | null }>(
+    db,
+    filters.team
+      ? sql`select coalesce(c.surface, 'unknown') as surface, count(distinct c.openai_user_id)::int as users, sum(c.credits) as credits
+        from (${teamCostsSql(filters, filters.team)}) c group by 1 order by 2 desc, 1`
+      : // Without a team: COSTS per day × product × client × surface × model and chunk of people (daily_org_costs, '' for a missing value).
+        sql`select coalesce(c.surface, 'unknown') as surface, sum(c.users)::int as users, sum(c.credits) as credits
+        from (select nullif(d.surface, '') as surface, bit_count(bit_or(d.people)) as users, sum(d.credits) as credits
+              from daily_org_costs d where ${costsDailyFilter(filters)} group by 1, d.chunk) c
+        group by c.surface order by 2 desc, 1`,
+  );
+}
+
 /**
  * The overview in a few reads: the rollups summed per (day, client, model) once, flagged by
  * whether the day's person was in the team filter, so that the totals, days, models, clients and
@@ -257,7 +276,10 @@ export type ToolRow = { tool: string; calls: number; approved: number; denied: n
  */
 export async function getOverview({ db, viewer, filters: requested }: { db: Database; viewer: Viewer; filters: OverviewFilters }) {
   assertViewerHasRole(viewer, ["viewer"]);
-  const filters: OverviewFilters & TeamDaysKnown = requested.team ? { ...requested, teamDays: await teamDaysJson(db, requested, requested.team) } : requested;
+  // With a team, its COSTS read needs no segments: it starts beside the segments' query.
+  const bySurfaceRead = surfacesRead(db, requested);
+  bySurfaceRead.catch(() => {}); // awaited below; a failure before then must not go unhandled
+  const filters: OverviewFilters & TeamSegmentsKnown = requested.team ? { ...requested, teamSegments: await teamSegmentsJson(db, requested, requested.team) } : requested;
   // Without a team the sums are the organisation's (daily_org_rollups, no person); a team needs each person's days.
   // Summed in the database per day, model, client and overall (the filters applied with FILTER), plus
   // every client and model of the range for the menus: some 50 rows instead of one per cell.
@@ -265,13 +287,16 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
                sum(r.cached_input_tokens) as cached, sum(r.output_tokens) as output, sum(r.reasoning_output_tokens) as reasoning,
                sum(r.tool_calls) as tool_calls, sum(r.tool_approved) as approved, sum(r.tool_denied) as denied,
                sum(r.tool_aborted) as aborted, sum(r.findings) as findings`;
+  const nullSums = sql`null::bigint as turns, null::bigint as responses, null::bigint as failed, null::bigint as input, null::bigint as cached,
+               null::bigint as output, null::bigint as reasoning, null::bigint as tool_calls, null::bigint as approved, null::bigint as denied,
+               null::bigint as aborted, null::bigint as findings`;
   const matched = sql`filter (where c.matches)`;
   const cellParts = [sql`c.in_team`];
   if (filters.client) cellParts.push(sql`c.client_id = ${filters.client}`);
   if (filters.model) cellParts.push(sql`c.model = ${filters.model}`);
   const groupedRead = selectRows<Record<string, string | number | null>>(
     db,
-    sql`${withTeamDays(filters)}
+    sql`${filters.team ? sql`with ${teamSegmentsCte(filters)}` : sql``}
         select case when grouping(c.day) = 0 then 'day' when grouping(c.model_key) = 0 then 'model' when grouping(c.client_key) = 0 then 'client'
                     when grouping(c.client_id) = 0 then 'client option' when grouping(c.model) = 0 then 'model option' else 'all' end as by,
                coalesce(to_char(c.day, 'YYYY-MM-DD'), c.model_key, c.client_key, c.client_id, c.model) as key,
@@ -284,9 +309,14 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
                      coalesce(nullif(c.model, ''), 'unknown') as model_key, coalesce(nullif(c.client_id, ''), 'unknown') as client_key
               from (${
                 filters.team
-                  ? sql`select r.day, r.client_id, r.model, ${inTeam(filters, sql`r.person_id`, sql`r.day`)} as in_team, ${cellSums}
-                        from daily_rollups r where r.day >= ${filters.from}::date and r.day <= ${filters.to}::date
-                        group by 1, 2, 3, 4`
+                  ? // The team's cells, and the organisation's cells (no sums) for the menus' clients and models.
+                    sql`select r.day, r.client_id, r.model, true as in_team, ${cellSums}
+                        from ${teamRollups(sql`daily_rollups`)} where r.day >= ${filters.from}::date and r.day <= ${filters.to}::date
+                        group by 1, 2, 3
+                        union all
+                        select r.day, r.client_id, r.model, false, ${nullSums}
+                        from daily_org_rollups r where r.day >= ${filters.from}::date and r.day <= ${filters.to}::date
+                        group by 1, 2, 3`
                   : sql`select r.day, r.client_id, r.model, true as in_team, ${cellSums}
                         from daily_org_rollups r where r.day >= ${filters.from}::date and r.day <= ${filters.to}::date
                         group by 1, 2, 3`
@@ -298,34 +328,23 @@ export async function getOverview({ db, viewer, filters: requested }: { db: Data
   const sessionsPerDayRead = selectRows<{ day: string; threads: number }>(
     db,
     filters.team
-      ? sql`${withTeamDays(filters)}
+      ? sql`with ${teamSegmentsCte(filters)}
         select to_char(s.first_at at time zone 'UTC', 'YYYY-MM-DD') as day, count(*)::int as threads
-        from codex_sessions s where ${sessionFilter(filters)} group by 1 order by 1`
+        from team_segments t join codex_sessions s on s.person_id = t.person_id and s.first_at >= ${utcStart(sql`t.seg_from`)} and s.first_at < ${utcStart(sql`t.seg_to`)}
+        where ${sessionFilter(filters)} group by 1 order by 1`
       : // Without a team: threads per day × client × model (daily_org_sessions, '' for a missing client or model).
         sql`select to_char(r.day, 'YYYY-MM-DD') as day, sum(r.threads)::int as threads
         from daily_org_sessions r where ${orgRollupFilter(filters)} group by 1 order by 1`,
-  );
-  // Code review runs on GitHub and appears only in COSTS (and Analytics), not in CODEX_LOG.
-  const bySurfaceRead = selectRows<{ surface: string; users: number; credits: string | null }>(
-    db,
-    filters.team
-      ? sql`select coalesce(c.surface, 'unknown') as surface, count(distinct c.openai_user_id)::int as users, sum(c.credits) as credits
-        from (${teamCostsSql(filters, filters.team)}) c group by 1 order by 2 desc, 1`
-      : // Without a team: COSTS per day × product × client × surface × model and chunk of people (daily_org_costs, '' for a missing value).
-        sql`select coalesce(c.surface, 'unknown') as surface, sum(c.users)::int as users, sum(c.credits) as credits
-        from (select nullif(d.surface, '') as surface, bit_count(bit_or(d.people)) as users, sum(d.credits) as credits
-              from daily_org_costs d where ${costsDailyFilter(filters)} group by 1, d.chunk) c
-        group by c.surface order by 2 desc, 1`,
   );
   const toolsRead = selectRows<Record<string, string | number>>(
     db,
     filters.team
       ? // Per (tool, person) first, then per tool: two hash aggregates instead of a sort per count(distinct).
-        sql`${withTeamDays(filters)}
+        sql`with ${teamSegmentsCte(filters)}
         select tool, sum(calls) as calls, sum(approved) as approved, sum(denied) as denied, sum(aborted) as aborted, count(*)::int as people
         from (select r.tool_name as tool, r.openai_user_id, sum(r.calls) as calls, sum(r.approved) as approved, sum(r.denied) as denied,
                      sum(r.aborted) as aborted
-              from daily_tool_rollups r where ${rollupFilter(filters)} group by 1, 2) t
+              from ${teamRollups(sql`daily_tool_rollups`)} where ${rollupFilter(filters)} group by 1, 2) t
         group by 1 order by 2 desc, 1`
       : // The organisation's sums per tool (daily_org_tool_rollups); people from the tool's people masks (daily_org_tool_people).
         sql`with sums as (

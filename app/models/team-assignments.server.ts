@@ -58,9 +58,12 @@ export function costCentreOnDaySql({ email, day }: { email: SQL; day: SQL }): SQ
  * a CSV import or IdP row of that email starts or ends, so that within a period the choice is
  * constant — it is made once, at the period's first day, by the same lookups. Days outside every
  * period have no assignment. Joined on email and day range, it replaces a lookup per record.
+ * `emails` (a query of lower-cased emails) limits the periods to those emails.
  */
-export function assignmentPeriodsSql(from: string, next: string): SQL {
-  const overlapping = sql`ta.source <> 'costs_groups' and ta.valid_from < ${next}::date and (ta.valid_to is null or ta.valid_to > ${from}::date)`;
+export function assignmentPeriodsSql(from: string, next: string, emails?: SQL): SQL {
+  const overlapping = sql`ta.source <> 'costs_groups' and ta.valid_from < ${next}::date and (ta.valid_to is null or ta.valid_to > ${from}::date)${
+    emails ? sql` and ta.email in (${emails})` : sql``
+  }`;
   return sql`with edges as (
       select ta.email, greatest(ta.valid_from, ${from}::date) as edge from team_assignments ta where ${overlapping}
       union
