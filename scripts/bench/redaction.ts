@@ -48,16 +48,9 @@ function split(text: string, size: number): string[] {
   return out;
 }
 
-/**
- * `threads`: REDACT_THREADS for the child — 1 is the main thread alone; more is a pool inside the
- * same process (the main thread and workers). Set explicitly: by default the CLI starts one
- * thread per idle core, which depends on the load of the moment.
- */
-async function measureCli(quick: boolean, threads: number): Promise<BenchResult> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-redact-"));
-  const file = path.join(dir, "input.jsonl");
+/** Writes `lines` JSON lines of ~4 KB mixed text to a file (the corpus is the same for the same count); returns its size in bytes. */
+function writeCliCorpus(file: string, lines: number): number {
   const fd = fs.openSync(file, "w");
-  const lines = quick ? 2_000 : 10_000;
   let bytes = 0;
   for (let i = 0; i < lines; i += 500) {
     const chunk = makeMixedText(9000 + i, 500 * 4096);
@@ -68,16 +61,29 @@ async function measureCli(quick: boolean, threads: number): Promise<BenchResult>
     fs.writeSync(fd, out);
   }
   fs.closeSync(fd);
+  return bytes;
+}
+
+/**
+ * `threads`: REDACT_THREADS for the child — 1 is the main thread alone, n > 1 is n worker threads
+ * of the same process with the main thread only reading, cutting batches and writing; "default"
+ * leaves it unset (one thread per core: os.availableParallelism()).
+ */
+async function measureCli(lines: number, threads: number | "default"): Promise<BenchResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-redact-"));
+  const file = path.join(dir, "input.jsonl");
+  const bytes = writeCliCorpus(file, lines);
   const root = path.resolve(import.meta.dirname, "../..");
   const launcher = [path.join(root, "scripts/run-bundled.mjs"), "scripts/redact.ts"];
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: path.join(dir, "data") };
-  env.REDACT_THREADS = String(threads);
-  const poolSize = threads;
+  delete env.REDACT_THREADS;
+  if (threads !== "default") env.REDACT_THREADS = String(threads);
+  const poolSize = threads === "default" ? os.availableParallelism() : threads;
   // One run with nothing to do first, as on any machine but a brand-new one: it creates the demo
   // secrets (an RSA key) and, when a source changed, rebuilds the cached bundle.
   execFileSync(process.execPath, launcher, { cwd: root, env, stdio: ["ignore", "ignore", "ignore"] });
   const start = process.hrtime.bigint();
-  const result = await new Promise<{ code: number | null; peak: number; cpu: number; outBytes: number }>((resolve, reject) => {
+  const result = await new Promise<{ code: number | null; peak: number; cpu: number; mainCpu: number; outBytes: number }>((resolve, reject) => {
     // what `npm run redact` runs (without npm's own start, measured on its own below)
     const child = spawn(process.execPath, launcher, {
       cwd: root,
@@ -88,14 +94,19 @@ async function measureCli(quick: boolean, threads: number): Promise<BenchResult>
     child.stdout?.on("data", (d: Buffer) => (outBytes += d.length));
     let peak = 0;
     let cpu = 0;
+    let mainCpu = 0;
     const ticks = 100; // USER_HZ on Linux
+    const cpuOf = (statFile: string) => {
+      const stat = fs.readFileSync(statFile, "utf8").split(") ")[1]!.split(" ");
+      return (Number(stat[11]) + Number(stat[12])) / ticks;
+    };
     const poll = setInterval(() => {
       try {
         const status = fs.readFileSync(`/proc/${child.pid}/status`, "utf8");
         const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
         if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024);
-        const stat = fs.readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-        cpu = (Number(stat[11]) + Number(stat[12])) / ticks;
+        cpu = cpuOf(`/proc/${child.pid}/stat`);
+        mainCpu = cpuOf(`/proc/${child.pid}/task/${child.pid}/stat`);
       } catch {
         // not Linux, or the child has exited
       }
@@ -103,19 +114,24 @@ async function measureCli(quick: boolean, threads: number): Promise<BenchResult>
     child.on("error", reject);
     child.on("close", (code) => {
       clearInterval(poll);
-      resolve({ code, peak, cpu, outBytes });
+      resolve({ code, peak, cpu, mainCpu, outBytes });
     });
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   fs.rmSync(dir, { recursive: true, force: true });
+  const size = `${(bytes / 1e6).toFixed(0)} MB`;
+  const how =
+    poolSize === 1
+      ? "the main thread reads, redacts and writes"
+      : `${poolSize} worker threads of the same process parse, redact and serialise ~1 MB batches; the main thread reads, cuts and writes`;
   return {
-    case: threads === 1 ? "npm run redact (CLI), 1 thread" : `npm run redact (CLI), ${poolSize} threads`,
-    what: `end to end: ${lines} JSON lines of ~4 KB through a child process running what npm run redact runs (node scripts/run-bundled.mjs scripts/redact.ts, startup included), stdout counted; ${threads === 1 ? "REDACT_THREADS=1: the main thread redacts alone" : `REDACT_THREADS=${poolSize}: the main thread and ${poolSize - 1} worker thread${poolSize === 2 ? "" : "s"} of the same process redact ~1 MB batches in turn`}; CPU s of all its threads`,
+    case: threads === "default" ? `npm run redact (CLI), ${size}, default threads (${poolSize})` : `npm run redact (CLI), ${size}, ${poolSize} thread${poolSize === 1 ? "" : "s"}`,
+    what: `end to end: ${lines} JSON lines of ~4 KB through a child process running what npm run redact runs (node scripts/run-bundled.mjs scripts/redact.ts, startup included), stdout counted; ${threads === "default" ? "REDACT_THREADS unset" : `REDACT_THREADS=${threads}`}: ${how}; CPU s of all its threads (V8's compiler and GC threads too), main thread's CPU s beside`,
     inputBytes: bytes,
     seconds,
     cpuSeconds: result.cpu || undefined,
     peakRssBytes: result.peak || undefined,
-    metrics: { exit: String(result.code), outputMB: (result.outBytes / 1e6).toFixed(1), threads: String(poolSize) },
+    metrics: { exit: String(result.code), outputMB: (result.outBytes / 1e6).toFixed(1), threads: String(poolSize), "main thread CPU s": result.mainCpu.toFixed(2) },
   };
 }
 
@@ -196,7 +212,7 @@ function measurePathological(quick: boolean): BenchResult[] {
 export const redactionSuite: BenchSuite = {
   name: "redaction",
   description:
-    "redact() on a generated mixed corpus (code, logs, prose in several languages, JSON, .env/YAML, CJK, base64, stack traces, diffs) with a planted secret or personal datum about every 3,000 characters; the CLI end to end; pathological inputs. \"One process\": the redact() rows run on a single thread; the CLI rows are one process with 1 thread, and with a pool of threads (the main thread plus workers, REDACT_THREADS). MB/s (CPU) divides by the CPU seconds of all the process's threads; wall MB/s on this shared machine mostly measures the other work on it (see ADR 0103 for why the pool does not speed up here).",
+    "redact() on a generated mixed corpus (code, logs, prose in several languages, JSON, .env/YAML, CJK, base64, stack traces, diffs) with a planted secret or personal datum about every 3,000 characters; the CLI end to end; pathological inputs. \"One process\": the redact() rows run on a single thread; the CLI rows are one process with 1 thread, and with worker threads (REDACT_THREADS; by default one per core), the ~213 MB row with the default. MB/s (CPU) divides by the CPU seconds of all the process's threads; wall MB/s on a shared machine mostly measures the other work on it (ADR 0103).",
   async run({ quick }) {
     const results: BenchResult[] = [];
     // 16 distinct 1M-character chunks (~1.1 MB of UTF-8 each), redacted over several passes.
@@ -207,8 +223,11 @@ export const redactionSuite: BenchSuite = {
     results.push(measureRedact("redact() 1 MB texts", "whole 1M-character texts, one redactor on a single thread of one process", chunks, passes));
     const small = chunks.flatMap((c) => split(c, 4096));
     results.push(measureRedact("redact() 4 KB texts", "the same corpus as ~4 KB texts (a typical prompt or response)", small, Math.max(1, Math.ceil((quick ? 10e6 : 100e6) / perPass))));
-    results.push(await measureCli(quick, 1));
-    results.push(await measureCli(quick, Math.max(2, os.availableParallelism())));
+    const cliLines = quick ? 2_000 : 10_000;
+    results.push(await measureCli(cliLines, 1));
+    results.push(await measureCli(cliLines, Math.max(2, os.availableParallelism())));
+    // ~213 MB: large enough that start-up (node, the bundle, the workers' compilation) is small
+    results.push(await measureCli(quick ? 10_000 : 50_000, "default"));
     results.push(measureStartup());
     results.push(...measurePathological(quick));
     return results;
