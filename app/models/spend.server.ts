@@ -355,20 +355,26 @@ export function monthAggregateSql(from: string, next: string, starts: readonly s
             ${sql.join(segs.map((seg) => sql`sum(l.credits) filter (where l.seg = ${sql.raw(String(seg))}) as ${sql.raw(`credits_${seg}`)}`), sql`, `)}, ${sums("l")}
           from lines l group by 1, 2, 3, 4, 5, 6
         ),
-        -- People active in each bucket: distinct (bucket, person) pairs of the active lines.
+        -- Each person's sums per team and cost centre (one row for most people).
+        persons as materialized (
+          select l.person, l.team, l.cost_centre, max(p.name) as name, sum(l.credits) as credits,
+            ${usdOf((seg) => sql`sum(l.credits) filter (where l.seg = ${sql.raw(String(seg))})`)} as usd, ${sums("l")}, bool_or(l.active) as active
+          from lines l left join people p on p.id = l.person_id
+          group by l.person, l.team, l.cost_centre
+        ),
+        -- People active in each bucket. Active lines are Codex lines, so the organisation's and Codex's active people are
+        -- the same; teams and cost centres come from the people's rows, the rest from distinct (value, person) pairs.
         active as (
-          select v.kind, v.key, count(*)::int as users from (
-            select distinct v.kind, v.key, l.person from lines l cross join lateral (values ('team', l.team), ('costCentre', l.cost_centre), ('model', l.model),
-              ('clientSurface', l.client_surface), ('product', l.product), ('codex', case when l.codex then '' end), ('total', '')) v(kind, key)
-            where l.active and v.key is not null
-          ) v group by 1, 2
+          select 'team' as kind, team as key, count(distinct person)::int as users from persons where active group by team
+          union all select 'costCentre', cost_centre, count(distinct person)::int from persons where active group by cost_centre
+          union all select v.kind, '', count(distinct person)::int from persons cross join (values ('total'), ('codex')) v(kind) where active group by v.kind
+          union all select 'model', model, count(*)::int from (select distinct l.model, l.person from lines l where l.active) m group by model
+          union all select 'clientSurface', client_surface, count(*)::int from (select distinct l.client_surface, l.person from lines l where l.active) m group by client_surface
+          union all select 'product', product, count(*)::int from (select distinct l.product, l.person from lines l where l.active) m group by product
         )
-        select 'person' as kind, l.person as key, l.team as person_team, null::boolean as codex, max(p.name) as name, null as unpriced_model,
-          sum(l.credits)::text as credits, (${usdOf((seg) => sql`sum(l.credits) filter (where l.seg = ${sql.raw(String(seg))})`)})::text as usd,
-          coalesce(sum(l.api), 0)::text as api, coalesce(sum(l.savings), 0)::text as savings, sum(l.priced_tokens)::text as priced_tokens,
-          sum(l.input)::text as input, sum(l.cached)::text as cached, sum(l.output)::text as output, (bool_or(l.active))::int as users
-        from lines l left join people p on p.id = l.person_id
-        group by l.person, l.team
+        select 'person' as kind, r.person as key, r.team as person_team, null::boolean as codex, r.name, null as unpriced_model,
+          r.credits::text, r.usd::text, r.api::text, r.savings::text, r.priced_tokens::text, r.input::text, r.cached::text, r.output::text, r.active::int as users
+        from persons r
         union all
         select d.kind, d.key, null, d.codex, null, null, d.credits::text, d.usd::text, d.api::text, d.savings::text, d.priced_tokens::text,
           d.input::text, d.cached::text, d.output::text, coalesce(a.users, 0)
