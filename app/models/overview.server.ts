@@ -37,29 +37,32 @@ function teamSegmentsSql(f: OverviewFilters, team: string): SQL {
   const from = sql`${f.from}::date`;
   const next = sql`${addDays(f.to, 1)}::date`;
   return sql`
-    with changes as materialized (
-      select g.person_id, g.day, g.groups, row_number() over w as n, lead(g.day) over w as next_day
-      from person_day_groups g where g.changed and g.day <= ${f.to}::date
-      window w as (partition by g.person_id order by g.day)
-    ),
-    runs as materialized (
-      select person_id, case when n = 1 then ${from} else greatest(day, ${from}) end as run_from, least(coalesce(next_day, ${next}), ${next}) as run_to, groups
-      from changes where coalesce(next_day, ${next}) > ${from}
-    ),
-    rule as materialized (select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from cost_groups g),
-    -- Only people whose groups name the team on some day of the range, or whom an assignment puts in it, can be in it.
+    with rule as materialized (select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from cost_groups g),
+    -- Only people whose groups name the team on some day up to the range's end, or whom an assignment puts in it, can be in it.
     candidates as materialized (
       select p.id as person_id, lower(p.email) as email from people p
-      where p.id in (select r.person_id from runs r join rule on rule.groups = r.groups where rule.team = ${team})
+      where p.id in (
+          select g.person_id from person_day_groups g
+          where g.changed and g.day <= ${f.to}::date and g.groups = any(array(select groups from rule where team = ${team})))
         or lower(p.email) in (
           select ta.email from team_assignments ta
           where ta.source <> 'costs_groups' and ta.team = ${team} and ta.valid_from < ${next} and (ta.valid_to is null or ta.valid_to > ${from}))
+    ),
+    changes as materialized (
+      select g.person_id, g.day, rule.team, row_number() over w as n, lead(g.day) over w as next_day
+      from person_day_groups g join rule on rule.groups = g.groups
+      where g.changed and g.day <= ${f.to}::date and g.person_id in (select person_id from candidates)
+      window w as (partition by g.person_id order by g.day)
+    ),
+    -- The team the groups name from run_from to run_to (cost_groups holds every groups array COSTS has carried).
+    candidate_runs as materialized (
+      select person_id, case when n = 1 then ${from} else greatest(day, ${from}) end as run_from, least(coalesce(next_day, ${next}), ${next}) as run_to, team
+      from changes where coalesce(next_day, ${next}) > ${from}
     ),
     periods as materialized (
       select c.person_id, a.period_from, a.period_to, a.team
       from (${assignmentPeriodsSql(f.from, addDays(f.to, 1), sql`select email from candidates`)}) a join candidates c on c.email = a.email
     ),
-    candidate_runs as materialized (select r.* from runs r where r.person_id in (select person_id from candidates)),
     edges as (
       select person_id, run_from as edge from candidate_runs union select person_id, run_to from candidate_runs
       union select person_id, period_from from periods union select person_id, period_to from periods
@@ -69,8 +72,7 @@ function teamSegmentsSql(f: OverviewFilters, team: string): SQL {
     from segments s
     left join periods ap on ap.person_id = s.person_id and s.seg_from >= ap.period_from and s.seg_from < ap.period_to
     left join candidate_runs r on r.person_id = s.person_id and s.seg_from >= r.run_from and s.seg_from < r.run_to
-    left join rule ru on ru.groups = r.groups
-    where s.seg_to is not null and coalesce(ap.team, ru.team) = ${team}`;
+    where s.seg_to is not null and coalesce(ap.team, r.team) = ${team}`;
 }
 
 /** The team's segments as JSON, worked out once per request and handed to each of the Overview's reads. */
@@ -122,15 +124,15 @@ function sessionFilter(f: OverviewFilters): SQL {
  * those of an email a CSV or IdP assignment puts in the team; then the exact rule decides.
  */
 function teamCostsSql(f: OverviewFilters, team: string): SQL {
-  const columns = sql`nullif(d.openai_user_id, '') as openai_user_id, nullif(d.surface, '') as surface, d.credits, d.email, d.groups, d.day`;
+  const columns = sql`nullif(d.openai_user_id, '') as openai_user_id, nullif(d.surface, '') as surface, d.credits, d.email, d.day`;
   return sql`
     with rule as materialized (select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from cost_groups g),
     team_groups as materialized (select groups from rule where team = ${team}),
     c as materialized (
-      select ${columns} from costs_daily d
+      select ${columns}, true as groups_name_team from costs_daily d
       where ${costsDailyFilter(f)} and jsonb_hash(d.groups) = any(array(select jsonb_hash(groups) from team_groups)) and d.groups in (select groups from team_groups)
       union all
-      select ${columns} from costs_daily d
+      select ${columns}, false from costs_daily d
       where ${costsDailyFilter(f)} and d.groups not in (select groups from team_groups) and d.email = any(array(
         select ta.email from team_assignments ta
         where ta.source <> 'costs_groups' and ta.team = ${team} and ta.valid_from <= ${f.to}::date and (ta.valid_to is null or ta.valid_to > ${f.from}::date)))
@@ -138,8 +140,7 @@ function teamCostsSql(f: OverviewFilters, team: string): SQL {
     periods as materialized (${assignmentPeriodsSql(f.from, addDays(f.to, 1), sql`select distinct email from c`)})
     select c.* from c
     left join periods ap on ap.email = c.email and c.day >= ap.period_from and c.day < ap.period_to
-    left join rule r on r.groups = c.groups
-    where coalesce(ap.team, r.team) = ${team}`;
+    where coalesce(ap.team, case when c.groups_name_team then ${team} end) = ${team}`;
 }
 
 /** costs_daily rows (alias d) of the filters (an unknown client matches none). */
