@@ -434,6 +434,8 @@ export const personCostGroups = pgTable("person_cost_groups", {
   hour: timestamp("hour", { withTimezone: true }).notNull(),
   eventId: text("event_id").notNull(),
   groups: jsonb("groups").$type<Array<{ id?: string; name?: string }>>().notNull(),
+  /** groups as text (migration 0017): the team menu joins people to cost_groups on it. */
+  groupsText: text("groups_text").generatedAlwaysAs(sql`groups::text`).notNull(),
 });
 
 /**
@@ -458,6 +460,8 @@ export const personDayGroups = pgTable("person_day_groups", {
 /** Every groups array a COSTS record has carried (kept by a trigger on costs_hourly, never pruned): the team rule runs on these few. */
 export const costGroups = pgTable("cost_groups", {
   groups: jsonb("groups").primaryKey(),
+  /** groups as text: joined on by reads that would otherwise hash jsonb row by row. */
+  groupsText: text("groups_text").generatedAlwaysAs(sql`groups::text`).notNull(),
 });
 
 /* ───────────────────────── Spend: COSTS, hourly per person ───────────────────────── */

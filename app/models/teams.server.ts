@@ -50,22 +50,18 @@ export function teamSql(personIdColumn: SQL): SQL {
  */
 export function teamsOfPeopleSql(): SQL {
   return sql`(
-    with latest as materialized (
-      select tp.id as person_id, lower(tp.email) as email, l.groups
-      from people tp
-      left join person_cost_groups l on l.person_id = tp.id
-      where tp.openai_user_id is not null
-    ),
-    by_groups as (
-      select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from (select distinct groups from latest where groups is not null) g
-    ),
+    -- The rule once per groups array COSTS has carried (cost_groups, a few dozen), not per person.
+    with by_groups as materialized (select g.groups_text, ${teamFromGroupsSql(sql`g.groups`)} as team from cost_groups g),
     assigned as (
       select distinct on (ta.email) ta.email, ta.team from team_assignments ta
       where ta.source <> 'costs_groups' and ta.team is not null and ta.valid_from <= current_date and (ta.valid_to is null or current_date < ta.valid_to)
       order by ta.email, ${SOURCE_RANK_SQL}, ta.valid_from desc
     )
-    select l.person_id, coalesce(a.team, b.team) as team
-    from latest l left join assigned a on a.email = l.email left join by_groups b on b.groups = l.groups
+    select tp.id as person_id, coalesce(a.team, b.team) as team
+    from people tp
+    left join (select l.person_id, b.team from person_cost_groups l join by_groups b on b.groups_text = l.groups_text) b on b.person_id = tp.id
+    left join assigned a on a.email = lower(tp.email)
+    where tp.openai_user_id is not null
   )`;
 }
 

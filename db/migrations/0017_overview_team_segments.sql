@@ -2,11 +2,14 @@
 -- and UTC day with COSTS records the latest record's groups, marked where they differ from the
 -- person's previous such day, so a team's days come from the few rows where groups change; every
 -- groups array COSTS has carried (cost_groups), and costs_daily indexed by its groups' hash and by
--- email, so the team's COSTS rows are read without the others'. Generated: the tables and indexes
--- (the INCLUDE added by hand). Hand-written: statement triggers on costs_hourly keeping both tables
--- in the same statement as every insert, update, delete or truncate, and the back-fill.
+-- email, so the team's COSTS rows are read without the others'; groups as text beside the jsonb
+-- on cost_groups and person_cost_groups, for joins that would otherwise hash jsonb row by row.
+-- Generated: the tables, columns and indexes (the INCLUDE added by hand). Hand-written: statement
+-- triggers on costs_hourly keeping both tables in the same statement as every insert, update,
+-- delete or truncate, and the back-fill.
 CREATE TABLE "cost_groups" (
-	"groups" jsonb PRIMARY KEY NOT NULL
+	"groups" jsonb PRIMARY KEY NOT NULL,
+	"groups_text" text GENERATED ALWAYS AS (groups::text) STORED NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "person_day_groups" (
@@ -19,6 +22,7 @@ CREATE TABLE "person_day_groups" (
 	CONSTRAINT "person_day_groups_pk" PRIMARY KEY("person_id","day")
 );
 --> statement-breakpoint
+ALTER TABLE "person_cost_groups" ADD COLUMN "groups_text" text GENERATED ALWAYS AS (groups::text) STORED NOT NULL;--> statement-breakpoint
 CREATE INDEX "person_day_groups_changes" ON "person_day_groups" USING btree ("person_id","day") INCLUDE ("groups") WHERE "person_day_groups"."changed";--> statement-breakpoint
 CREATE INDEX "costs_daily_groups_day" ON "costs_daily" USING btree (jsonb_hash("groups"),"day");--> statement-breakpoint
 CREATE INDEX "costs_daily_email_day" ON "costs_daily" USING btree ("email","day");--> statement-breakpoint
