@@ -538,6 +538,8 @@ export const costsMonthly = pgTable("costs_monthly", {
   openaiUserId: text("openai_user_id").notNull(),
   email: text("email").notNull(),
   groups: jsonb("groups").$type<Array<{ id?: string; name?: string }>>().notNull(),
+  /** The groups as text (jsonb's canonical form), which the reports hash to find each line's team: converting per read cost ~1 µs a row. */
+  groupsText: text("groups_text").generatedAlwaysAs(sql`groups::text`).notNull(),
   product: text("product").notNull(),
   client: text("client").notNull(),
   surface: text("surface").notNull(),

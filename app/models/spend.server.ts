@@ -286,7 +286,7 @@ export function monthAggregateSql(from: string, next: string, starts: readonly s
           group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`;
   // A costs_monthly row is one line already (no grouping): the person's one assignment of the month, if any, is joined by email.
   const monthLines = sql`
-          select c.person_id, c.email, c.groups::text as groups, a.team as assigned_team, a.cost_centre, c.product, c.client, c.surface,
+          select c.person_id, c.email, c.groups_text as groups, a.team as assigned_team, a.cost_centre, c.product, c.client, c.surface,
             0 as seg, c.model, ${detail ? sql`c.service_tier` : sql`''`} as tier,
             c.credits, ${detail ? sql`c.input_tokens` : sql`0`} as input, ${detail ? sql`c.cached_input_tokens` : sql`0`} as cached, ${detail ? sql`c.output_tokens` : sql`0`} as output
           from costs_monthly c left join assigned a on a.email = c.email
