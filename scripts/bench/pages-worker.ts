@@ -163,7 +163,9 @@ async function syncDemo(db: Database): Promise<Subjects> {
     sql`select person_id, count(*)::int as events from events where person_id is not null group by 1 order by 2 desc`,
   );
   const [totals] = await selectRows<{ events: number; people: number }>(db, sql`select (select count(*) from events)::int as events, (select count(*) from people where openai_user_id is not null)::int as people`);
-  const [team] = await selectRows<{ team: string }>(db, sql`select team from team_assignments where team is not null group by team order by count(*) desc limit 1`);
+  // The demo has no CSV or IdP assignments: its teams come from the COSTS groups. The largest one.
+  const { teamsOfPeopleSql } = await import("../../app/models/teams.server");
+  const [team] = await selectRows<{ team: string }>(db, sql`select t.team from ${teamsOfPeopleSql()} t where t.team is not null group by 1 order by count(*) desc, 1 limit 1`);
   const [finding] = await selectRows<{ fingerprint: string }>(db, sql`select fingerprint from findings group by 1 order by count(*) desc limit 1`);
   const median = counts[Math.floor(counts.length / 2)]!;
   void finding;
