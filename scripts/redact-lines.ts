@@ -285,13 +285,15 @@ function writeLine(output: LineOutput, text: string): void {
 /**
  * The output lines of one batch, in one growing buffer whose bytes are handed to the main thread
  * as they are (the ArrayBuffer is transferred, not copied): sized for the batch's input plus room
- * for placeholders, doubled in the rare batch that needs more.
+ * for placeholders (or a buffer that came back from the main thread, when it is that large),
+ * doubled in the rare batch that needs more.
  */
 export class BatchOutput implements LineOutput {
   buffer: Buffer;
   used = 0;
-  constructor(expectedBytes: number) {
-    this.buffer = Buffer.allocUnsafeSlow(Math.max(64 * 1024, expectedBytes + (expectedBytes >> 3)));
+  constructor(expectedBytes: number, spare?: ArrayBuffer) {
+    const size = Math.max(64 * 1024, expectedBytes + (expectedBytes >> 3));
+    this.buffer = spare !== undefined && spare.byteLength >= size ? Buffer.from(spare) : Buffer.allocUnsafeSlow(size);
   }
 
   private room(bytes: number): void {
@@ -371,11 +373,20 @@ export function handleLines(redactor: Redactor, output: LineOutput, bytes: Buffe
 export type WorkerSetup = { key: Uint8Array };
 
 /** Whole lines at buffer[start, end), the last one ending with a newline or the input. */
-export type WorkerBatch = { seq: number; buffer: ArrayBuffer; start: number; end: number };
+export type WorkerBatch = {
+  seq: number;
+  buffer: ArrayBuffer;
+  start: number;
+  end: number;
+  /** an earlier batch's output buffer, written out, for this batch's output: buffers go round instead of being allocated and collected */
+  spare?: ArrayBuffer;
+};
 
 /** A batch's output lines at output[outputOffset, outputOffset + outputLength); its problems numbered from 1 within the batch. */
 export type BatchResult = {
   seq: number;
+  /** the batch's input buffer, back for a later read */
+  input?: ArrayBuffer;
   output?: ArrayBuffer;
   outputOffset?: number;
   outputLength?: number;

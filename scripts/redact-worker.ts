@@ -15,16 +15,17 @@ import { BatchOutput, handleLines, type BatchResult, type WorkerBatch, type Work
 const setup = workerData as WorkerSetup;
 const redactor = createRedactor({ key: Buffer.from(setup.key) });
 
-parentPort!.on("message", ({ seq, buffer, start, end }: WorkerBatch) => {
+parentPort!.on("message", ({ seq, buffer, start, end, spare }: WorkerBatch) => {
   const bytes = Buffer.from(buffer, start, end - start);
   let result: BatchResult;
   try {
-    const output = new BatchOutput(end - start);
+    const output = new BatchOutput(end - start, spare);
     const { lines, problems } = handleLines(redactor, output, bytes, 0, bytes.length, 1);
-    result = { seq, output: output.buffer.buffer as ArrayBuffer, outputOffset: output.buffer.byteOffset, outputLength: output.used, lines, problems };
+    result = { seq, input: buffer, output: output.buffer.buffer as ArrayBuffer, outputOffset: output.buffer.byteOffset, outputLength: output.used, lines, problems };
   } catch {
     // never the error's message: it may quote input text
     result = { seq, lines: 0, problems: [], failure: "a batch failed" };
   }
-  parentPort!.postMessage(result, result.output ? [result.output] : []);
+  // the input and output buffers move back: the main thread reads into the one and hands the other out again
+  parentPort!.postMessage(result, result.output ? [result.output, buffer] : []);
 });

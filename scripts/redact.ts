@@ -187,6 +187,10 @@ class Pool {
   private nextSeq = 0;
   /** the oldest batch not yet written out */
   private nextOut = 0;
+  /** written-out output buffers, to go out again with later batches */
+  private readonly spareOutputs: ArrayBuffer[] = [];
+  /** input buffers of BLOCK_BYTES back from the workers, for later reads */
+  private readonly spareInputs: ArrayBuffer[] = [];
   private failure: unknown;
   private closing = false;
   private wake: (() => void) | undefined;
@@ -216,9 +220,16 @@ class Pool {
     if (this.failure !== undefined) throw this.failure;
     let w = 0;
     for (let i = 1; i < this.out.length; i++) if (this.out[i]! < this.out[w]!) w = i;
-    const batch: WorkerBatch = { seq: this.nextSeq++, buffer: bytes.buffer as ArrayBuffer, start: bytes.byteOffset + start, end: bytes.byteOffset + end };
+    const spare = this.spareOutputs.pop();
+    const batch: WorkerBatch = { seq: this.nextSeq++, buffer: bytes.buffer as ArrayBuffer, start: bytes.byteOffset + start, end: bytes.byteOffset + end, spare };
     this.out[w]!++;
-    this.workers[w]!.postMessage(batch, [batch.buffer]);
+    this.workers[w]!.postMessage(batch, spare === undefined ? [batch.buffer] : [batch.buffer, spare]);
+  }
+
+  /** A BLOCK_BYTES buffer to read into: one a worker gave back, or a new one. */
+  takeBlock(): Buffer {
+    const spare = this.spareInputs.pop();
+    return spare === undefined ? Buffer.allocUnsafeSlow(BLOCK_BYTES) : Buffer.from(spare);
   }
 
   /** Waits until every batch out is written. */
@@ -235,11 +246,14 @@ class Pool {
   private receive(worker: number, result: BatchResult): void {
     this.out[worker]!--;
     this.done.set(result.seq, result);
+    const keep = this.workers.length * IN_FLIGHT_PER_WORKER;
+    if (result.input?.byteLength === BLOCK_BYTES && this.spareInputs.length < keep) this.spareInputs.push(result.input);
     try {
       for (let next = this.done.get(this.nextOut); next !== undefined; next = this.done.get(this.nextOut)) {
         this.done.delete(this.nextOut);
         this.nextOut++;
         this.emit(next);
+        if (next.output !== undefined && this.spareOutputs.length < keep) this.spareOutputs.push(next.output);
       }
     } catch (error) {
       this.fail(error);
@@ -358,9 +372,10 @@ async function run(keepPool: (pool: Pool) => void): Promise<number> {
   // `buffer[0, filled)` holds the unfinished line; it grows up to MAX_LINE_BYTES, beyond that the
   // line's first KB is kept (for its id) and the rest skipped up to its newline. With workers each
   // batch leaves with the buffer it was read into (allocUnsafeSlow: it owns its ArrayBuffer, which
-  // can be moved), and the unfinished line is copied to a new one.
+  // can be moved), and the unfinished line is copied to the next one: a buffer a worker gave back.
+  // Input and output buffers go round between the threads, so the steady state allocates none.
   const moveBatches = workerUrl !== undefined;
-  let buffer = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+  let buffer: Buffer = Buffer.allocUnsafeSlow(BLOCK_BYTES);
   let filled = 0;
   let skipping: string | undefined;
   for (;;) {
@@ -390,7 +405,8 @@ async function run(keepPool: (pool: Pool) => void): Promise<number> {
     const overLong = unfinished > MAX_LINE_BYTES;
     if (overLong) skipping = buffer.toString("utf8", through, through + 1024);
     if (moveBatches && through > from) {
-      const next = Buffer.allocUnsafeSlow(overLong ? BLOCK_BYTES : Math.max(BLOCK_BYTES, unfinished + BLOCK_BYTES / 2));
+      const size = overLong ? BLOCK_BYTES : Math.max(BLOCK_BYTES, unfinished + BLOCK_BYTES / 2);
+      const next = pool !== undefined && size === BLOCK_BYTES ? (pool as Pool).takeBlock() : Buffer.allocUnsafeSlow(size);
       if (!overLong) buffer.copy(next, 0, through, end);
       const batch = buffer;
       buffer = next;
