@@ -306,11 +306,15 @@ export function monthAggregateSql(from: string, next: string, starts: readonly s
   // sets), a few rows per team, model or product and one or two per person instead of every line.
   if (!detail) {
     return sql`${cte}
-        select case when grouping(f.email) = 0 then 'person' when grouping(t.team) = 0 then 'team' when grouping(f.cost_centre) = 0 then 'costCentre'
-            when grouping(f.model) = 0 then 'model' when grouping(f.client) = 0 then 'clientSurface' else 'product' end as kind,
-          f.email, t.team, f.cost_centre, f.model, f.client, f.surface, f.product, f.seg, ${microCredits(sql`sum(f.credits)`)} as credits
-        from fine f join group_teams gt on gt.groups = f.groups cross join lateral (select coalesce(f.assigned_team, gt.team) as team) t
-        group by grouping sets ((f.email, f.seg), (t.team, f.seg), (f.cost_centre, f.seg), (f.model, f.seg), (f.client, f.surface, f.seg), (f.product, f.seg))`;
+        select case when grouping(k.person) = 0 then 'person' when grouping(k.team) = 0 then 'team' when grouping(k.cost_centre) = 0 then 'costCentre'
+            when grouping(k.model) = 0 then 'model' when grouping(k.client_surface) = 0 then 'clientSurface' else 'product' end as kind,
+          coalesce(k.person, k.team, k.cost_centre, k.model, k.client_surface, k.product) as key, k.seg, ${microCredits(sql`sum(k.credits)`)} as credits
+        from (
+          select ${DIMENSION_KEY_SQL.person} as person, ${DIMENSION_KEY_SQL.team} as team, ${DIMENSION_KEY_SQL.costCentre} as cost_centre,
+            ${DIMENSION_KEY_SQL.model} as model, ${DIMENSION_KEY_SQL.clientSurface} as client_surface, ${DIMENSION_KEY_SQL.product} as product, f.seg, f.credits
+          from fine f join group_teams gt on gt.groups = f.groups cross join lateral (select coalesce(f.assigned_team, gt.team) as team) t
+        ) k
+        group by grouping sets ((k.person, k.seg), (k.team, k.seg), (k.cost_centre, k.seg), (k.model, k.seg), (k.client_surface, k.seg), (k.product, k.seg))`;
   }
   if (!money) throw new Error("the month's detailed sums need its token prices and rates");
   // Each line's API-list money, exactly (numeric): tokens × the femto-USD of one token of each class for the line's
@@ -557,18 +561,8 @@ export async function computeMonthSpend(
   return { month, from, to, total, codex, byDimension, byDay, names, personTeams, daysWithData: days.length, lastDay: days.at(-1) ?? null };
 }
 
-/** The bucket a line (or a per-dimension total) is added to in each dimension, with the names shown for missing values. */
-type DimensionValues = { email: string | null; team: string | null; cost_centre: string | null; model: string | null; client: string | null; surface: string | null; product: string | null };
-const DIMENSION_KEY: Record<Dimension, (r: DimensionValues) => string> = {
-  person: (r) => r.email || "(no email)",
-  team: (r) => r.team ?? NO_TEAM,
-  costCentre: (r) => r.cost_centre ?? NO_COST_CENTRE,
-  model: (r) => r.model || "(no model)",
-  clientSurface: (r) => `${r.client || "(unknown)"} / ${r.surface || "(unknown)"}`,
-  product: (r) => r.product || "(unknown)",
-};
-
-type TotalsRow = { kind: Dimension; email: string | null; team: string | null; cost_centre: string | null; model: string | null; client: string | null; surface: string | null; product: string | null; seg: number; credits: string };
+/** `key` is the bucket's name in its dimension (DIMENSION_KEY_SQL). */
+type TotalsRow = { kind: Dimension; key: string; seg: number; credits: string };
 
 /**
  * A month's credits and USD per dimension value, without tokens, tiers, names, days or active people (the month
@@ -584,7 +578,7 @@ async function monthTotals(db: Database, month: string, from: string, to: string
   for (const r of rows) {
     const credits = BigInt(r.credits);
     const usd = credits * usdPerMicroCredit[Number(r.seg)]!;
-    const key = DIMENSION_KEY[r.kind](r);
+    const key = r.key;
     const map = byDimension[r.kind];
     let b = map.get(key);
     if (!b) map.set(key, (b = bucket()));
