@@ -29,7 +29,7 @@ const utcStart = (day: string | SQL) => sql`((${day}::date)::timestamp at time z
  * seg_from <= d < seg_to, within the range. A day's team is a CSV or IdP assignment in force that
  * day, else the team rule on the groups in force: those of the person's latest COSTS record of
  * that day or of the last day before it with one (before their first record in or before the range,
- * that first record's). person_day_groups (migration 0016) marks the days on which a person's
+ * that first record's). person_day_groups (migration 0017) marks the days on which a person's
  * groups change, so the groups in force come from those few rows as runs, cut at the assignment
  * periods' edges, instead of carrying groups forward over every person-day.
  */
