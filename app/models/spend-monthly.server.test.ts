@@ -227,6 +227,12 @@ describe("the month's sums done in SQL", () => {
       expect(bucketsOf(await spendOf(month))).toEqual(expected);
       expect(bucketsOf(await spendOf(month, { dayLevel: true }))).toEqual(expected);
     }
+    // A month without any COSTS record (the monthly PDF job may run before the first sync): zeros, no buckets.
+    for (const options of [{}, { dayLevel: true }, { detail: false }]) {
+      const april = await spendOf("2026-04", options);
+      expect(Object.values(april.byDimension).map((m) => m.size)).toEqual([0, 0, 0, 0, 0, 0]);
+      expect([april.total.credits, april.total.usd, april.total.api.total, april.total.users, april.codex.credits, april.daysWithData]).toEqual([0n, 0n, 0n, 0, 0n, 0]);
+    }
   });
 });
 

@@ -332,8 +332,12 @@ export function monthAggregateSql(from: string, next: string, starts: readonly s
       segs.map((seg) => sql`coalesce(${creditsOfSeg(seg)}, 0) * ${sql.raw(money.usdPerMicroCredit[seg]!.toString())}::numeric`),
       sql` + `,
     );
-  const sums = (from: string) => sql`coalesce(sum(${sql.raw(from)}.api), 0) as api, coalesce(sum(${sql.raw(from)}.savings), 0) as savings,
-          sum(${sql.raw(from)}.priced_tokens) as priced_tokens, sum(${sql.raw(from)}.input) as input, sum(${sql.raw(from)}.cached) as cached, sum(${sql.raw(from)}.output) as output`;
+  // Every sum coalesced: the organisation's row (the empty grouping set) exists for a month without any line too.
+  const sums = (from: string) =>
+    sql.join(
+      ["api", "savings", "priced_tokens", "input", "cached", "output"].map((column) => sql`coalesce(sum(${sql.raw(`${from}.${column}`)}), 0) as ${sql.raw(column)}`),
+      sql`, `,
+    );
   const dimensionKind = sql`case when grouping(c.team) = 0 then 'team' when grouping(c.cost_centre) = 0 then 'costCentre' when grouping(c.model) = 0 then 'model'
             when grouping(c.client_surface) = 0 then 'clientSurface' when grouping(c.product) = 0 then 'product' when grouping(c.codex) = 0 then 'codex' else 'total' end`;
   const unpricedKind = sql`case when grouping(l.person) = 0 then 'person' when grouping(l.team) = 0 then 'team' when grouping(l.cost_centre) = 0 then 'costCentre'
