@@ -107,7 +107,7 @@ const strip = ({ exact: _exact, ...rest }: BudgetStatus) => rest;
 export async function getBudgetsReport({ db, viewer, month, now = new Date() }: { db: Database; viewer: Viewer; month: string; now?: Date }) {
   assertViewerHasRole(viewer, SPEND_ROLES);
   // Budgets need the month's credits and USD per team and in total, not tokens, names or days.
-  const spend = await computeMonthSpend(db, month, undefined, { detail: false });
+  const spend = await computeMonthSpend(db, month, undefined, { detail: false, dimensions: ["team"] });
   const statuses = await budgetStatuses(db, month, spend, now);
   const teams = [...spend.byDimension.team.keys()].sort();
   return {
@@ -202,7 +202,7 @@ export async function checkBudgets({
   webhook?: { url: string; secret: string };
   send?: WebhookSender;
 }) {
-  const spend = await computeMonthSpend(db, month, undefined, { detail: false });
+  const spend = await computeMonthSpend(db, month, undefined, { detail: false, dimensions: ["team"] });
   const statuses = await budgetStatuses(db, month, spend, now);
   let fired = 0;
   for (const s of statuses) {

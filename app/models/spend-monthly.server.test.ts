@@ -49,7 +49,7 @@ function monthOfUsage(month: string): Cost[] {
   return costs;
 }
 
-const spendOf = (month: string, options: { detail?: boolean; dayLevel?: boolean } = {}) => computeMonthSpend(handle.db, month, undefined, options);
+const spendOf = (month: string, options: Parameters<typeof computeMonthSpend>[3] = {}) => computeMonthSpend(handle.db, month, undefined, options);
 
 /** Credits and USD per dimension value, the totals and the days with data: what a month without detail has. */
 const moneyOf = (s: Awaited<ReturnType<typeof spendOf>>) => ({
@@ -66,7 +66,11 @@ async function expectBothPathsAgree(month: string) {
     expect(monthly).toEqual(daily);
   }
   // Without detail (per dimension value in SQL) the money is the detailed month's.
-  expect(moneyOf(await spendOf(month, { detail: false }))).toEqual(moneyOf(await spendOf(month)));
+  const money = moneyOf(await spendOf(month));
+  expect(moneyOf(await spendOf(month, { detail: false }))).toEqual(money);
+  // Budgets sum teams only: the same teams and totals, no person, cost centre, model or client.
+  const teams = moneyOf(await spendOf(month, { detail: false, dimensions: ["team"] }));
+  expect(teams).toEqual({ ...money, dimensions: { ...money.dimensions, costCentre: {}, person: {}, model: {}, clientSurface: {} } });
 }
 
 const key = "month, openai_user_id, email, groups::text, product, client, surface, model, service_tier";

@@ -270,7 +270,15 @@ const splitEmailsCte = (from: string, next: string) =>
  * are summed from costs_daily day by day, as the day-level path does for everyone
  * (docs/decisions/0016-monthly-cost-rollup.md). Both give the same rows up to how they are split.
  */
-export function monthAggregateSql(from: string, next: string, starts: readonly string[], detail = true, monthly = false, money?: MoneyUnits): SQL {
+export function monthAggregateSql(
+  from: string,
+  next: string,
+  starts: readonly string[],
+  detail = true,
+  monthly = false,
+  money?: MoneyUnits,
+  dimensions: readonly Dimension[] = ALL_DIMENSIONS,
+): SQL {
   if (monthly && starts.length !== 1) throw new Error("the monthly rollup can be read only for a month without a price or rate change inside it");
   const seg = segmentSql(daySql, starts);
   // Without `detail` (the month before, for comparisons; budgets): credits and USD per dimension only — no tiers,
@@ -305,16 +313,26 @@ export function monthAggregateSql(from: string, next: string, starts: readonly s
   // Without detail only each dimension value's credits per price segment are needed: summed here in one pass (grouping
   // sets), a few rows per team, model or product and one or two per person instead of every line.
   if (!detail) {
+    // Only the dimensions asked for (budgets need teams), and products always: the totals are their sums.
+    const wanted = DIMENSIONS.map((d) => d.key).filter((d) => d === "product" || dimensions.includes(d));
+    const column = (d: Dimension) => sql.raw(`k.${TOTALS_COLUMN[d]}`);
     return sql`${cte}
-        select case when grouping(k.person) = 0 then 'person' when grouping(k.team) = 0 then 'team' when grouping(k.cost_centre) = 0 then 'costCentre'
-            when grouping(k.model) = 0 then 'model' when grouping(k.client_surface) = 0 then 'clientSurface' else 'product' end as kind,
-          coalesce(k.person, k.team, k.cost_centre, k.model, k.client_surface, k.product) as key, k.seg, ${microCredits(sql`sum(k.credits)`)} as credits
+        select case ${sql.join(
+          wanted.map((d) => sql`when grouping(${column(d)}) = 0 then ${sql.raw(`'${d}'`)}`),
+          sql` `,
+        )} end as kind, coalesce(${sql.join(
+          wanted.map((d) => column(d)),
+          sql`, `,
+        )}) as key, k.seg, ${microCredits(sql`sum(k.credits)`)} as credits
         from (
           select ${DIMENSION_KEY_SQL.person} as person, ${DIMENSION_KEY_SQL.team} as team, ${DIMENSION_KEY_SQL.costCentre} as cost_centre,
             ${DIMENSION_KEY_SQL.model} as model, ${DIMENSION_KEY_SQL.clientSurface} as client_surface, ${DIMENSION_KEY_SQL.product} as product, f.seg, f.credits
           from fine f join group_teams gt on gt.groups = f.groups cross join lateral (select coalesce(f.assigned_team, gt.team) as team) t
         ) k
-        group by grouping sets ((k.person, k.seg), (k.team, k.seg), (k.cost_centre, k.seg), (k.model, k.seg), (k.client_surface, k.seg), (k.product, k.seg))`;
+        group by grouping sets (${sql.join(
+          wanted.map((d) => sql`(${column(d)}, k.seg)`),
+          sql`, `,
+        )})`;
   }
   if (!money) throw new Error("the month's detailed sums need its token prices and rates");
   // Each line's API-list money, exactly (numeric): tokens × the femto-USD of one token of each class for the line's
@@ -403,6 +421,9 @@ export function monthAggregateSql(from: string, next: string, starts: readonly s
           (l.client_surface, l.unpriced_model), (l.product, l.unpriced_model), (l.codex, l.unpriced_model), (l.unpriced_model))`;
 }
 
+const ALL_DIMENSIONS: readonly Dimension[] = ["team", "costCentre", "person", "model", "clientSurface", "product"];
+const TOTALS_COLUMN: Record<Dimension, string> = { person: "person", team: "team", costCentre: "cost_centre", model: "model", clientSurface: "client_surface", product: "product" };
+
 /** How a line's value names its bucket in each dimension (missing values shown as such), on a `fine f` line and its team `t`. */
 const DIMENSION_KEY_SQL: Record<Dimension, SQL> = {
   person: sql`coalesce(nullif(f.email, ''), '(no email)')`,
@@ -478,14 +499,24 @@ export async function computeMonthSpend(
   db: Database,
   month: string,
   pricing?: PricingTables,
-  { detail = true, dayLevel = false }: { detail?: boolean; /** Sum every person day by day (tests compare it with the monthly rollup's path). */ dayLevel?: boolean } = {},
+  {
+    detail = true,
+    dayLevel = false,
+    dimensions = ALL_DIMENSIONS,
+  }: {
+    detail?: boolean;
+    /** Sum every person day by day (tests compare it with the monthly rollup's path). */
+    dayLevel?: boolean;
+    /** Without detail: the dimensions to sum (the others stay empty; the totals are always there). */
+    dimensions?: readonly Dimension[];
+  } = {},
 ): Promise<MonthSpend> {
   const { from, to, next } = monthBounds(month);
   const tables = pricing ?? (await loadPricingTables(db));
   const starts = priceSegments(from, next, tables);
   const monthly = !dayLevel && starts.length === 1;
   // Without `detail` there are no day rows: the days with data are read from the daily rollup's primary key (day first).
-  if (!detail) return monthTotals(db, month, from, to, next, starts, monthly, tables);
+  if (!detail) return monthTotals(db, month, from, to, next, starts, monthly, tables, dimensions);
   const money = moneyUnits(starts, tables);
   // Independent statements: on PostgreSQL they run side by side on pooled connections.
   const [sumRows, dayRows] = await Promise.all([
@@ -573,8 +604,21 @@ type TotalsRow = { kind: Dimension; key: string; seg: number; credits: string };
  * before on the spend page, budgets): one row per dimension value and price segment. The organisation's and Codex's
  * totals are the sums of the product rows (every line has one product).
  */
-async function monthTotals(db: Database, month: string, from: string, to: string, next: string, starts: readonly string[], monthly: boolean, tables: PricingTables): Promise<MonthSpend> {
-  const [rows, dataDays] = await Promise.all([monthQuery(db, (tx) => selectRows<TotalsRow>(tx, monthAggregateSql(from, next, starts, false, monthly))), daysWithCosts(db, from, next)]);
+async function monthTotals(
+  db: Database,
+  month: string,
+  from: string,
+  to: string,
+  next: string,
+  starts: readonly string[],
+  monthly: boolean,
+  tables: PricingTables,
+  dimensions: readonly Dimension[],
+): Promise<MonthSpend> {
+  const [rows, dataDays] = await Promise.all([
+    monthQuery(db, (tx) => selectRows<TotalsRow>(tx, monthAggregateSql(from, next, starts, false, monthly, undefined, dimensions))),
+    daysWithCosts(db, from, next),
+  ]);
   const byDimension = Object.fromEntries(DIMENSIONS.map((d) => [d.key, new Map<string, Bucket>()])) as Record<Dimension, Map<string, Bucket>>;
   const total = bucket();
   const codex = bucket();
