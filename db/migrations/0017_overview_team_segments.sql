@@ -67,11 +67,20 @@ DECLARE
   v_day date[];
 BEGIN
   IF TG_OP = 'INSERT' THEN
+    -- New days arrive with `changed` as the statement's own rows and the stored day before them say, so
+    -- that a bulk insert does not write every row twice (and leave the partial index full of dead
+    -- entries); mark_changes below corrects the few it cannot know (a stored later day, a day replaced).
     INSERT INTO "person_day_groups" AS g (person_id, day, hour, event_id, groups, changed)
-    SELECT DISTINCT ON (person_id, day) person_id, day, hour, event_id, groups, true
-    FROM (SELECT person_id, (hour AT TIME ZONE 'UTC')::date AS day, hour, event_id, groups FROM new_rows WHERE person_id IS NOT NULL) n
+    SELECT l.person_id, l.day, l.hour, l.event_id, l.groups, l.groups IS DISTINCT FROM coalesce(
+        lag(l.groups) OVER (PARTITION BY l.person_id ORDER BY l.day),
+        (SELECT p.groups FROM "person_day_groups" p WHERE p.person_id = l.person_id AND p.day < l.day ORDER BY p.day DESC LIMIT 1))
+    FROM (
+      SELECT DISTINCT ON (person_id, day) person_id, day, hour, event_id, groups
+      FROM (SELECT person_id, (hour AT TIME ZONE 'UTC')::date AS day, hour, event_id, groups FROM new_rows WHERE person_id IS NOT NULL) n
+      ORDER BY person_id, day, hour DESC, event_id DESC
+    ) l
     -- One order for every writer, so two concurrent syncs lock shared rows in the same order.
-    ORDER BY person_id, day, hour DESC, event_id DESC
+    ORDER BY 1, 2
     ON CONFLICT ON CONSTRAINT "person_day_groups_pk" DO UPDATE SET hour = excluded.hour, event_id = excluded.event_id, groups = excluded.groups
     WHERE (excluded.hour, excluded.event_id) > (g.hour, g.event_id);
     SELECT array_agg(person_id), array_agg(day) INTO v_person, v_day
