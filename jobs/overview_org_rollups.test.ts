@@ -1,11 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { selectRows, type DatabaseHandle } from "../db/client.server";
-import { startSimulator, type SimulatorHandle } from "../scripts/simulator";
-import { createTestDatabase } from "../tests/setup/test-database";
-import { syncEveryComplianceStream } from "../tests/setup/sync-everything";
+import { describe, expect, it } from "vitest";
+import { selectRows } from "../db/client.server";
+import { simulatedWorkspace } from "../tests/setup/sync-everything";
 
 /**
  * The Overview's organisation rollups (migration 0012: daily_org_rollups, daily_org_tool_rollups,
@@ -18,22 +15,11 @@ import { syncEveryComplianceStream } from "../tests/setup/sync-everything";
 
 const NOW = new Date("2026-11-20T12:30:00Z");
 const SIM = { seed: 23, users: 8, days: 3, now: NOW } as const;
-const redactionKey = randomBytes(32);
+const workspace = simulatedWorkspace(SIM);
 
-let handle: DatabaseHandle;
-let sim: SimulatorHandle;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-  sim = await startSimulator({ port: 0, ...SIM });
-});
-afterAll(async () => {
-  await sim?.close();
-  await handle?.close();
-});
+const syncAll = workspace.syncAll;
 
-const syncAll = () => syncEveryComplianceStream({ db: handle.db, sim, redactionKey, now: NOW });
-
-const rows = (query: ReturnType<typeof sql>) => selectRows<Record<string, unknown>>(handle.db, query);
+const rows = (query: ReturnType<typeof sql>) => selectRows<Record<string, unknown>>(workspace.db, query);
 const CHUNK = 4096;
 /** The people a mask table holds, one row per person: its key columns and the person's openai_user_id. */
 const maskPeople = (table: string, keys: string) =>
@@ -145,8 +131,8 @@ describe("the Overview's organisation rollups", () => {
     const migration = readFileSync(new URL("../db/migrations/0012_overview_org_rollups.sql", import.meta.url), "utf8");
     const backfills = migration.split("--> statement-breakpoint").filter((statement) => statement.trim().startsWith("INSERT INTO"));
     expect(backfills).toHaveLength(4);
-    for (const table of ["daily_org_rollups", "daily_org_tool_rollups", "monthly_activity", "monthly_tool_activity"]) await handle.db.execute(sql.raw(`delete from ${table}`));
-    for (const statement of backfills) await handle.db.execute(sql.raw(statement));
+    for (const table of ["daily_org_rollups", "daily_org_tool_rollups", "monthly_activity", "monthly_tool_activity"]) await workspace.db.execute(sql.raw(`delete from ${table}`));
+    for (const statement of backfills) await workspace.db.execute(sql.raw(statement));
     expect(await snapshot()).toEqual(kept);
   });
 
@@ -155,8 +141,8 @@ describe("the Overview's organisation rollups", () => {
     const migration = readFileSync(new URL("../db/migrations/0015_overview_people_masks.sql", import.meta.url), "utf8");
     const backfills = migration.split("--> statement-breakpoint").filter((statement) => statement.trim().startsWith("INSERT INTO"));
     expect(backfills).toHaveLength(5);
-    for (const table of ["daily_org_people", "daily_org_tool_people", "daily_org_costs", "daily_org_sessions", "overview_person_numbers"]) await handle.db.execute(sql.raw(`delete from ${table}`));
-    for (const statement of backfills) await handle.db.execute(sql.raw(statement));
+    for (const table of ["daily_org_people", "daily_org_tool_people", "daily_org_costs", "daily_org_sessions", "overview_person_numbers"]) await workspace.db.execute(sql.raw(`delete from ${table}`));
+    for (const statement of backfills) await workspace.db.execute(sql.raw(statement));
     const rebuilt = await snapshot();
     expectConsistent(rebuilt);
     expect(rebuilt).toEqual(kept);
@@ -165,7 +151,7 @@ describe("the Overview's organisation rollups", () => {
   it("follow updates and deletes of COSTS lines and threads (a person's bit goes with their last line of a cell)", async () => {
     // A person first seen in COSTS, with two lines in one cell (two service tiers): the bit goes with the second.
     const line = (id: string, tier: string, credits: string) =>
-      handle.db.execute(sql`insert into costs_hourly (event_id, hour, openai_user_id, email, product, client, surface, model, service_tier, credits)
+      workspace.db.execute(sql`insert into costs_hourly (event_id, hour, openai_user_id, email, product, client, surface, model, service_tier, credits)
         values (${id}, '2026-11-19T10:00:00Z', 'user-overview-test', 'new@corp.test', 'codex', 'cli', 'cli', 'gpt-5', ${tier}, ${credits})`);
     const before = await snapshot();
     await line("overview-test-1", "default", "1.25");
@@ -173,46 +159,46 @@ describe("the Overview's organisation rollups", () => {
     const both = await snapshot();
     expectConsistent(both);
     expect(both.costPeople.length).toBe(before.costPeople.length + 1);
-    await handle.db.execute(sql`update costs_hourly set credits = credits + 2 where event_id = 'overview-test-1'`);
+    await workspace.db.execute(sql`update costs_hourly set credits = credits + 2 where event_id = 'overview-test-1'`);
     expectConsistent(await snapshot());
-    await handle.db.execute(sql`delete from costs_hourly where event_id = 'overview-test-1'`);
+    await workspace.db.execute(sql`delete from costs_hourly where event_id = 'overview-test-1'`);
     const oneLeft = await snapshot();
     expectConsistent(oneLeft);
     expect(oneLeft.costPeople).toEqual(both.costPeople);
-    await handle.db.execute(sql`delete from costs_hourly where event_id = 'overview-test-2'`);
+    await workspace.db.execute(sql`delete from costs_hourly where event_id = 'overview-test-2'`);
     const none = await snapshot();
     expectConsistent(none);
     expect(none.costPeople).toEqual(before.costPeople);
     expect(none.costs).toEqual(before.costs);
     // A thread whose first event turns out to be a day earlier moves to that day.
     const [thread] = await rows(sql`select session_id from codex_sessions order by first_at desc, session_id limit 1`);
-    await handle.db.execute(sql`update codex_sessions set first_at = first_at - interval '1 day', model = coalesce(model, 'gpt-5') where session_id = ${thread!.session_id}`);
+    await workspace.db.execute(sql`update codex_sessions set first_at = first_at - interval '1 day', model = coalesce(model, 'gpt-5') where session_id = ${thread!.session_id}`);
     expectConsistent(await snapshot());
-    await handle.db.execute(sql`delete from codex_sessions where session_id = ${thread!.session_id}`);
+    await workspace.db.execute(sql`delete from codex_sessions where session_id = ${thread!.session_id}`);
     expectConsistent(await snapshot());
   });
 
   it("follow deletes of person rollups (a day's bit goes only with its last row) and a truncate", async () => {
     const [victim] = await rows(sql`select day::text as day, openai_user_id from daily_rollups order by day, openai_user_id limit 1`);
-    await handle.db.execute(sql`delete from daily_rollups where day = ${victim!.day}::date and openai_user_id = ${victim!.openai_user_id}`);
-    await handle.db.execute(sql`delete from daily_tool_rollups where day = ${victim!.day}::date and openai_user_id = ${victim!.openai_user_id}`);
+    await workspace.db.execute(sql`delete from daily_rollups where day = ${victim!.day}::date and openai_user_id = ${victim!.openai_user_id}`);
+    await workspace.db.execute(sql`delete from daily_tool_rollups where day = ${victim!.day}::date and openai_user_id = ${victim!.openai_user_id}`);
     const afterDelete = await snapshot();
     expectConsistent(afterDelete);
     expect(afterDelete.org).not.toEqual(first.org);
 
-    await handle.db.execute(sql`truncate daily_rollups, daily_tool_rollups, costs_hourly, codex_sessions`);
+    await workspace.db.execute(sql`truncate daily_rollups, daily_tool_rollups, costs_hourly, codex_sessions`);
     const empty = await snapshot();
     expect([empty.org, empty.tools, empty.months, empty.toolMonths, empty.people, empty.toolPeople, empty.costs, empty.sessions]).toEqual([[], [], [], [], [], [], [], []]);
   });
 
   it("refuse a change of a person rollup's key, which the month masks could not follow", async () => {
-    await handle.db.execute(sql`insert into daily_rollups (day, openai_user_id, model, client_id, prompts) values ('2026-11-01', 'user-x', 'gpt-5', 'CODEX_CLI', 1)`);
-    const refused = await handle.db.execute(sql`update daily_rollups set day = '2026-11-02' where openai_user_id = 'user-x'`).then(
+    await workspace.db.execute(sql`insert into daily_rollups (day, openai_user_id, model, client_id, prompts) values ('2026-11-01', 'user-x', 'gpt-5', 'CODEX_CLI', 1)`);
+    const refused = await workspace.db.execute(sql`update daily_rollups set day = '2026-11-02' where openai_user_id = 'user-x'`).then(
       () => null,
       (error: Error & { cause?: Error }) => error.cause?.message ?? error.message,
     );
     expect(refused).toMatch(/daily_rollups: the key columns .* cannot change/);
-    await handle.db.execute(sql`update daily_rollups set prompts = prompts + 2 where openai_user_id = 'user-x'`);
+    await workspace.db.execute(sql`update daily_rollups set prompts = prompts + 2 where openai_user_id = 'user-x'`);
     expectConsistent(await snapshot());
   });
 

@@ -1,11 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { selectRows, type DatabaseHandle } from "../db/client.server";
-import { startSimulator, type SimulatorHandle } from "../scripts/simulator";
-import { createTestDatabase } from "../tests/setup/test-database";
-import { syncEveryComplianceStream } from "../tests/setup/sync-everything";
+import { describe, expect, it } from "vitest";
+import { selectRows } from "../db/client.server";
+import { simulatedWorkspace } from "../tests/setup/sync-everything";
 
 /**
  * The Overview's team filter reads (migration 0017) person_day_groups — per person and UTC day the
@@ -17,21 +14,10 @@ import { syncEveryComplianceStream } from "../tests/setup/sync-everything";
 
 const NOW = new Date("2026-11-20T12:30:00Z");
 const SIM = { seed: 31, users: 8, days: 6, now: NOW } as const;
-const redactionKey = randomBytes(32);
+const workspace = simulatedWorkspace(SIM);
 
-let handle: DatabaseHandle;
-let sim: SimulatorHandle;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-  sim = await startSimulator({ port: 0, ...SIM });
-});
-afterAll(async () => {
-  await sim?.close();
-  await handle?.close();
-});
-
-const rows = (query: ReturnType<typeof sql>) => selectRows<Record<string, unknown>>(handle.db, query);
-const run = (query: ReturnType<typeof sql>) => handle.db.execute(query);
+const rows = (query: ReturnType<typeof sql>) => selectRows<Record<string, unknown>>(workspace.db, query);
+const run = (query: ReturnType<typeof sql>) => workspace.db.execute(query);
 
 async function snapshot() {
   return {
@@ -65,14 +51,14 @@ describe("the Overview's team days (person_day_groups, cost_groups)", () => {
   let first: Awaited<ReturnType<typeof snapshot>>;
 
   it("equal costs_hourly after a sync, and do not change on a second run", async () => {
-    await syncEveryComplianceStream({ db: handle.db, sim, redactionKey, now: NOW });
+    await workspace.syncAll();
     first = await snapshot();
     expect(first.days.length).toBeGreaterThan(8);
     expectConsistent(first);
     expect(first.groups).toEqual(first.groupsFromSource);
     // Each person's first day starts a run; the simulator's people keep their groups, so no other day does.
     expect(first.days.filter((r) => r.changed).length).toBe(new Set(first.days.map((r) => r.person_id)).size);
-    await syncEveryComplianceStream({ db: handle.db, sim, redactionKey, now: NOW });
+    await workspace.syncAll();
     expect(await snapshot()).toEqual(first);
   });
 

@@ -1,11 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { selectRows, type DatabaseHandle } from "../db/client.server";
-import { startSimulator, type SimulatorHandle } from "../scripts/simulator";
-import { createTestDatabase } from "../tests/setup/test-database";
-import { syncEveryComplianceStream } from "../tests/setup/sync-everything";
+import { describe, expect, it } from "vitest";
+import { selectRows } from "../db/client.server";
+import { simulatedWorkspace } from "../tests/setup/sync-everything";
 
 /**
  * The People page's per-person rollups (migration 0014: person_days, person_months, person_cost_groups) are kept by
@@ -16,22 +13,11 @@ import { syncEveryComplianceStream } from "../tests/setup/sync-everything";
 
 const NOW = new Date("2026-11-20T12:30:00Z");
 const SIM = { seed: 29, users: 8, days: 3, now: NOW } as const;
-const redactionKey = randomBytes(32);
+const workspace = simulatedWorkspace(SIM);
 
-let handle: DatabaseHandle;
-let sim: SimulatorHandle;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-  sim = await startSimulator({ port: 0, ...SIM });
-});
-afterAll(async () => {
-  await sim?.close();
-  await handle?.close();
-});
+const syncAll = workspace.syncAll;
 
-const syncAll = () => syncEveryComplianceStream({ db: handle.db, sim, redactionKey, now: NOW });
-
-const rows = (query: ReturnType<typeof sql>) => selectRows<Record<string, unknown>>(handle.db, query);
+const rows = (query: ReturnType<typeof sql>) => selectRows<Record<string, unknown>>(workspace.db, query);
 
 /** The per-person rollups as stored, and as computed from their three sources. */
 async function snapshot() {
@@ -90,35 +76,35 @@ describe("the People page's per-person rollups", () => {
     const migration = readFileSync(new URL("../db/migrations/0014_people_rollups.sql", import.meta.url), "utf8");
     const backfills = migration.split("--> statement-breakpoint").filter((statement) => statement.trim().startsWith("INSERT INTO"));
     expect(backfills).toHaveLength(3);
-    for (const table of ["person_days", "person_months", "person_cost_groups"]) await handle.db.execute(sql.raw(`delete from ${table}`));
-    for (const statement of backfills) await handle.db.execute(sql.raw(statement));
+    for (const table of ["person_days", "person_months", "person_cost_groups"]) await workspace.db.execute(sql.raw(`delete from ${table}`));
+    for (const statement of backfills) await workspace.db.execute(sql.raw(statement));
     expect(await snapshot()).toEqual(first);
   });
 
   it("follow updates of each source: a person linked later, a session moving to another day, credits and product changing", async () => {
     const [rollup] = await rows(sql`select day::text as day, openai_user_id, person_id::text as person_id from daily_rollups where person_id is not null order by day, openai_user_id limit 1`);
     // Unlinked, then linked again (the sync's coalesce links a person later).
-    await handle.db.execute(sql`update daily_rollups set person_id = null where day = ${rollup!.day}::date and openai_user_id = ${rollup!.openai_user_id}`);
+    await workspace.db.execute(sql`update daily_rollups set person_id = null where day = ${rollup!.day}::date and openai_user_id = ${rollup!.openai_user_id}`);
     expectConsistent(await snapshot());
-    await handle.db.execute(sql`update daily_rollups set person_id = ${rollup!.person_id}::uuid where day = ${rollup!.day}::date and openai_user_id = ${rollup!.openai_user_id}`);
-    await handle.db.execute(sql`update daily_rollups set prompts = prompts + 3, output_tokens = output_tokens + 100 where openai_user_id = ${rollup!.openai_user_id}`);
+    await workspace.db.execute(sql`update daily_rollups set person_id = ${rollup!.person_id}::uuid where day = ${rollup!.day}::date and openai_user_id = ${rollup!.openai_user_id}`);
+    await workspace.db.execute(sql`update daily_rollups set prompts = prompts + 3, output_tokens = output_tokens + 100 where openai_user_id = ${rollup!.openai_user_id}`);
     expectConsistent(await snapshot());
 
     const [session] = await rows(sql`select session_id from codex_sessions where person_id is not null order by first_at limit 1`);
-    await handle.db.execute(sql`update codex_sessions set first_at = first_at - interval '3 days' where session_id = ${session!.session_id}`);
+    await workspace.db.execute(sql`update codex_sessions set first_at = first_at - interval '3 days' where session_id = ${session!.session_id}`);
     expectConsistent(await snapshot());
 
     const [cost] = await rows(sql`select event_id from costs_hourly where person_id is not null and product = 'codex' order by hour, event_id limit 1`);
-    await handle.db.execute(sql`update costs_hourly set credits = credits + 1.25 where event_id = ${cost!.event_id}`);
+    await workspace.db.execute(sql`update costs_hourly set credits = credits + 1.25 where event_id = ${cost!.event_id}`);
     expectConsistent(await snapshot());
-    await handle.db.execute(sql`update costs_hourly set product = 'ChatGPT' where event_id = ${cost!.event_id}`);
+    await workspace.db.execute(sql`update costs_hourly set product = 'ChatGPT' where event_id = ${cost!.event_id}`);
     expectConsistent(await snapshot());
     // The latest record of a person moves back in time: their groups come from the record now latest.
     // (A person with records in more than one hour, moved to before their earliest: person ids are random, so which
     // person "order by" picks differs between runs, and a person with one record would keep it as their latest.)
     const [latest] = await rows(sql`select g.event_id from person_cost_groups g
       where (select count(distinct c.hour) from costs_hourly c where c.person_id = g.person_id) > 1 order by g.person_id limit 1`);
-    await handle.db.execute(sql`update costs_hourly set hour = (select min(c.hour) from costs_hourly c where c.person_id = costs_hourly.person_id) - interval '1 day',
+    await workspace.db.execute(sql`update costs_hourly set hour = (select min(c.hour) from costs_hourly c where c.person_id = costs_hourly.person_id) - interval '1 day',
       groups = '[{"name":"Moved"}]' where event_id = ${latest!.event_id}`);
     const moved = await snapshot();
     expectConsistent(moved);
@@ -127,26 +113,26 @@ describe("the People page's per-person rollups", () => {
 
   it("follow deletes of each source (a day stays while any source has it; its bit goes with its last rollup) and truncates", async () => {
     const [person] = await rows(sql`select person_id::text as person_id, min(day)::text as day from daily_rollups where person_id is not null group by 1 order by 1 limit 1`);
-    await handle.db.execute(sql`delete from daily_rollups where person_id = ${person!.person_id}::uuid and day = ${person!.day}::date`);
+    await workspace.db.execute(sql`delete from daily_rollups where person_id = ${person!.person_id}::uuid and day = ${person!.day}::date`);
     const afterRollups = await snapshot();
     expectConsistent(afterRollups);
     expect(afterRollups.months).not.toEqual(first.months);
-    await handle.db.execute(sql`delete from codex_sessions where person_id = ${person!.person_id}::uuid`);
+    await workspace.db.execute(sql`delete from codex_sessions where person_id = ${person!.person_id}::uuid`);
     expectConsistent(await snapshot());
-    await handle.db.execute(sql`delete from costs_hourly where person_id = ${person!.person_id}::uuid`);
+    await workspace.db.execute(sql`delete from costs_hourly where person_id = ${person!.person_id}::uuid`);
     const afterCosts = await snapshot();
     expectConsistent(afterCosts);
     expect(afterCosts.days.some((r) => r.person_id === person!.person_id && r.day === person!.day)).toBe(false);
 
-    await handle.db.execute(sql`truncate daily_rollups`);
+    await workspace.db.execute(sql`truncate daily_rollups`);
     const noRollups = await snapshot();
     expectConsistent(noRollups);
     expect(noRollups.months).toEqual([]);
     expect(noRollups.days.every((r) => Number(r.rollups) === 0 && Number(r.turns) === 0)).toBe(true);
     expect(noRollups.days.length).toBeGreaterThan(0);
-    await handle.db.execute(sql`truncate codex_sessions`);
+    await workspace.db.execute(sql`truncate codex_sessions`);
     expectConsistent(await snapshot());
-    await handle.db.execute(sql`truncate costs_hourly`);
+    await workspace.db.execute(sql`truncate costs_hourly`);
     const empty = await snapshot();
     expect([empty.days, empty.months]).toEqual([[], []]);
   });

@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { selectRows, type Database } from "../../db/client.server";
 import { costsClientOf, NO_COSTS_CLIENT } from "../lib/clients";
 import { addDays } from "../lib/date-range";
-import { assignmentPeriodsSql, teamFromGroupsSql } from "./team-assignments.server";
+import { assignmentPeriodsSql, costGroupsTeamsSql, emailsAssignedToTeamSql } from "./team-assignments.server";
 import { assertViewerHasRole, type Viewer } from "./viewer";
 
 export { costsClientOf };
@@ -37,16 +37,14 @@ function teamSegmentsSql(f: OverviewFilters, team: string): SQL {
   const from = sql`${f.from}::date`;
   const next = sql`${addDays(f.to, 1)}::date`;
   return sql`
-    with rule as materialized (select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from cost_groups g),
+    with rule as materialized (${costGroupsTeamsSql()}),
     -- Only people whose groups name the team on some day up to the range's end, or whom an assignment puts in it, can be in it.
     candidates as materialized (
       select p.id as person_id, lower(p.email) as email from people p
       where p.id in (
           select g.person_id from person_day_groups g
           where g.changed and g.day <= ${f.to}::date and g.groups = any(array(select groups from rule where team = ${team})))
-        or lower(p.email) in (
-          select ta.email from team_assignments ta
-          where ta.source <> 'costs_groups' and ta.team = ${team} and ta.valid_from < ${next} and (ta.valid_to is null or ta.valid_to > ${from}))
+        or lower(p.email) in (${emailsAssignedToTeamSql(team, f.from, addDays(f.to, 1))})
     ),
     changes as materialized (
       select g.person_id, g.day, rule.team, row_number() over w as n, lead(g.day) over w as next_day
@@ -126,16 +124,14 @@ function sessionFilter(f: OverviewFilters): SQL {
 function teamCostsSql(f: OverviewFilters, team: string): SQL {
   const columns = sql`nullif(d.openai_user_id, '') as openai_user_id, nullif(d.surface, '') as surface, d.credits, d.email, d.day`;
   return sql`
-    with rule as materialized (select g.groups, ${teamFromGroupsSql(sql`g.groups`)} as team from cost_groups g),
+    with rule as materialized (${costGroupsTeamsSql()}),
     team_groups as materialized (select groups from rule where team = ${team}),
     c as materialized (
       select ${columns}, true as groups_name_team from costs_daily d
       where ${costsDailyFilter(f)} and jsonb_hash(d.groups) = any(array(select jsonb_hash(groups) from team_groups)) and d.groups in (select groups from team_groups)
       union all
       select ${columns}, false from costs_daily d
-      where ${costsDailyFilter(f)} and d.groups not in (select groups from team_groups) and d.email = any(array(
-        select ta.email from team_assignments ta
-        where ta.source <> 'costs_groups' and ta.team = ${team} and ta.valid_from <= ${f.to}::date and (ta.valid_to is null or ta.valid_to > ${f.from}::date)))
+      where ${costsDailyFilter(f)} and d.groups not in (select groups from team_groups) and d.email = any(array(${emailsAssignedToTeamSql(team, f.from, addDays(f.to, 1))}))
     ),
     periods as materialized (${assignmentPeriodsSql(f.from, addDays(f.to, 1), sql`select distinct email from c`)})
     select c.* from c

@@ -32,6 +32,20 @@ export function teamFromGroupsSql(groups: SQL, ignore: readonly string[] = getCo
   )`;
 }
 
+/**
+ * The team rule once per groups array COSTS has carried (cost_groups, a few dozen; migration 0017):
+ * a query of (groups, groups_text, team) to join lines or people to, instead of applying the rule per row.
+ */
+export function costGroupsTeamsSql(): SQL {
+  return sql`select g.groups, g.groups_text, ${teamFromGroupsSql(sql`g.groups`)} as team from cost_groups g`;
+}
+
+/** The lower-cased emails a CSV import or the IdP assigns to `team` on some day of [from, next). */
+export function emailsAssignedToTeamSql(team: string, from: string, next: string): SQL {
+  return sql`select ta.email from team_assignments ta
+    where ta.source <> 'costs_groups' and ta.team = ${team} and ta.valid_from < ${next}::date and (ta.valid_to is null or ta.valid_to > ${from}::date)`;
+}
+
 /** The team a CSV import or the IdP assigns to a lower-cased email on `day` (null: none). */
 export function assignedTeamOnDaySql({ email, day }: { email: SQL; day: SQL }): SQL {
   return sql`(select ta.team from team_assignments ta

@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { selectRows, type Database } from "../../db/client.server";
 import { getConfig } from "../lib/config.server";
-import { SOURCE_RANK_SQL, teamFromGroupsSql, teamOnDaySql } from "./team-assignments.server";
+import { costGroupsTeamsSql, SOURCE_RANK_SQL, teamOnDaySql } from "./team-assignments.server";
 import { assertViewerHasRole, type Viewer } from "./viewer";
 
 /**
@@ -51,7 +51,7 @@ export function teamSql(personIdColumn: SQL): SQL {
 export function teamsOfPeopleSql(): SQL {
   return sql`(
     -- The rule once per groups array COSTS has carried (cost_groups, a few dozen), not per person.
-    with by_groups as materialized (select g.groups_text, ${teamFromGroupsSql(sql`g.groups`)} as team from cost_groups g),
+    with by_groups as materialized (${costGroupsTeamsSql()}),
     assigned as (
       select distinct on (ta.email) ta.email, ta.team from team_assignments ta
       where ta.source <> 'costs_groups' and ta.team is not null and ta.valid_from <= current_date and (ta.valid_to is null or current_date < ta.valid_to)
