@@ -867,7 +867,7 @@ const TOKEN_PREV_EXCLUDE = new Set([
   "next", "page", "continuation", "pagination", "cursor", "sync", "max", "min", "num", "total", "input", "output", "prompt",
   "completion", "cancel", "cancellation", "lexer", "parser", "eos", "bos", "pad", "unk", "sep", "cls", "mask", "special",
   "end", "start", "stop", "type", "is", "has", "validate", "verify", "parse", "count", "limit", "reasoning", "cached", "embed",
-  "word", "sentence", "last", "first", "sync", "resume", "continue", "progress", "etag",
+  "word", "sentence", "last", "first", "sync", "resume", "continue", "progress", "etag", "csrf", "xsrf",
 ]);
 const KEY_PREV_EXCLUDE = new Set([
   "public", "pub", "primary", "foreign", "sort", "partition", "cache", "map", "dict", "hash", "row", "idempotency", "object",
@@ -923,8 +923,28 @@ function classifyKey(key: string): KeyInfo | null {
   }
   if (AUTH_WORDS.has(last)) {
     if (prev === "basic" || prev === "use" || prev === "require" || prev === "no" || prev === "is") return null;
+    if (prev === "key") return { cls: "key", words }; // apiKeyAuth: an API key, which may be hex
     return { cls: "auth", words };
   }
+  return gluedKeyClass(last, words);
+}
+
+/** Words that end like a glued secret word and are not one. */
+const GLUED_EXCLUDE = new Set([
+  "compass", "bypass", "surpass", "overpass", "underpass", "trespass", "encompass", "multipass", "onepass", "firstpass", "secondpass",
+  "renderpass", "subpass", "highpass", "lowpass", "bandpass", "allpass", "notchpass", "oauth", "preauth", "reauth", "unauth", "noauth",
+]);
+
+/**
+ * Keywords glued to another word, as tools name them: PGPASSWORD, SQLCMDPASSWORD, -storepass,
+ * requirepass, masterauth, JWTSECRET, GITHUBTOKEN.
+ */
+function gluedKeyClass(last: string, words: string[]): KeyInfo | null {
+  if (last.length <= 4 || GLUED_EXCLUDE.has(last)) return null;
+  if (last.endsWith("password") || last.endsWith("passwd") || last.endsWith("pass")) return { cls: "password", words };
+  if (last.endsWith("secret")) return { cls: "secret", words };
+  if (last.endsWith("auth")) return { cls: "auth", words };
+  if (last.endsWith("token") && last.length > 5 && !TOKEN_PREV_EXCLUDE.has(last.slice(0, -5))) return { cls: "token", words };
   return null;
 }
 
@@ -954,16 +974,54 @@ function parseQuoted(text: string, i: number, quote: number): ParsedValue | null
   return null;
 }
 
-function parseUnquoted(text: string, i: number): ParsedValue {
+/**
+ * Where an unquoted value ends. In code and URLs (`QUERY`, `CODE`) punctuation ends it; a
+ * `KEY=value` / `key: value` line of a config file (`LINE`) has nothing after its value, so only
+ * whitespace does: `DB_PASSWORD=Tr0ub4dor&3x!` is one value there. `&` ends a value only in a
+ * query string (`?a=…&b=…`); elsewhere it is a password character like any other.
+ */
+const enum ValueExtent {
+  CODE,
+  QUERY,
+  LINE,
+}
+
+const NEXT_PAIR_RE = /^\s?[A-Za-z_][\w .-]{0,40}=/;
+
+function parseUnquoted(text: string, i: number, extent = ValueExtent.QUERY): ParsedValue {
   const limit = Math.min(text.length, i + VALUE_MAX);
   let j = i;
   for (; j < limit; j++) {
     const c = text.charCodeAt(j);
-    // whitespace " ' ` , ; & < > ( ) [ ] { } |
-    if (isWhitespace(c) || c === 34 || c === 39 || c === 96 || c === 44 || c === 59 || c === 38 || c === 60 || c === 62 || c === 40 || c === 41 || c === 91 || c === 93 || c === 123 || c === 125 || c === 124) break;
+    if (isWhitespace(c) || c === 34 || c === 39 || c === 96) break;
     if (c === 92 && (text.charCodeAt(j + 1) === 110 || text.charCodeAt(j + 1) === 114 || text.charCodeAt(j + 1) === 34)) break; // \n \r \" inside a JSON string
+    if (extent === ValueExtent.LINE) {
+      // the next pair of a query or connection string: `token=…&state=1`, `Password=…;Database=x`
+      if ((c === 38 || c === 59 || c === 44) && NEXT_PAIR_RE.test(text.slice(j + 1, j + 1 + 48))) break;
+      continue;
+    }
+    // , ; < > ( ) [ ] { } |, and & in a query string
+    if (c === 44 || c === 59 || c === 60 || c === 62 || c === 40 || c === 41 || c === 91 || c === 93 || c === 123 || c === 125 || c === 124) break;
+    if (c === 38 && extent === ValueExtent.QUERY) break;
   }
+  // `password = other_variable;` at the end of a statement: the terminator is not part of the value
+  if (extent === ValueExtent.LINE && j > i + 1 && (text.charCodeAt(j - 1) === 59 || text.charCodeAt(j - 1) === 44) && /^[\w$.]+$/.test(text.slice(i, j - 1))) j--;
   return { start: i, end: j, quoted: false, op: "" };
+}
+
+/** How far an unquoted value after the key at `keyStart` and operator `op` reaches (see ValueExtent). */
+function valueExtent(text: string, keyStart: number, op: string): ValueExtent {
+  let b = keyStart - 1;
+  while (b >= 0 && (text.charCodeAt(b) === 34 || text.charCodeAt(b) === 39)) b--; // "KEY"=
+  const before = b < 0 ? 10 : text.charCodeAt(b);
+  if (before === 63 || before === 38) return ValueExtent.QUERY;
+  if (op !== "=" && op !== ":") return ValueExtent.CODE;
+  // the key opens its line, after indentation, a YAML list dash or `export` / `set`
+  let lineStart = b;
+  while (lineStart >= 0 && text.charCodeAt(lineStart) !== 10 && text.charCodeAt(lineStart) !== 13 && b - lineStart < 16) lineStart--;
+  if (lineStart >= 0 && text.charCodeAt(lineStart) !== 10 && text.charCodeAt(lineStart) !== 13) return ValueExtent.CODE;
+  const lead = text.slice(lineStart + 1, b + 1).trim();
+  return lead === "" || lead === "-" || lead === "export" || lead === "set" || lead === "setx" ? ValueExtent.LINE : ValueExtent.CODE;
 }
 
 function skipSpaces(text: string, i: number, max: number): number {
@@ -972,20 +1030,21 @@ function skipSpaces(text: string, i: number, max: number): number {
   return i;
 }
 
-function parseValueAt(text: string, i: number): ParsedValue | null {
+function parseValueAt(text: string, i: number, extent = ValueExtent.QUERY): ParsedValue | null {
   let c = codeAt(text, i);
   // Python/C# string prefixes: b"…", r'…', f"…", u"…", @"…"
-  if ((c === 98 || c === 114 || c === 102 || c === 117 || c === 64) && (codeAt(text, i + 1) === 34 || codeAt(text, i + 1) === 39)) {
+  // …and T-SQL's N'…'
+  if ((c === 98 || c === 114 || c === 102 || c === 117 || c === 64 || c === 78) && (codeAt(text, i + 1) === 34 || codeAt(text, i + 1) === 39)) {
     i++;
     c = text.charCodeAt(i);
   }
-  if (c === 34 || c === 39 || c === 96) return parseQuoted(text, i, c) ?? parseUnquoted(text, i + 1);
+  if (c === 34 || c === 39 || c === 96) return parseQuoted(text, i, c) ?? parseUnquoted(text, i + 1, extent === ValueExtent.LINE ? ValueExtent.CODE : extent);
   if (c === 92 && codeAt(text, i + 1) === 34) {
     // \"value\" inside a JSON-encoded string
     const end = text.indexOf('\\"', i + 2);
     if (end !== -1 && end - i < VALUE_MAX) return { start: i + 2, end, quoted: true, op: "" };
   }
-  return parseUnquoted(text, i);
+  return parseUnquoted(text, i, extent);
 }
 
 /** Finds the operator and the value after a key that ends at `pos`. */
@@ -1026,7 +1085,7 @@ function parseAssignment(text: string, keyStart: number, pos: number, isFlag: bo
   if (op === "") return null;
   if (op === ":" && codeAt(text, i + 1) === 58) return null; // C++ / Rust paths
   i = skipSpaces(text, i + (op === " " ? 0 : op.length), 16);
-  let value = parseValueAt(text, i);
+  let value = parseValueAt(text, i, valueExtent(text, keyStart, op));
   if (!value) return null;
   // `password: str = "…"` (type annotation) → the value after the `=`
   if (!value.quoted && op === ":" && /^[A-Za-z_][\w.[\]|]*$/.test(text.slice(value.start, value.end))) {

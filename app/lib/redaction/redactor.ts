@@ -1,10 +1,12 @@
 import { createHmac } from "node:crypto";
 import {
+  PRIORITY,
   normalizePem,
   scanText,
   type Candidate,
   type FindingKind,
 } from "./detectors";
+import { charClasses } from "./validators";
 import { warmUpEdgeTexts, warmUpText } from "./warm-up";
 
 export type { FindingKind };
@@ -85,7 +87,7 @@ export function createRedactor({ key, detectIpAddresses = true }: RedactorOption
     if (typeof text !== "string") throw new TypeError("redact: text must be a string");
     const candidates: Candidate[] = [];
     const { dataUris } = scanText(text, candidates, detectIpAddresses);
-    const resolved = resolveOverlaps(dropInsideDataUris(dataUris, candidates));
+    const resolved = withRepeatsOfSecrets(text, resolveOverlaps(dropInsideDataUris(dataUris, candidates)));
     const findings: Finding[] = [];
     // The same value often repeats inside one text; the cache lives only for this call.
     const seen = new Map<string, string>();
@@ -124,6 +126,33 @@ export function createRedactor({ key, detectIpAddresses = true }: RedactorOption
     }
   }
   return { redact, redactWithoutTextFingerprint, fingerprintValue };
+}
+
+/** Shorter values, or values of one or two character classes ("postgres"), are words as often as secrets. */
+const REPEAT_MIN_LENGTH = 8;
+/** How far from a finding its value is looked for again: a paste's own lines, not a whole 1 MB text each time. */
+const REPEAT_WINDOW = 16 * 1024;
+
+/**
+ * A secret found by its context (an assignment, a connection string, a header) is a secret wherever
+ * else it appears nearby, even where nothing around it says so (`Sys.setenv(KEY = "…")` then
+ * `key <- "…"`, a password echoed in a log line). Token formats need no context, so they are found
+ * everywhere already.
+ */
+function withRepeatsOfSecrets(text: string, resolved: Candidate[]): Candidate[] {
+  let repeats: Candidate[] | undefined;
+  for (const c of resolved) {
+    if (c.kind !== "secret" || c.priority > PRIORITY.connection || c.normalize !== undefined || c.end - c.start < REPEAT_MIN_LENGTH) continue;
+    const value = text.slice(c.start, c.end);
+    if (charClasses(value).count < 3) continue;
+    const from = Math.max(0, c.start - REPEAT_WINDOW);
+    // a slice shares the text's characters: indexOf stops at the window's end, not the text's
+    const window = from === 0 && c.end + REPEAT_WINDOW >= text.length ? text : text.slice(from, c.end + REPEAT_WINDOW);
+    for (let at = window.indexOf(value); at !== -1; at = window.indexOf(value, at + value.length)) {
+      if (from + at !== c.start) (repeats ??= []).push({ ...c, start: from + at, end: from + at + value.length });
+    }
+  }
+  return repeats === undefined ? resolved : resolveOverlaps([...resolved, ...repeats]);
 }
 
 function dropInsideDataUris(ranges: Array<[number, number]>, candidates: Candidate[]): Candidate[] {

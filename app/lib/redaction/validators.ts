@@ -154,7 +154,13 @@ function longestRun(value: string): number {
  * punctuation, so a random 100-character token cannot contain them by chance; the LOOSE four-letter
  * words (a random token contains "tOdO" about once in a thousand) only count in short values.
  */
-const PLACEHOLDER_STRICT_RE = /example|x{6,}|\*{4,}|•{4,}|placeholder|change[_-]?me|redacted|replace[_-]?me|insert[_-]|dummy|your[_-]|[_-]here|[<>]|\$\{|\{\{|\}\}|\.\.\.|…/i;
+const PLACEHOLDER_STRICT_RE = /example|x{6,}|\*{4,}|•{4,}|placeholder|change[_-]?me|redacted|replace[_-]?me|insert[_-]|dummy|your[_-]|[_-]here|…/i;
+/**
+ * Template marks: `<token>`, `${VAR}`, `{{ secret }}`, `sk-...`. A long random value of every
+ * character class (a WordPress salt, a generated password) holds `<`, `{{` or `...` by chance, so
+ * there they do not count.
+ */
+const PLACEHOLDER_MARKS_RE = /<[A-Za-z][\w .-]{2,}>|^<|>$|\$\{|\{\{|\}\}|\.\.\./;
 const PLACEHOLDER_LOOSE_RE = /your|here|todo|fixme|xxxx|\*\*\*/i;
 
 const PLACEHOLDER_EXACT = new Set([
@@ -204,6 +210,7 @@ const PLACEHOLDER_EXACT = new Set([
 export function isPlaceholderValue(value: string, strictOnly = false): boolean {
   if (value.length <= 12 && PLACEHOLDER_EXACT.has(value.toLowerCase())) return true;
   if (PLACEHOLDER_STRICT_RE.test(value)) return true;
+  if (PLACEHOLDER_MARKS_RE.test(value) && !(value.length >= 32 && charClasses(value).count === 4 && shannonEntropy(value) >= 4.5)) return true;
   if (!strictOnly && value.length < 24 && PLACEHOLDER_LOOSE_RE.test(value)) return true;
   if (value.length >= 4 && longestRun(value) * 2 > value.length) return true;
   if (/^(?:x+|\*+|\.+|-+|_+|#+|0+|1234567890?|abcdef|qwerty)$/i.test(value)) return true;
@@ -249,10 +256,11 @@ export function isReferenceValue(value: string, quoted: boolean): boolean {
   if (TYPE_WORDS.has(value.toLowerCase())) return true;
   if (/^[*&][a-z_][A-Za-z_.]*$/.test(value)) return true; // *ptr, &ref
   if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(|\[)?$/.test(value)) return true; // a.b.c
-  if (/^[A-Za-z_][A-Za-z0-9_.]*\(/.test(value)) return true; // call(
+  if (/^[A-Za-z_][A-Za-z0-9_.]*\(.*\)[;,]?$/.test(value)) return true; // call(…)
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // CONSTANT_NAME
   if (/^[a-z]+(?:_[a-z]+)+$/.test(value)) return true; // snake_case_variable
   if (/^[a-z]+(?:[A-Z][a-z]+)+$/.test(value)) return true; // camelCaseVariable
+  if (/^[A-Z][a-z]+[A-Z]?[a-z]*-[A-Z][A-Za-z]+$/.test(value)) return true; // a PowerShell cmdlet: ConvertTo-SecureString
   return false;
 }
 
