@@ -20,6 +20,7 @@ import {
   shannonEntropy,
   ssnValid,
 } from "./validators";
+import { KEYWORD_HEADS, NON_LATIN_TRIGGERS, keywordWrappingAt, nonLatinPasswordAt } from "./prose";
 import { azureSasAt, callArgumentAt, commandPasswordAt, dockerEnvAt, netrcPasswordAt, secureStringAt, terraformDefaultAt, xmlKeyedValueAt } from "./wrappings";
 
 export type FindingKind = "secret" | "pii";
@@ -141,6 +142,7 @@ const K_SEMICOLON = 6;
 const K_TILDE = 7;
 const K_NUMBER = 8; // + and ( may start a number
 const K_NUL = 9; // also the end-of-text sentinel
+const K_SCRIPT_WORD = 10; // the first character of a password word in another script (prose.ts)
 const K_WORD = 16;
 const K_DIGIT = 16;
 const K_UPPER = 17;
@@ -159,6 +161,7 @@ CLASS[126] = K_TILDE;
 CLASS[43] = K_NUMBER;
 CLASS[40] = K_NUMBER;
 CLASS[0] = K_NUL;
+for (const c of NON_LATIN_TRIGGERS) CLASS[c] = K_SCRIPT_WORD;
 /** 1 for identifier characters: letters, digits, `_ - .` (see isIdentChar). */
 const IDENT = new Uint8Array(65536);
 for (let c = 0; c < 128; c++) if (isIdentChar(c)) IDENT[c] = 1;
@@ -479,12 +482,14 @@ const A_VALUE = 256; // va (value= / value:)
 const A_SCHEME = 512; // Be, Ba in any case (Bearer, Basic)
 const A_DOCKER = 1024; // EN, AR (Dockerfile ENV / ARG)
 const A_NETRC = 2048; // pa (.netrc password)
-const A_WRAPPING = A_DOCKER | A_NETRC | A_VALUE;
+const A_KEYWORD = 4096; // password words of Latin scripts, SQL, directives, cookies (prose.ts: KEYWORD_HEADS)
+const A_WRAPPING = A_DOCKER | A_NETRC | A_VALUE | A_KEYWORD;
 const A_OTHER = A_IBAN | A_AA | A_BEGIN | A_US | A_ATLAS | A_VALUE | A_SCHEME | A_WRAPPING;
 
 /** The wrappings (wrappings.ts) that start at a word: out of the main loop, which stays small for the compiler. */
 function wrappingAt(text: string, i: number, act: number, p: number, out: Candidate[]): void {
   const codes = C;
+  if ((act & A_KEYWORD) !== 0) keywordWrappingAt(text, i, p, judgeValue, out);
   if ((act & A_VALUE) !== 0) {
     if (codes[i + 2] === 114 && text.startsWith("variable", i)) terraformDefaultAt(text, i, judgeValue, out);
   } else if ((act & A_DOCKER) !== 0) {
@@ -494,6 +499,8 @@ function wrappingAt(text: string, i: number, act: number, p: number, out: Candid
   }
 }
 const WORD_START = new Uint16Array(128 * 128);
+/** Heads of two ASCII characters, and a single letter for words whose second character is not ASCII (lösenord). */
+const KEYWORD_HEAD_SET = new Set(KEYWORD_HEADS.map((h) => (h.charCodeAt(1) < 128 ? h : h[0]!)));
 for (let c0 = 0; c0 < 128; c0++) {
   if (!isAlnum(c0)) continue;
   for (let c1 = 0; c1 < 128; c1++) {
@@ -509,6 +516,7 @@ for (let c0 = 0; c0 < 128; c0++) {
     if ((c0 | 32) === 98 && ((c1 | 32) === 101 || (c1 | 32) === 97)) act |= A_SCHEME;
     if ((c0 === 69 && c1 === 78) || (c0 === 65 && c1 === 82)) act |= A_DOCKER;
     if (c0 === 112 && c1 === 97) act |= A_NETRC;
+    if (KEYWORD_HEAD_SET.has(String.fromCharCode(c0 | 32) + (c1 === 0 ? "" : String.fromCharCode(c1 < 65 || c1 > 90 ? c1 : c1 | 32)))) act |= A_KEYWORD;
     WORD_START[(c0 << 7) | c1] = act;
   }
 }
@@ -996,6 +1004,8 @@ function parseUnquoted(text: string, i: number, extent = ValueExtent.QUERY): Par
     if (isWhitespace(c) || c === 34 || c === 39 || c === 96) break;
     if (c === 92 && (text.charCodeAt(j + 1) === 110 || text.charCodeAt(j + 1) === 114 || text.charCodeAt(j + 1) === 34)) break; // \n \r \" inside a JSON string
     if (extent === ValueExtent.LINE) {
+      // a call is code even on a line of its own: `password = getpass.getpass("Password: ")`
+      if (c === 40 && j > i && /^(?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][A-Za-z_$]*$/.test(text.slice(i, j))) break;
       // the next pair of a query or connection string: `token=…&state=1`, `Password=…;Database=x`
       if ((c === 38 || c === 59 || c === 44) && NEXT_PAIR_RE.test(text.slice(j + 1, j + 1 + 48))) break;
       continue;
@@ -2002,6 +2012,9 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
             break;
           case K_SEMICOLON:
             if (codes[i + 1] === 98) semicolons.push(i);
+            break;
+          case K_SCRIPT_WORD:
+            nonLatinPasswordAt(text, i, out);
             break;
           case K_TILDE:
             if (i > 0 && i - 1 >= tildeResume && codes[i - 1] === 81 /* Q */) tildeResume = innerTokenAt(text, i - 1, "Q~", out);

@@ -255,7 +255,7 @@ export function isReferenceValue(value: string, quoted: boolean): boolean {
   // Unquoted: code rather than configuration.
   if (TYPE_WORDS.has(value.toLowerCase())) return true;
   if (/^[*&][a-z_][A-Za-z_.]*$/.test(value)) return true; // *ptr, &ref
-  if (/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(|\[)?$/.test(value)) return true; // a.b.c
+  if (/^[A-Za-z_][A-Za-z0-9_]*(?:\??\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(|\[)?$/.test(value)) return true; // a.b.c, a?.b
   if (/^[A-Za-z_][A-Za-z0-9_.]*\(.*\)[;,]?$/.test(value)) return true; // call(…)
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // CONSTANT_NAME
   if (/^[a-z]+(?:_[a-z]+)+$/.test(value)) return true; // snake_case_variable

@@ -1,0 +1,272 @@
+/**
+ * Secrets named by a word rather than a `key = value` shape: a password in a sentence of any
+ * language ("Das Passwort ist …", "la contraseña del panel es …", "密码是：…", "Пароль от сервера: …",
+ * "비밀번호: …"), SQL (`WITH PASSWORD '…'`, `IDENTIFIED BY '…'`), configuration directives that take
+ * a value after a space (`requirepass …`, `SetEnv DB_PASS "…"`, `proxy_set_header X-Api-Key …;`) and
+ * session cookies in `Cookie:` / `Set-Cookie:` headers.
+ *
+ * The main scan calls in here only at a word whose first two characters could start one of these
+ * words (Latin script), or at the first character of a non-Latin password word (a character class
+ * of its own, so other text pays nothing). Each call reads a bounded window of one line.
+ */
+import type { Candidate } from "./detectors";
+import type { ValueJudge } from "./wrappings";
+import { charClasses, isPlaceholderValue, isReferenceValue, looksRandom } from "./validators";
+
+const ASSIGNMENT = 60; // PRIORITY.assignment
+
+/** Password words of other scripts, by their first character (the scan's trigger characters). */
+export const NON_LATIN_PASSWORD_WORDS = ["密码", "密碼", "口令", "パスワード", "비밀번호", "암호", "пароль", "Пароль", "ПАРОЛЬ", "كلمة المرور", "كلمة السر", "पासवर्ड", "κωδικός", "Κωδικός", "סיסמה", "şifre", "Şifre", "ŞIFRE"];
+export const NON_LATIN_TRIGGERS = [...new Set(NON_LATIN_PASSWORD_WORDS.map((w) => w.charCodeAt(0)))];
+const NON_LATIN_BY_FIRST = new Map<number, string[]>();
+for (const w of NON_LATIN_PASSWORD_WORDS) NON_LATIN_BY_FIRST.set(w.charCodeAt(0), [...(NON_LATIN_BY_FIRST.get(w.charCodeAt(0)) ?? []), w]);
+
+/** Latin-script password words, lower case, matched at a word start and ending at a non-letter. */
+const LATIN_PASSWORD_WORDS = ["password", "passwort", "passwd", "passe", "parola", "parole", "contraseña", "contrasena", "senha", "wachtwoord", "hasło", "haslo", "heslo", "salasana", "lösenord", "losenord", "adgangskode", "passord"];
+const DIRECTIVE_WORDS = ["identified", "requirepass", "masterauth", "setenv", "proxy_set_header", "add_header", "cookie", "set-cookie"];
+/** The first two characters (lower case) that may start a word handled here: the scan's dispatch table marks them. */
+export const KEYWORD_HEADS = [...new Set([...LATIN_PASSWORD_WORDS, ...DIRECTIVE_WORDS].map((w) => w.slice(0, 2)))];
+/**
+ * The words by their first two characters (a slot; a non-ASCII second character counts as 0, as in
+ * the scan's dispatch table) and a 128-bit set of their third characters: most words that share a
+ * head with one of them ("co", "se", "re", "pr") stop at the third character, without a call.
+ */
+const HEAD_SLOT = new Uint8Array(128 * 128);
+const SLOT_WORDS: string[][] = [[]];
+const SLOT_THIRD: number[] = [0, 0, 0, 0];
+for (const w of [...LATIN_PASSWORD_WORDS, ...DIRECTIVE_WORDS]) {
+  const c1 = w.charCodeAt(1);
+  const head = (w.charCodeAt(0) << 7) | (c1 < 128 ? c1 : 0);
+  let slot = HEAD_SLOT[head]!;
+  if (slot === 0) {
+    slot = HEAD_SLOT[head] = SLOT_WORDS.length;
+    SLOT_WORDS.push([]);
+    SLOT_THIRD.push(0, 0, 0, 0);
+  }
+  SLOT_WORDS[slot]!.push(w);
+  const c2 = w.charCodeAt(2);
+  if (c2 < 128) SLOT_THIRD[slot * 4 + (c2 >> 5)]! |= 1 << (c2 & 31);
+}
+const THIRD_BITS = Int32Array.from(SLOT_THIRD);
+
+/** The words that may start at i (its first two characters are a keyword head): none for most. */
+function wordsAt(text: string, i: number): string[] | undefined {
+  const c1 = lower(text.charCodeAt(i + 1));
+  const slot = HEAD_SLOT[(lower(text.charCodeAt(i)) << 7) | (c1 < 128 ? c1 : 0)]!;
+  if (slot === 0) return undefined;
+  const c2 = lower(text.charCodeAt(i + 2));
+  if (c2 < 128 && (THIRD_BITS[slot * 4 + (c2 >> 5)]! & (1 << (c2 & 31))) === 0) return undefined;
+  return SLOT_WORDS[slot];
+}
+
+/** Words that join a password word to its value: "is", "ist", "es", "est", "é", "är", "er", "jest", "это"… */
+const COPULAS = new Set(["is", "ist", "lautet", "es", "est", "era", "é", "è", "e", "är", "er", "jest", "je", "это", "—", "–", "-", "was", "sera", "será", "is:", "ist:"]);
+/** Characters that end a sentence's copula on their own: colons, CJK particles. */
+const MARK_CHARS = new Set([0x3a, 0xff1a, 0x3d, 0x662f, 0x4e3a, 0x70ba, 0x306f, 0xb294, 0xc740, 0x2192]); // : ： = 是 为 為 は 는 은 →
+const OPENERS = new Map<number, number>([
+  [0x22, 0x22], [0x27, 0x27], [0x60, 0x60], [0xab, 0xbb], [0x201e, 0x201c], [0x201c, 0x201d], [0x2018, 0x2019], [0x300c, 0x300d], [0x300e, 0x300f], [0x300a, 0x300b],
+]);
+const PASSWORD_CHARS_RE = /^[\x21-\x7e\u00a1-\u024f]+$/;
+/** Trailing punctuation of a sentence, not of the password. */
+const TRAILING = /[.,;:)\]}»”"'’。，、！？）」』]+$/;
+
+function isLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0x24f) || (c >= 0x370 && c <= 0x52f);
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 0xa0 || c === 0x3000;
+}
+
+/** Lower case of ASCII and Latin-1 capitals (Ö → ö), other characters as they are. */
+function lower(c: number): number {
+  return (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7) ? c + 32 : c === 0x141 ? 0x142 : c; // Ł → ł
+}
+
+/** `word` (lower case) at `pos`, in any case. */
+function startsWithLower(text: string, pos: number, word: string): boolean {
+  if (pos + word.length > text.length) return false;
+  for (let k = 0; k < word.length; k++) if (lower(text.charCodeAt(pos + k)) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+
+
+/** A value taken from a sentence: a password needs a digit or a symbol, or mixed case and some length. */
+function proseValueOk(value: string, quoted: boolean): boolean {
+  if (value.length < 4 || value.length > 128 || isPlaceholderValue(value) || isReferenceValue(value, quoted)) return false;
+  if (!PASSWORD_CHARS_RE.test(value)) return false; // a password of a sentence is typed in Latin script
+  const classes = charClasses(value);
+  if (classes.space) return false;
+  if (/^[A-Z]?[a-z\u00C0-\u024F]+$/.test(value) || /^\d{1,4}$/.test(value)) return false; // a word, a count
+  if (/^\w+\.(?:txt|pem|key|json|ya?ml|env|cfg|conf|ini|md)$/i.test(value)) return false;
+  if ((classes.digit || classes.symbol) && (classes.lower || classes.upper)) return true;
+  return classes.upper && classes.lower && value.length >= 8;
+}
+
+/**
+ * The value a password word at [start, end) introduces, on the same line: after a copula or a colon
+ * within a few words ("Das Passwort für den Server ist X", "密码是：X"), or a quoted value right after
+ * the word (`PASSWORD 'X'`).
+ */
+export function passwordValueAfter(text: string, end: number, out: Candidate[], operatorsToo: boolean): void {
+  const limit = Math.min(text.length, end + 64);
+  let i = end;
+  let valueFrom = -1;
+  let words = 0;
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return;
+    if (OPENERS.has(c) && i > end && i === skipSpaces(text, end)) {
+      valueFrom = i; // a quoted value after the word and a space: PASSWORD 'x'
+      break;
+    }
+    if (MARK_CHARS.has(c)) {
+      // `password = x` / `password: x` are the assignment scanner's (ASCII keys); here only after other words
+      if ((c === 0x3a || c === 0x3d) && words === 0 && !operatorsToo) return;
+      // a CJK particle joins the word it follows ("密码是", "パスワードは"), not one a sentence later
+      if (c > 0x2000 && c !== 0xff1a && i - end > 8) return;
+      valueFrom = i + 1;
+      while (valueFrom < limit && (isSpace(text.charCodeAt(valueFrom)) || text.charCodeAt(valueFrom) === 0x3a || text.charCodeAt(valueFrom) === 0xff1a)) valueFrom++;
+      break;
+    }
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    // a word: a copula ends the search; other words (up to five) are the sentence between
+    let j = i;
+    while (j < limit && !isSpace(text.charCodeAt(j)) && text.charCodeAt(j) !== 10 && !MARK_CHARS.has(text.charCodeAt(j))) j++;
+    const word = text.slice(i, j).toLowerCase();
+    if (COPULAS.has(word)) {
+      valueFrom = skipSpaces(text, j);
+      if (text.charCodeAt(valueFrom) === 0x3a) valueFrom = skipSpaces(text, valueFrom + 1);
+      break;
+    }
+    if (++words > 5) return;
+    i = j;
+  }
+  if (valueFrom < 0 || valueFrom >= text.length) return;
+  readValue(text, valueFrom, out);
+}
+
+function skipSpaces(text: string, i: number): number {
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function readValue(text: string, from: number, out: Candidate[]): void {
+  const open = text.charCodeAt(from);
+  const close = OPENERS.get(open);
+  if (close !== undefined) {
+    let start = from + 1;
+    while (start < text.length && isSpace(text.charCodeAt(start))) start++; // « valeur »
+    const limit = Math.min(text.length, start + 256);
+    let j = start;
+    while (j < limit && text.charCodeAt(j) !== close && text.charCodeAt(j) !== 10) j++;
+    if (j >= limit || text.charCodeAt(j) !== close) return;
+    let end = j;
+    while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+    const value = text.slice(start, end);
+    if (proseValueOk(value, true)) out.push({ type: "generic_secret_assignment", kind: "secret", start, end, priority: ASSIGNMENT });
+    return;
+  }
+  const limit = Math.min(text.length, from + 256);
+  let j = from;
+  // to a space, a line end or a character of another script (CJK punctuation ends the sentence's value)
+  for (let c = text.charCodeAt(j); j < limit && !isSpace(c) && c !== 10 && c !== 13 && (c < 0x2e80 || c > 0xffef) && !(c >= 0xff00 && c <= 0xffef); c = text.charCodeAt(++j));
+  let value = text.slice(from, j);
+  const trailing = TRAILING.exec(value);
+  if (trailing) value = value.slice(0, trailing.index);
+  if (proseValueOk(value, false)) out.push({ type: "generic_secret_assignment", kind: "secret", start: from, end: from + value.length, priority: ASSIGNMENT });
+}
+
+/** At a non-Latin trigger character: a password word of another script. */
+export function nonLatinPasswordAt(text: string, i: number, out: Candidate[]): number {
+  for (const word of NON_LATIN_BY_FIRST.get(text.charCodeAt(i)) ?? []) {
+    if (text.startsWith(word, i)) {
+      passwordValueAfter(text, i + word.length, out, true);
+      return i + word.length;
+    }
+  }
+  return i;
+}
+
+const DIRECTIVE_RE = /(requirepass|masterauth)[ \t]+(["']?)([^\s"']{1,256})\2[ \t]*(?=\r?\n|$)/iyd;
+const SETENV_RE = /setenv[ \t]+([A-Za-z_][\w.-]{0,80})[ \t]+(["']?)([^\s"']{1,512})\2/iyd;
+const HEADER_DIRECTIVE_RE = /(?:proxy_set_header|add_header)[ \t]+([A-Za-z][\w-]{0,80})[ \t]+(["']?)([^\s"';]{1,1024})\2[ \t]*;/iyd;
+const COOKIE_HEADER_RE = /(?:set-)?cookie[ \t]*:[ \t]*/iy;
+const SESSION_COOKIE_RE = /sess|sid|auth|token|jwt|remember|login/i;
+
+/**
+ * At a word start whose first two characters are in KEYWORD_HEADS (`p` is the character before).
+ * `judge` is the assignment scanner's key-and-value test.
+ */
+export function keywordWrappingAt(text: string, i: number, p: number, judge: ValueJudge, out: Candidate[]): void {
+  const words = wordsAt(text, i);
+  if (words === undefined) return;
+  // inside an identifier (`${POSTGRES_PASSWORD}`), a quoted key (`name="password"`) or a URL: not a word of its own
+  if (isLetter(p) || (p >= 48 && p <= 57) || p === 95 || p === 45 || p === 46 || p === 36 || p === 123 || p === 34 || p === 39 || p === 96 || p === 58 || p === 47 || p === 64) return;
+  for (const word of words) {
+    if (!startsWithLower(text, i, word)) continue;
+    const end = i + word.length;
+    const after = text.charCodeAt(end);
+    if (word === "identified") {
+      // SQL: CREATE USER … IDENTIFIED BY '…'
+      if (!startsWithLower(text, end, " by")) return;
+      const from = skipSpaces(text, end + 3);
+      if (OPENERS.has(text.charCodeAt(from))) readValue(text, from, out);
+      return;
+    }
+    if (word === "requirepass" || word === "masterauth") return matchDirective(DIRECTIVE_RE, text, i, (m) => proseValueOk(m[3]!, m[2] !== ""), out);
+    if (word === "setenv") return matchDirective(SETENV_RE, text, i, (m) => judge(m[1]!, m[3]!, m[2] !== ""), out);
+    if (word === "proxy_set_header" || word === "add_header") return matchDirective(HEADER_DIRECTIVE_RE, text, i, (m) => judge(m[1]!, m[3]!, m[2] !== ""), out);
+    if (word === "cookie" || word === "set-cookie") {
+      if (word === "cookie" || after === 58 || after === 32) cookiesAt(text, i, out);
+      return;
+    }
+    // a password word of its own: password, Passwort, contraseña, senha, wachtwoord, hasło, heslo, salasana, lösenord
+    if (isLetter(after) || (after >= 48 && after <= 57) || after === 95 || after === 45) continue;
+    if (word === "passe" && !/mot de $/i.test(text.slice(Math.max(0, i - 7), i))) return;
+    if (text.charCodeAt(skipSpaces(text, end)) === 64) return; // user:password@host
+    // the assignment scanner reads `key: value` for ASCII keys; words with other letters are read here
+    passwordValueAfter(text, end, out, !ASCII_WORD_RE.test(word));
+    return;
+  }
+}
+
+const ASCII_WORD_RE = /^[a-z]+$/;
+
+function matchDirective(re: RegExp, text: string, i: number, ok: (m: RegExpExecArray) => boolean, out: Candidate[]): void {
+  re.lastIndex = i;
+  const m = re.exec(text);
+  if (m !== null && ok(m)) push(out, m, 3);
+}
+
+function push(out: Candidate[], m: RegExpExecArray, group: number): void {
+  const [start, end] = m.indices![group]!;
+  out.push({ type: "generic_secret_assignment", kind: "secret", start, end, priority: ASSIGNMENT });
+}
+
+/** `Cookie: a=…; session=…` / `Set-Cookie: __Host-session=…; Path=/`: the values of session-like cookies. */
+function cookiesAt(text: string, i: number, out: Candidate[]): void {
+  COOKIE_HEADER_RE.lastIndex = i;
+  if (COOKIE_HEADER_RE.exec(text) === null) return;
+  let j = COOKIE_HEADER_RE.lastIndex;
+  const limit = Math.min(text.length, j + 4096);
+  while (j < limit) {
+    const eq = text.indexOf("=", j);
+    if (eq === -1 || eq >= limit) return;
+    const name = text.slice(j, eq).trim();
+    let end = eq + 1;
+    while (end < limit && text.charCodeAt(end) !== 59 && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+    const value = text.slice(eq + 1, end).trim().replace(/^"|"$/g, "");
+    if (/[\n\r]/.test(name)) return;
+    if (SESSION_COOKIE_RE.test(name) && !/csrf|xsrf/i.test(name) && looksRandom(value, 16) && !isPlaceholderValue(value)) {
+      const start = text.indexOf(value, eq + 1);
+      out.push({ type: "generic_secret_assignment", kind: "secret", start, end: start + value.length, priority: ASSIGNMENT });
+    }
+    if (end >= limit || text.charCodeAt(end) !== 59) return;
+    j = end + 1;
+  }
+}
