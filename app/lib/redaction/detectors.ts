@@ -208,9 +208,12 @@ function sticky(source: string): RegExp {
   return new RegExp(source, "y");
 }
 
+/** Keys that providers print in their own documentation: examples, not anyone's secret. */
+const DOCUMENTED_EXAMPLES = new Set(["sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_BQokikJOvBiI2HlWgH4olfQ2", "pk_test_TYooMQauvdEDq54NiTphI7jx", "ghp_16C7e42F292c6912E7710c838347Ae178B4a"]);
+
 function randomBody(token: string, from: number, type: string): string | null {
   const body = token.slice(from);
-  if (isPlaceholderValue(body, true)) return null;
+  if (isPlaceholderValue(body, true) || DOCUMENTED_EXAMPLES.has(token)) return null;
   if (body.length >= 16 && shannonEntropy(body) < 2.5) return null;
   return type;
 }
@@ -277,6 +280,12 @@ const TOKEN_RULES: TokenRule[] = [
     type: "discord_webhook_url",
     prefixes: ["discord.com/api/webhooks/", "discordapp.com/api/webhooks/"],
     re: sticky(`discord(?:app)?\\.com/api/webhooks/\\d{5,30}/[A-Za-z0-9_-]{30,100}${END}`),
+  },
+  {
+    // Microsoft Teams incoming webhooks: tenant and group ids, then the secret path
+    type: "teams_webhook_url",
+    prefixes: ["webhook.office.com/webhookb2/", "outlook.office.com/webhook/"],
+    re: sticky(`(?:webhook\\.office\\.com/webhookb2|outlook\\.office\\.com/webhook)/[0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,100})?${END}`),
   },
   {
     type: "stripe_secret_key",
@@ -363,7 +372,8 @@ const TOKEN_RULES: TokenRule[] = [
     back: { min: 4, max: 4, test: (c) => isAlnum(c) || c === 95 || c === 126 || c === 46 },
     re: sticky(`[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`),
   },
-  { type: "doppler_token", prefixes: ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."], re: sticky(`dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,50}${ENDA}`) },
+  // a service token may carry its config's name: dp.st.prd.<key>
+  { type: "doppler_token", prefixes: ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."], re: sticky(`dp\\.(?:pt|st|sa|ct|scim|audit)\\.(?:[a-z0-9_-]{1,40}\\.)?[A-Za-z0-9]{40,50}${ENDA}`) },
   { type: "flyio_token", prefixes: ["fo1_"], re: sticky(`fo1_[A-Za-z0-9_-]{43}${END}`) },
   { type: "pulumi_token", prefixes: ["pul-"], re: sticky(`pul-[a-f0-9]{40}${ENDA}`) },
   { type: "dynatrace_token", prefixes: ["dt0c01."], re: sticky(`dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}${ENDA}`) },
@@ -887,6 +897,7 @@ const KEY_PREV_EXCLUDE = new Set([
   "ctrl", "alt", "shift", "option", "kms", "cmk", "label", "locale", "lang", "sort", "cache", "dynamo", "hash", "range",
   "cluster", "template", "component", "route", "storage_path", "config", "setting", "settings", "json", "yaml", "dict", "media",
   "music", "piano", "answer", "license_plate", "api_gateway", "foreign_key", "next", "last", "first", "sub", "child", "parent",
+  "publishable",
 ]);
 
 type KeyInfo = { cls: KeyClass; words: string[] };
@@ -958,7 +969,7 @@ function gluedKeyClass(last: string, words: string[]): KeyInfo | null {
 
 type ParsedValue = { start: number; end: number; quoted: boolean; op: string };
 
-const OPERATORS = [":=", "=>", "===", "==", "=", ":"];
+const OPERATORS = [":=", "=>", "===", "==", "=", ":", "<-"];
 const SCHEMES = new Set(["token", "bearer", "basic", "digest", "apikey", "api-key", "key", "sso-key", "jwt", "splunk", "hmac", "dsn", "ghtoken"]);
 
 /**
@@ -1205,6 +1216,7 @@ function operatorFollows(text: string, keyStart: number, i: number, isFlag: bool
   const c = text.charCodeAt(i);
   if (c === 61 || c === 58) return true; // = :
   if (c === 62) return text.charCodeAt(keyStart - 1) === 60; // <password>…
+  if (c === 60) return text.charCodeAt(i + 1) === 45; // R: api_secret <- "…"
   if (c === 10 || c === 13) return true; // k8s name/value pairs
   if (c === 118) return text.startsWith("value=", i); // <add key="…" value="…">
   return isFlag && i > afterKey;
@@ -1335,6 +1347,7 @@ function scanAssignments(text: string, marks: Marks, opRuns: KeyRuns, out: Candi
     while (keyEnd > ks && (text.charCodeAt(keyEnd - 1) === 46 || text.charCodeAt(keyEnd - 1) === 45)) keyEnd--;
     if (keyEnd <= ks || keyEnd - ks > 80 || !operatorFollows(text, ks, keyEnd, isFlag)) continue;
     const key = text.slice(ks, keyEnd);
+    if (key === "key" && !isFlag && bareKeyIsAName(text, ks, keyEnd, out)) continue;
     const info = classifyKeyCached(key);
     if (!info) continue;
     const parsed = parseAssignment(text, ks, keyEnd, isFlag);
@@ -1365,11 +1378,81 @@ function scanAssignments(text: string, marks: Marks, opRuns: KeyRuns, out: Candi
         if (SCHEMES.has(value.slice(0, space).toLowerCase())) continue; // handled by the scheme scanner or not a secret
       }
     }
+    if (!parsed.quoted && BLOCK_SCALAR_RE.test(value)) {
+      // YAML `key: >-` / `key: |`: the value is on the indented lines below
+      const block = blockScalarAt(text, end);
+      if (block === null) continue;
+      start = block.start;
+      end = block.end;
+      value = block.value;
+    }
     if (!secretValueOk(value, info, parsed.quoted)) continue;
     const { type, priority } = assignmentType(info, value, text, ks, end);
     out.push({ type, kind: "secret", start, end, priority });
     skipUntil = Math.max(skipUntil, end);
   }
+}
+
+const KEY_ATTRIBUTE_RE = /^\s*=\s*(["'])[^"'\n]{0,128}\1\s+value\s*=/;
+const PLIST_RE = /([^<>\n]{1,128})<\/key>\s{0,64}<string>([^<\n]{1,4096})<\/string>/dy;
+
+/**
+ * A key named just "key" that names the setting rather than holding it: a plist
+ * `<key>ClientSecret</key><string>…</string>` (the value is judged under that name here), an
+ * `<add key="Name" value="…"/>` attribute (value= is read from its own mark), or a "key" after a word
+ * that says what kind (`public key: age1…`, `primary key: id`), as it would inside one identifier.
+ */
+function bareKeyIsAName(text: string, ks: number, keyEnd: number, out: Candidate[]): boolean {
+  if (codeAt(text, ks - 1) === 60 && codeAt(text, keyEnd) === 62) {
+    PLIST_RE.lastIndex = keyEnd + 1;
+    const m = PLIST_RE.exec(text);
+    if (m !== null && judgeValue(m[1]!.trim(), m[2]!, true)) {
+      const [start, end] = m.indices![2]!;
+      out.push({ type: "generic_secret_assignment", kind: "secret", start, end, priority: PRIORITY.assignment });
+    }
+    return true;
+  }
+  if (KEY_ATTRIBUTE_RE.test(text.slice(keyEnd, keyEnd + 160))) return true;
+  const before = /([A-Za-z]+)[ \t]+$/.exec(text.slice(Math.max(0, ks - 24), ks));
+  return before !== null && KEY_PREV_EXCLUDE.has(before[1]!.toLowerCase());
+}
+
+// Go's MySQL driver: user:password@tcp(host:3306)/db, user:password@unix(/path)/db
+const GO_DSN_USER_RE = /(?:^|[\s"'`=(])([^\s"'`=(:@/]{1,64}):([^\s"'`@]{1,128})$/d;
+
+function scanGoDsns(text: string, ats: Positions, out: Candidate[]): void {
+  for (let k = 0; k < ats.n; k++) {
+    const at = ats.a[k]!;
+    if (!text.startsWith("tcp(", at + 1) && !text.startsWith("unix(", at + 1)) continue;
+    const from = Math.max(0, at - 200);
+    const m = GO_DSN_USER_RE.exec(text.slice(from, at));
+    if (m === null || !judgeValue("password", m[2]!, true)) continue;
+    const [start, end] = m.indices![2]!;
+    out.push({ type: "connection_string_password", kind: "secret", start: from + start, end: from + end, priority: PRIORITY.connection });
+  }
+}
+
+const BLOCK_SCALAR_RE = /^[|>][-+]?$/;
+const BLOCK_LINE_RE = /\r?\n([ \t]+)([^\r\n]*)/y;
+
+/** The indented lines of a YAML block scalar that starts after `at` (at most 32 lines): its span and its text without line breaks. */
+function blockScalarAt(text: string, at: number): { start: number; end: number; value: string } | null {
+  let indent: string | undefined;
+  let start = -1;
+  let end = -1;
+  let value = "";
+  BLOCK_LINE_RE.lastIndex = at;
+  for (let n = 0; n < 32; n++) {
+    const m = BLOCK_LINE_RE.exec(text);
+    if (m === null || (indent !== undefined && m[1] !== indent) || m[2]!.length === 0) break;
+    indent = m[1]!;
+    const lineStart = m.index + m[0].length - m[2]!.length;
+    if (start === -1) start = lineStart;
+    end = lineStart + m[2]!.trimEnd().length;
+    value += m[2]!.trim();
+    if (value.length > VALUE_MAX) return null;
+  }
+  return start === -1 ? null : { start, end, value };
 }
 
 /** `Bearer …` / `Basic …` at a word start (any case). */
@@ -1439,8 +1522,8 @@ function judgeValue(key: string, value: string, quoted: boolean): boolean {
 function scanCurlUser(text: string, dashes: Positions, out: Candidate[]): void {
   for (let k = 0; k < dashes.n; k++) {
     const pos = dashes.a[k]!;
-    if (C[pos + 1] === 112 && (pos === 0 || IDENT[C[pos - 1]!] === 0)) {
-      commandPasswordAt(text, pos, out); // mysql -p…, sshpass -p …, docker login -p …
+    if ((C[pos + 1] === 112 || C[pos + 1] === 97) && (pos === 0 || IDENT[C[pos - 1]!] === 0)) {
+      commandPasswordAt(text, pos, out); // mysql -p…, sshpass -p …, docker login -p …, redis-cli -a …
       continue;
     }
     if (C[pos + 1] !== 117) continue; // -u
@@ -2003,7 +2086,8 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
             gts.push(i);
             break;
           case K_DASH:
-            if (i === 0 || IDENT[codes[i - 1]!] === 0 || codes[i + 1] === 117 || codes[i + 1] === 112) dashes.push(i);
+            if (i === 0 || IDENT[codes[i - 1]!] === 0 || codes[i + 1] === 117 || codes[i + 1] === 112 || codes[i + 1] === 97) dashes.push(i);
+            if (i > 0 && codes[i - 1] === 60) keyBeforeOperator(text, i - 1, 16, false, opRuns); // R's <-
             else if (codes[i + 9] === 45) mailgunKeyPairAt(text, i, out);
             else if (codes[i + 1] === 83 && i >= 9 && codes[i - 1] === 111 && text.startsWith("ConvertTo-SecureString", i - 9)) secureStringAt(text, i - 9, out);
             break;
@@ -2079,6 +2163,7 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
   if (dashes.n > 0) scanCurlUser(text, dashes, out);
   if (gts.n > 0) scanXmlKeyedValues(text, gts, out);
   if (ats.n > 0) scanEmails(text, ats, out);
+  if (ats.n > 0) scanGoDsns(text, ats, out);
   const dataUris = semicolons.n > 0 ? dataUriRanges(text, semicolons) : [];
   C = codesBuffer; // do not hold on to the buffer of an over-long text
   return { dataUris };

@@ -85,3 +85,76 @@ describe("a secret found once is redacted where it appears again nearby", () => 
     expect(result.redacted).toContain("connect to postgres");
   });
 });
+
+describe("passwords named by a word", () => {
+  it.each([
+    ["Das Passwort für den Server ist Hq7!vRt2xZ, bitte nicht weitergeben.", "Hq7!vRt2xZ"],
+    ["Hola, la contraseña del panel es Vn4#kLq9Pz y el usuario admin.", "Vn4#kLq9Pz"],
+    ["Le mot de passe est « Tz8$wQm3Lk » pour le compte.", "Tz8$wQm3Lk"],
+    ["你好，我的数据库密码是：correct-horse-battery-9!，请帮我看看。", "correct-horse-battery-9!"],
+    ["Пароль от сервера: Rk5%tBn8Wq", "Rk5%tBn8Wq"],
+    ["MySQL 연결이 안 됩니다. 비밀번호: Tr0ub4dor&3x!", "Tr0ub4dor&3x!"],
+    ["パスワードは Mz6^pQr2Vx です。", "Mz6^pQr2Vx"],
+    ["The password is P4ss-Wq9z!kL, change it after login.", "P4ss-Wq9z!kL"],
+    ["CREATE USER app WITH PASSWORD 'Sq1!zXc8Vb';", "Sq1!zXc8Vb"],
+    ["ALTER USER 'app'@'%' IDENTIFIED BY 'My5#qlPw9d';", "My5#qlPw9d"],
+  ])("%s", (text, value) => {
+    expectRedacted(text, value);
+  });
+
+  it.each([
+    "Das Passwort ist falsch.",
+    "The password is required and must be at least 12 characters.",
+    "パスワードを忘れました。リセット用のトークンはどこで発行できますか？",
+    "DATABASE_URL=postgres://user:password@localhost:5432/app",
+    "password_hash = bcrypt(password)",
+    '<property name="password" value="x"/>',
+    "~ password = (sensitive value)",
+  ])("no finding: %s", (text) => {
+    expect(redactor.redact(text).findings).toEqual([]);
+  });
+});
+
+describe("directives, headers, commands and other shapes without an operator", () => {
+  it.each([
+    ["requirepass Rd7kQ2mZ9xLw4pVt\nmasterauth Rd7kQ2mZ9xLw4pVt\n", "Rd7kQ2mZ9xLw4pVt"],
+    ['  SetEnv DB_PASS "Ap9!cHe2Sv"\n', "Ap9!cHe2Sv"],
+    ["    proxy_set_header X-Api-Key 7hG2kL9qWz4xV8bN3mR6tY1uP5sD0fJc;\n", "7hG2kL9qWz4xV8bN3mR6tY1uP5sD0fJc"],
+    ["set-cookie: __Host-session=B-j9IRwYPl-1loVmiEcVHCR5wuBd8NumvDg7RLuOp3J; Path=/; Secure", "B-j9IRwYPl-1loVmiEcVHCR5wuBd8NumvDg7RLuOp3J"],
+    ["$ redis-cli -h cache.internal -a 'M4ry-h4d-4-l1ttl3' INFO", "M4ry-h4d-4-l1ttl3"],
+    ['dsn := "app:h8Fq$w2!KzLp0x@tcp(mysql.internal:3306)/inventory"', "h8Fq$w2!KzLp0x"],
+    ['api_secret <- "qR7#vLp2!mZs9Wd"', "qR7#vLp2!mZs9Wd"],
+    [">>> co = cohere.Client('UqR1JASRfyb8cccTPfcjh7k5fhh0JLyaHuTcwI5L')", "UqR1JASRfyb8cccTPfcjh7k5fhh0JLyaHuTcwI5L"],
+    ["<key>BackendClientSecret</key>\n<string>koP65UO1Py9rI9bEEv7YbUN3r03tDkE8PCyOLmeQ</string>", "koP65UO1Py9rI9bEEv7YbUN3r03tDkE8PCyOLmeQ"],
+    ["DOPPLER_TOKEN=dp.st.prd.hmczdWWgVGAkHT0lESdjxTwpoZ4t697XUGleKH3clZR", "dp.st.prd.hmczdWWgVGAkHT0lESdjxTwpoZ4t697XUGleKH3clZR"],
+  ])("%s", (text, value) => {
+    expectRedacted(text, value);
+  });
+
+  it("a YAML block scalar: every line of the value", () => {
+    const text = "slack:\n  signing_secret: >-\n    9f3Kq7LmZx2Wv8Rt\n    Yp4Nb6Hc1Jd5Gs0A\nother: 1\n";
+    const result = redactor.redact(text);
+    expect(result.redacted).not.toContain("9f3Kq7LmZx2Wv8Rt");
+    expect(result.redacted).not.toContain("Yp4Nb6Hc1Jd5Gs0A");
+    expect(result.redacted).toContain("other: 1");
+  });
+
+  it("a Teams webhook keeps its host, loses its path", () => {
+    const path = "e22b761aaee1fe724bdfe8509b2cf742/2cd53472-011b-4cda-9078-ce0285835a6a/V2TRHyQsc_tgkaWwXolnWgQPWk5IGfjHOrqljo5g2x1ry";
+    const text = `teams: https://acme.webhook.office.com/webhookb2/0c149f69-6fdb-41b9-9aab-5d71ff65023f@7fd7fe2a-e802-4d75-a29c-d9e73ce2dc46/IncomingWebhook/${path}`;
+    const result = redactor.redact(text);
+    expect(result.findings.map((f) => f.type)).toEqual(["teams_webhook_url"]);
+    expect(result.redacted).not.toContain(path);
+  });
+
+  it.each([
+    ['<add key="webpages:Version" value="3.0.0.0" />', "webpages:Version"],
+    ["<key>CFBundleShortVersionString</key>\n<string>4.12.0</string>", "CFBundleShortVersionString"],
+    ["# public key: age1ggnthrf3ra653v48nv5ng4s4fx4nysn2z7mp30h2tlz3mtqh4fg6tqpqa8", "age1ggnthrf3ra653v48nv5ng4s4fx4nysn2z7mp30h2tlz3mtqh4fg6tqpqa8"],
+    ["STRIPE_PUBLISHABLE_KEY=pk_live_aoluBLFIj3WqPS6TzG9Y6XvmWBsJZcbrxNYgj", "pk_live_aoluBLFIj3WqPS6TzG9Y6XvmWBsJZcbrxNYgj"],
+    ["Stripe's docs use sk_test_4eC39HqLyjWDarjtT1zdp7dc in every example.", "sk_test_4eC39HqLyjWDarjtT1zdp7dc"],
+    ["client = httpx.Client('https://api.internal.example:8443')", "https://api.internal.example:8443"],
+  ])("names and examples stay: %s", (text, kept) => {
+    expectUntouched(text, kept);
+  });
+});

@@ -82,6 +82,10 @@ export function callArgumentAt(text: string, paren: number, judge: ValueJudge, o
     phpDefineAt(text, j - 6, judge, out);
     return;
   }
+  if (name === "Client" || name.endsWith("Client")) {
+    clientKeyAt(text, paren, out);
+    return;
+  }
   // only names that say what they hold: no regex runs for print("…"), log.info("…"), t("…")
   if (name.length < 3 || !/pass|pwd|secret|token|key|cred|auth/i.test(name)) return;
   if (/BasicAuth$|^basic_auth$|^BasicAuthentication$/.test(name)) {
@@ -93,6 +97,20 @@ export function callArgumentAt(text: string, paren: number, judge: ValueJudge, o
   if ((!dotted && !setter) || CALL_EXCLUDE.test(name)) return;
   const m = at(CALL_ARGUMENT_RE, text, paren);
   if (!m || m[3] !== ")" || !judge(name.replace(/^(?:set|with|use|put|update)_?/, ""), m[2]!, true)) return;
+  const [valueStart, valueEnd] = span(m, 2);
+  push(out, "generic_secret_assignment", valueStart, valueEnd, ASSIGNMENT);
+}
+
+/**
+ * An SDK client built from one string argument that looks machine-made: `cohere.Client('…')`,
+ * `Groq("…")` is a key (a URL, a name or a region is not random).
+ */
+function clientKeyAt(text: string, paren: number, out: Candidate[]): void {
+  const m = at(CALL_ARGUMENT_RE, text, paren);
+  if (!m || m[3] !== ")") return;
+  const value = m[2]!;
+  const classes = charClasses(value);
+  if (value.length < 24 || value.length > 256 || !/^[A-Za-z0-9_.+/=-]+$/.test(value) || classes.count < 3 || shannonEntropy(value) < 3.5 || isPlaceholderValue(value)) return;
   const [valueStart, valueEnd] = span(m, 2);
   push(out, "generic_secret_assignment", valueStart, valueEnd, ASSIGNMENT);
 }
@@ -132,9 +150,10 @@ export function netrcPasswordAt(text: string, start: number, judge: ValueJudge, 
   push(out, "generic_secret_assignment", valueStart, end, ASSIGNMENT);
 }
 
-// command lines: mysql -pSECRET, sshpass -p 'SECRET' / -pSECRET, docker login -u x -p SECRET
+// command lines: mysql -pSECRET, sshpass -p 'SECRET' / -pSECRET, docker login -u x -p SECRET, redis-cli -a SECRET
 const ATTACHED_P_RE = /-p(["']?)([^\s"']{1,256})\1/dy;
-const SPACED_P_RE = /-p[ \t]{1,16}(["']?)([^\s"'-][^\s"']{0,255})\1/dy;
+const SPACED_P_RE = /-[pa][ \t]{1,16}(["']?)([^\s"'-][^\s"']{0,255})\1/dy;
+const REDIS_CLI_RE = /\bredis-cli\b/;
 const MYSQL_RE = /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mariadb|mariadb-dump|sshpass)\b/;
 const LOGIN_RE = /\b(?:sshpass|(?:docker|podman|buildah|skopeo|nerdctl|oc)\s+login|helm\s+registry\s+login)\b/;
 
@@ -145,8 +164,10 @@ export function commandPasswordAt(text: string, dash: number, out: Candidate[]):
   if (newline !== -1) line = line.slice(newline + 1);
   const next = text.charCodeAt(dash + 2);
   const spaced = next === 32 || next === 9;
-  if (!spaced && !MYSQL_RE.test(line)) return;
-  if (spaced && !LOGIN_RE.test(line)) return;
+  if (text.charCodeAt(dash + 1) === 97) {
+    if (!spaced || !REDIS_CLI_RE.test(line)) return; // -a is redis-cli's password flag only
+  } else if (!spaced && !MYSQL_RE.test(line)) return;
+  else if (spaced && !LOGIN_RE.test(line)) return;
   const m = at(spaced ? SPACED_P_RE : ATTACHED_P_RE, text, dash);
   if (!m) return;
   const value = m[2]!;
