@@ -500,7 +500,7 @@ for (let c0 = 0; c0 < 128; c0++) {
     let act = TOKEN_HEAD[c0 * 128 + c1]! === 1 ? A_TOKEN : 0;
     if (c0 === 110 || c0 === 114 || c0 === 116) act |= A_ESCAPE;
     if (isDigit(c0)) act |= A_DIGIT;
-    if ((isUpper(c0) && isUpper(c1)) || (isLower(c0) && isLower(c1) && ibanLength(String.fromCharCode(c0 - 32, c1 - 32)) !== undefined)) act |= A_IBAN;
+    if (isUpper(c0) && isUpper(c1)) act |= A_IBAN;
     if (c0 === 65 && c1 === 65) act |= A_AA;
     if (c0 === 66 && c1 === 69) act |= A_BEGIN;
     if (c0 === 117 && c1 === 115) act |= A_US;
@@ -1628,6 +1628,21 @@ function lineEndWithin(text: string, i: number, limit: number): number {
   return stop;
 }
 
+/** Whether the span `start..end` is a whole table cell: between delimiters (a quote and spaces aside), `(` or a line's ends. */
+function isTableCell(start: number, end: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && C[i] === 32) i--;
+  if (i >= 0 && (C[i] === 34 || C[i] === 39)) i--;
+  while (i >= 0 && C[i] === 32) i--;
+  const b = i < 0 ? 10 : C[i]!;
+  if (!(b === 10 || b === 40 || b === 9 || b === 44 || b === 59 || b === 124)) return false;
+  let j = end;
+  if (C[j] === 34 || C[j] === 39) j++;
+  while (C[j] === 32) j++;
+  const a = C[j]!;
+  return a === 0 || a === 10 || a === 13 || a === 41 || a === 9 || a === 44 || a === 59 || a === 124;
+}
+
 /** Whether the number at `start` sits in a table row, in a column whose header names a phone. */
 function phoneColumnAt(text: string, start: number): boolean {
   // the line start, looking back only over what the previous ask has not seen (each character once)
@@ -1791,7 +1806,16 @@ function analyseNumber(text: string, start: number, end: number, out: Candidate[
   }
   if (totalDigits < 8 && !plus) return;
   // the tail of an IBAN-like string (DE00 1234 5678 …, NL06 TRIO 7466 …) is not a card or a phone
-  if (start >= 5 && isSeparator(C[start - 1]!) && IBAN_TAIL_RE.test(text.slice(Math.max(0, start - 16), start))) return;
+  if (start >= 5 && isSeparator(C[start - 1]!)) {
+    const head = text.slice(Math.max(0, start - 16), start);
+    if (IBAN_TAIL_RE.test(head)) return;
+    // a lower-case IBAN (de28 6117 4656 …) is found from its first digit group: lower-case words
+    // are too common to try at every one
+    if (C[start - 1] === 32) {
+      const lower = LOWER_IBAN_HEAD_RE.exec(head);
+      if (lower !== null && ibanAt(text, start - head.length + lower.index, out) !== -1) return;
+    }
+  }
   let before: string | undefined;
   const context = () => {
     if (before === undefined) {
@@ -1803,7 +1827,7 @@ function analyseNumber(text: string, start: number, end: number, out: Candidate[
   };
   let labelled: boolean | undefined;
   const phoneLabel = () => {
-    if (labelled === undefined) labelled = PHONE_CONTEXT_RE.test(context()) || phoneColumnAt(text, start);
+    if (labelled === undefined) labelled = PHONE_CONTEXT_RE.test(context()) || (isTableCell(start, end) && phoneColumnAt(text, start));
     return labelled;
   };
 
@@ -1947,6 +1971,7 @@ const TEST_CARDS = new Set([
 
 /** Before a number: an IBAN's country code, check digits and letter groups (`NL06 TRIO `, `GB29 NWBK `). */
 const IBAN_TAIL_RE = /(?<![A-Za-z0-9])[A-Z]{2}\d\d[ -]?(?:[A-Z0-9]{4}[ -]?){0,2}$/;
+const LOWER_IBAN_HEAD_RE = /(?<![A-Za-z0-9])[a-z]{2}\d\d (?:[a-z0-9]{4} ){0,2}$/;
 
 function cardGrouping(groups: Group[], a: number, b: number): boolean {
   if (a === b) return true;
@@ -1961,9 +1986,9 @@ function cardGrouping(groups: Group[], a: number, b: number): boolean {
 
 /**
  * An IBAN whose country code starts at `start` (a word start: `\b[A-Z]{2}\d{2}` follows, or the
- * same in lower case); returns its end or -1. A lower-case one (`de28 6117 4656 …`) must be
- * written in groups or hold only digits after its country code: a hex id that starts with `de12`
- * or `be34` passes mod-97 once in 97.
+ * same in lower case before a number: see analyseNumber); returns its end or -1. A lower-case one
+ * (`de28 6117 4656 …`) must be written in groups: a hex id that starts with `de12` passes mod-97
+ * once in 97.
  */
 function ibanAt(text: string, start: number, out: Candidate[]): number {
   const lower = isLower(C[start]!);
@@ -1992,7 +2017,7 @@ function ibanAt(text: string, start: number, out: Candidate[]): number {
   }
   if (compact.length !== expected) return -1;
   if (isAlnum(codeAt(text, i))) return -1;
-  if (lower && letters > 0 && lastSpace === -1) return -1;
+  if (lower && lastSpace === -1) return -1;
   if (!ibanValid(compact)) return -1;
   out.push({ type: "iban", kind: "pii", start, end: i, priority: PRIORITY.iban });
   return i;
@@ -2006,13 +2031,12 @@ function isLower(c: number): boolean {
   return c >= 97 && c <= 122;
 }
 
-/** `\b[A-Z]{2}\d{2}(?= ?[A-Z0-9])` at a word start, or the same in lower case. */
+/** `\b[A-Z]{2}\d{2}(?= ?[A-Z0-9])` at a word start. */
 function ibanHead(i: number): boolean {
-  if (!isDigit(C[i + 2]!) || !isDigit(C[i + 3]!)) return false;
+  if (!isUpper(C[i + 1]!) || !isDigit(C[i + 2]!) || !isDigit(C[i + 3]!)) return false;
   let c = C[i + 4]!;
   if (c === 32) c = C[i + 5]!;
-  if (isUpper(C[i]!)) return isUpper(C[i + 1]!) && (isUpper(c) || isDigit(c));
-  return isLower(C[i + 1]!) && (isLower(c) || isDigit(c));
+  return isUpper(c) || isDigit(c);
 }
 
 const IPV4_RE = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
