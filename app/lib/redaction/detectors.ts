@@ -1997,7 +1997,6 @@ function ibanAt(text: string, start: number, out: Candidate[]): number {
   let compact = "";
   let i = start;
   let lastSpace = -1;
-  let letters = 0;
   while (i < text.length && compact.length < expected) {
     const c = text.charCodeAt(i);
     if ((c >= 65 && c <= 90) || isDigit(c)) {
@@ -2005,7 +2004,6 @@ function ibanAt(text: string, start: number, out: Candidate[]): number {
       compact += text[i];
       i++;
     } else if (lower && c >= 97 && c <= 122) {
-      if (i - start >= 2) letters++;
       compact += String.fromCharCode(c - 32);
       i++;
     } else if (c === 32 && lastSpace !== i - 1 && compact.length >= 4) {
