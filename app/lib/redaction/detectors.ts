@@ -1567,18 +1567,24 @@ function scanEmails(text: string, ats: Positions, out: Candidate[]): void {
   for (let k = 0; k < ats.n; k++) {
     const at = ats.a[k]!;
     if (at < resume) continue;
+    const ds = C[at] === 37 ? at + 3 : at + 1; // `%40`, the @ of a URL-encoded address (email=jo%40corp.io)
     let ls = at;
     const leftLimit = Math.max(0, at - 64);
-    while (ls > leftLimit && isEmailLocalChar(C[ls - 1]!)) ls--;
+    for (;;) {
+      while (ls > leftLimit && isEmailLocalChar(C[ls - 1]!)) ls--;
+      // o'brien@: an apostrophe between letters belongs to the local part
+      if (ls - 1 > leftLimit && C[ls - 1] === 39 && isLetter(C[ls - 2]!) && ls < at && isLetter(C[ls]!)) ls -= 2;
+      else break;
+    }
     while (ls < at && (C[ls] === 46 || C[ls] === 45 || C[ls] === 43)) ls++;
-    let de = at + 1;
-    const rightLimit = Math.min(text.length, at + 1 + 253);
+    let de = ds;
+    const rightLimit = Math.min(text.length, ds + 253);
     while (de < rightLimit && isDomainChar(C[de]!)) de++;
-    while (de > at + 1 && (C[de - 1] === 46 || C[de - 1] === 45)) de--;
+    while (de > ds && (C[de - 1] === 46 || C[de - 1] === 45)) de--;
     let next = at + 1;
-    if (ls < at && de > at + 3 && !(ls > 0 && isAlnum(C[ls - 1]!) && ls === leftLimit)) {
+    if (ls < at && de > ds + 2 && !(ls > 0 && isAlnum(C[ls - 1]!) && ls === leftLimit)) {
       const local = text.slice(ls, at);
-      const domain = text.slice(at + 1, de);
+      const domain = text.slice(ds, de);
       const lastDot = domain.lastIndexOf(".");
       const tld = domain.slice(lastDot + 1).toLowerCase();
       if (
@@ -1589,7 +1595,8 @@ function scanEmails(text: string, ats: Positions, out: Candidate[]): void {
         local !== "git" &&
         !FILE_TLDS.has(tld) &&
         !isUriUserinfo(text, ls) &&
-        !isRemoteLogin(text, ls)
+        !isRemoteLogin(text, ls) &&
+        !isRemotePath(text, de)
       ) {
         out.push({ type: "email", kind: "pii", start: ls, end: de, priority: PRIORITY.email });
         next = de;
@@ -1607,6 +1614,28 @@ function isRemoteLogin(text: string, ls: number): boolean {
   const newline = line.lastIndexOf("\n");
   if (newline !== -1) line = line.slice(newline + 1);
   return REMOTE_LOGIN_RE.test(line);
+}
+
+function isLetter(c: number): boolean {
+  return (c | 32) >= 97 && (c | 32) <= 122;
+}
+
+/**
+ * `root@db-primary.internal:/var/backups/`, `deploy@host:~/app`, `me@host:dump.sql` (scp, rsync):
+ * a login on a host followed by a path on it, not a mailbox. A colon and a port or a space is not
+ * a path.
+ */
+function isRemotePath(text: string, de: number): boolean {
+  if (C[de] !== 58) return false;
+  const c = C[de + 1]!;
+  if (c === 47 || c === 126) return true;
+  let i = de + 1;
+  let pathMark = false;
+  while (i < de + 128 && (isAlnum(C[i]!) || C[i] === 46 || C[i] === 95 || C[i] === 45 || C[i] === 47)) {
+    if (C[i] === 47 || (C[i] === 46 && isAlnum(C[i + 1]!))) pathMark = true;
+    i++;
+  }
+  return pathMark && i > de + 1 && !isAlnum(codeAt(text, i)) && !isDigit(c);
 }
 
 /** `scheme://user:password@host`: the part before @ is a password, not a mailbox. */
@@ -1627,11 +1656,203 @@ function isUriUserinfo(text: string, ls: number): boolean {
  * hand): `(?:\+|\(\+?)?\d(?:\d|[ .-]\(?\d|\(\d|\)[ .-]?\d){6,40}`.
  */
 
-/** Tested against the (up to 32) characters before a number, on its line. */
-const PHONE_CONTEXT_RE = /phone|tel|mobile|mob\b|cell|fax|call|contact|whatsapp|sms|n[uú]mero|nummer|handy|电话|電話|手机|携帯|연락처|전화|телефон|тел/i;
+/**
+ * Phone labels, tested against the (up to 32) characters before a number, on its line. Words of
+ * alphabetic scripts count only at a word start (`Hotel`, `Bestellung`, `erstellt`, `отель` hold
+ * no label); `phone` and the spelled-out words for telephone count anywhere (`iPhone`, `workPhone`,
+ * `Mobiltelefon`), and so do CJK and Hangul labels, which have no word breaks.
+ */
+const PHONE_CONTEXT_RE =
+  /phone|telefon|tel[eé]fono|telefone|t[eé]l[eé]phone|whatsapp|电话|電話|手机|手機|携帯|連絡先|联系|聯絡|연락처|전화|휴대폰|핸드폰|телефон|هاتف|جوال|טלפון|โทร|(?<![\p{L}\p{M}])(?:t[eé]l(?![\p{L}])|tlf|telf|mobil|mob(?![\p{L}])|m[oó]vil|mobiel|cell|celular|portable|handy|fax|call|contact|contat|kontakt|reach|erreich|joindre|joignable|appel|rappel|anruf|rufnummer|durchwahl|festnetz|bellen|bereikbaar|sms|viber|n[uú]mero|nummer|switchboard|hotline|helpline|reception|landline|freephone|dial(?![\p{L}])|тел(?![\p{L}])|моб|сотов|звон|τηλ|sđt|điện thoại)/iu;
+/** A column name that holds phones (`phone`, `mobile_no`, `Tel`, `電話番号`…), for table rows. */
+const PHONE_COLUMN_RE =
+  /phone|telefon|tel[eé]fono|telefone|t[eé]l[eé]phone|whatsapp|msisdn|电话|電話|手机|手機|携帯|連絡先|연락처|전화|휴대폰|핸드폰|телефон|هاتف|جوال|טלפון|(?<![\p{L}\p{M}])(?:(?:t[eé]l|tlf|telf|mob|fax|тел|моб)(?![\p{L}])|mobil|m[oó]vil|mobiel|cell|celular|handy|landline|festnetz)/iu;
+/** Any phone word at all: finds the header lines PHONE_COLUMN_RE then judges cell by cell. */
+const PHONE_COLUMN_WORD_RE = /phone|t[eé]l|tlf|mob|m[oó]vil|cell|celular|handy|fax|msisdn|whatsapp|landline|festnetz|电话|電話|手机|手機|携帯|連絡先|연락처|전화|휴대폰|핸드폰|тел|моб|هاتف|جوال|טלפון/giu;
 const SSN_CONTEXT_RE = /ssn|social security|soc\. sec|sozialversicherung|tax id|taxpayer/i;
 
 type Group = { start: number; end: number };
+
+/**
+ * Column context for national phones in tables: a CSV/TSV/`;`/`|` header line, or the column list
+ * of an SQL `INSERT … (cols) VALUES`, naming a phone column labels the numbers in that column of
+ * the rows after it. Only numbers that already look like phones and have no label before them on
+ * their line ask (phoneColumnAt), and the text is searched for header lines once, incrementally:
+ * each ask looks only at the part between the previous ask and itself (at most TABLE_REACH back).
+ * A blank line ends a table, and so do TABLE_REACH characters without an ask that used it.
+ */
+type TableHeader = { end: number; sql: boolean; delimiter: number; phone: boolean[] };
+const TABLE_REACH = 4096;
+const TABLE_DELIMITERS = [9, 44, 59, 124]; // tab , ; |
+let tableHeader: TableHeader | null = null;
+let tableSearchedTo = 0;
+let tableUsedAt = 0;
+/** The start of the line holding tableSearchedTo (-1: more than TABLE_REACH back), and the last line read as a possible header. */
+let tableLineStart = 0;
+let tableParsedLine = -1;
+
+function resetTableContext(): void {
+  tableHeader = null;
+  tableSearchedTo = 0;
+  tableUsedAt = 0;
+  tableLineStart = 0;
+  tableParsedLine = -1;
+  columnLine = -1;
+  columnHeader = null;
+}
+
+const SQL_COLUMNS_RE = /insert\s+(?:into\s+)?[^\s(]{1,128}\s*\(([^()]{1,2048})\)/i;
+
+/** The header that the line `lineStart..lineEnd` is, or null. */
+function parseTableHeader(line: string, end: number): TableHeader | null {
+  const sql = SQL_COLUMNS_RE.exec(line);
+  let cells: string[];
+  let delimiter = 44;
+  if (sql !== null) {
+    cells = sql[1]!.split(",");
+  } else {
+    let best = 0;
+    for (const d of TABLE_DELIMITERS) {
+      let count = 0;
+      for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) === d) count++;
+      if (count > best) {
+        best = count;
+        delimiter = d;
+      }
+    }
+    if (best === 0) return null;
+    cells = line.split(String.fromCharCode(delimiter));
+  }
+  let any = false;
+  const phone: boolean[] = [];
+  for (const raw of cells) {
+    const cell = raw.trim().replace(/^["'`[]+|["'`\]]+$/g, "");
+    // a header names its columns: a cell with an @ or a digit run is a data row
+    if (cell.length > 40 || cell.includes("@") || /\d{3}/.test(cell)) return null;
+    const isPhone = PHONE_COLUMN_RE.test(cell);
+    phone.push(isPhone);
+    any ||= isPhone;
+  }
+  return any && cells.length >= 2 ? { end, sql: sql !== null, delimiter, phone } : null;
+}
+
+/** Looks for header lines and blank lines between the previous ask and `upTo` (the number). */
+function searchTableHeader(text: string, lineStart: number, upTo: number): void {
+  const from = Math.max(tableSearchedTo, lineStart - TABLE_REACH);
+  if (tableHeader !== null && (from > tableSearchedTo || tableUsedAt < lineStart - TABLE_REACH)) tableHeader = null;
+  tableSearchedTo = upTo;
+  if (from >= upTo) return;
+  const region = text.slice(from, upTo);
+  const blank = Math.max(region.lastIndexOf("\n\n"), region.lastIndexOf("\n\r\n"));
+  if (tableHeader !== null && blank !== -1 && from + blank >= tableHeader.end) tableHeader = null;
+  PHONE_COLUMN_WORD_RE.lastIndex = 0;
+  let lastLine = -1;
+  for (let m = PHONE_COLUMN_WORD_RE.exec(region); m !== null; m = PHONE_COLUMN_WORD_RE.exec(region)) {
+    const at = from + m.index;
+    // the line of the number is a row, unless it is an INSERT with its VALUES: read it once
+    const current = at >= lineStart;
+    if (current && tableParsedLine === lineStart) break;
+    const ls = current ? lineStart : lineStartWithin(at, TABLE_REACH);
+    const le = current ? upTo : lineEndWithin(text, at, TABLE_REACH);
+    PHONE_COLUMN_WORD_RE.lastIndex = Math.max(PHONE_COLUMN_WORD_RE.lastIndex, le - from);
+    if (ls === -1 || ls === lastLine || le - ls > TABLE_REACH || (blank !== -1 && ls < from + blank)) continue;
+    lastLine = ls;
+    if (current) tableParsedLine = lineStart;
+    const header = parseTableHeader(text.slice(ls, le), current ? lineEndWithin(text, upTo, TABLE_REACH) : le);
+    if (header !== null && (!current || header.sql)) {
+      tableHeader = header;
+      tableUsedAt = lineStart;
+    }
+  }
+}
+
+/** The start of the line holding `i`, or -1 if it is more than `limit` characters back. */
+function lineStartWithin(i: number, limit: number): number {
+  const stop = Math.max(0, i - limit);
+  for (let j = i; j > stop; j--) if (C[j - 1] === 10) return j;
+  return stop === 0 ? 0 : -1;
+}
+
+/** The end of the line holding `i` (its newline or the text end), looking at most `limit` characters ahead. */
+function lineEndWithin(text: string, i: number, limit: number): number {
+  const stop = Math.min(text.length, i + limit + 1);
+  for (let j = i; j < stop; j++) if (C[j] === 10) return j;
+  return stop;
+}
+
+/** Whether the span `start..end` is a whole table cell: between delimiters (a quote and spaces aside), `(` or a line's ends. */
+function isTableCell(start: number, end: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && C[i] === 32) i--;
+  if (i >= 0 && (C[i] === 34 || C[i] === 39)) i--;
+  while (i >= 0 && C[i] === 32) i--;
+  const b = i < 0 ? 10 : C[i]!;
+  if (!(b === 10 || b === 40 || b === 9 || b === 44 || b === 59 || b === 124)) return false;
+  let j = end;
+  if (C[j] === 34 || C[j] === 39) j++;
+  while (C[j] === 32) j++;
+  const a = C[j]!;
+  return a === 0 || a === 10 || a === 13 || a === 41 || a === 9 || a === 44 || a === 59 || a === 124;
+}
+
+/** Whether the number at `start` sits in a table row, in a column whose header names a phone. */
+function phoneColumnAt(text: string, start: number): boolean {
+  // the line start, looking back only over what the previous ask has not seen (each character once)
+  let lineStart = -2;
+  const stop = Math.max(tableSearchedTo, start - TABLE_REACH);
+  for (let j = start; j > stop; j--) {
+    if (C[j - 1] === 10) {
+      lineStart = j;
+      break;
+    }
+  }
+  if (lineStart === -2) lineStart = stop === tableSearchedTo ? tableLineStart : -1;
+  if (lineStart === -1 || start - lineStart > TABLE_REACH) {
+    tableSearchedTo = Math.max(tableSearchedTo, start);
+    tableLineStart = -1;
+    tableHeader = null;
+    return false;
+  }
+  tableLineStart = lineStart;
+  searchTableHeader(text, lineStart, start);
+  const header = tableHeader;
+  if (header === null) return false;
+  // the column of the number: delimiters outside quotes (and for SQL, since the row's opening
+  // parenthesis), counted on from the previous ask on the same line
+  let column = 0;
+  let quote = 0;
+  let i = lineStart;
+  if (columnLine === lineStart && columnAt <= start && columnHeader === header) {
+    column = columnCount;
+    quote = columnQuote;
+    i = columnAt;
+  }
+  for (; i < start; i++) {
+    const c = C[i]!;
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === (header.sql ? 39 : 34)) {
+      quote = c;
+    } else if (c === header.delimiter) {
+      column++;
+    } else if (header.sql && c === 40) {
+      column = 0;
+    }
+  }
+  columnLine = lineStart;
+  columnAt = start;
+  columnCount = column;
+  columnQuote = quote;
+  columnHeader = header;
+  if (header.phone[column] !== true) return false;
+  tableUsedAt = lineStart;
+  return true;
+}
+let columnLine = -1;
+let columnAt = 0;
+let columnCount = 0;
+let columnQuote = 0;
+let columnHeader: TableHeader | null = null;
 
 /** Characters that may not precede a numeric span. */
 function blocksNumber(c: number): boolean {
@@ -1647,11 +1868,14 @@ function continuesNumber(i: number): boolean {
   if (i === 0) return false;
   const p = C[i - 1]!;
   if (p !== 44) return blocksNumber(p);
-  return i >= 2 && isDigit(C[i - 2]!) && isDigit(C[i + 1]!) && isDigit(C[i + 2]!) && !isDigit(C[i + 3]!);
+  if (!(i >= 2 && isDigit(C[i - 2]!) && isDigit(C[i + 1]!) && isDigit(C[i + 2]!) && !isDigit(C[i + 3]!))) return false;
+  // `17,030 1234567`: a group that goes on as a phone does is a CSV cell, not thousands
+  const d = C[i + 3]!;
+  return !((d === 32 || d === 45 || d === 47) && isDigit(C[i + 4]!));
 }
 
 function isSeparator(c: number): boolean {
-  return c === 32 || c === 46 || c === 45; // space . -
+  return c === 32 || c === 46 || c === 45 || c === 47; // space . - / (0171/9106990: only a label makes it a phone)
 }
 
 /**
@@ -1733,8 +1957,17 @@ function analyseNumber(text: string, start: number, end: number, out: Candidate[
     }
   }
   if (totalDigits < 8 && !plus) return;
-  // the tail of an IBAN-like string (DE00 1234 5678 …) is not a card or a phone
-  if (start >= 5 && /^[A-Z]{2}\d\d[ -]$/.test(text.slice(start - 5, start))) return;
+  // the tail of an IBAN-like string (DE00 1234 5678 …, NL06 TRIO 7466 …) is not a card or a phone
+  if (start >= 5 && isSeparator(C[start - 1]!)) {
+    const head = text.slice(Math.max(0, start - 16), start);
+    if (IBAN_TAIL_RE.test(head)) return;
+    // a lower-case IBAN (de28 6117 4656 …) is found from its first digit group: lower-case words
+    // are too common to try at every one
+    if (C[start - 1] === 32) {
+      const lower = LOWER_IBAN_HEAD_RE.exec(head);
+      if (lower !== null && ibanAt(text, start - head.length + lower.index, out) !== -1) return;
+    }
+  }
   let before: string | undefined;
   const context = () => {
     if (before === undefined) {
@@ -1743,6 +1976,11 @@ function analyseNumber(text: string, start: number, end: number, out: Candidate[
       if (newline !== -1) before = before.slice(newline + 1);
     }
     return before;
+  };
+  let labelled: boolean | undefined;
+  const phoneLabel = () => {
+    if (labelled === undefined) labelled = PHONE_CONTEXT_RE.test(context()) || (isTableCell(start, end) && phoneColumnAt(text, start));
+    return labelled;
   };
 
   if (plus) {
@@ -1755,7 +1993,7 @@ function analyseNumber(text: string, start: number, end: number, out: Candidate[
       if (count >= 8) best = k;
     }
     const cc = text.charCodeAt(g.groups[0]!.start);
-    if (best >= 0 && cc !== 48) {
+    if (best >= 0 && cc !== 48 && !(best > 0 && sameDigit(text, g.groups[1]!.start, g.groups[best]!.end))) {
       let e = g.groups[best]!.end;
       if (first === 40 && text.charCodeAt(e) === 41) e++;
       out.push({ type: "phone_number", kind: "pii", start, end: e, priority: PRIORITY.phone });
@@ -1770,7 +2008,7 @@ function analyseNumber(text: string, start: number, end: number, out: Candidate[
       k += 3;
       continue;
     }
-    const found = matchAt(g, k, context, k === 0 ? start : g.groups[k]!.start, out);
+    const found = matchAt(g, k, context, phoneLabel, k === 0 ? start : g.groups[k]!.start, out);
     k = found > k ? found : k + 1;
   }
 }
@@ -1786,7 +2024,7 @@ function isDatePart(g: Groups, k: number): boolean {
 }
 
 /** Tries card, SSN and phone shapes starting at group k; returns the index after the groups used, or k. */
-function matchAt(g: Groups, k: number, context: () => string, spanStart: number, out: Candidate[]): number {
+function matchAt(g: Groups, k: number, context: () => string, phoneLabel: () => boolean, spanStart: number, out: Candidate[]): number {
   const { groups, seps, text } = g;
   const first = groups[k]!;
   // A group that continues a previous one with "." is not a start (the tail of a decimal or a version).
@@ -1811,6 +2049,7 @@ function matchAt(g: Groups, k: number, context: () => string, spanStart: number,
     }
   }
   if (bestCard >= 0) {
+    if (TEST_CARDS.has(digitsOf(g, k, bestCard))) return bestCard + 1; // a documented test number, not a person's card
     out.push({ type: "payment_card", kind: "pii", start: first.start, end: groups[bestCard]!.end, priority: PRIORITY.card });
     return bestCard + 1;
   }
@@ -1838,9 +2077,9 @@ function matchAt(g: Groups, k: number, context: () => string, spanStart: number,
     const s2 = seps[n + 2]!;
     const parenArea = codeAt(text, groups[n]!.start - 1) === 40 && (s1 === ") " || s1 === ")" || s1 === ")-");
     const same = (s1 === "-" || s1 === ".") && s2 === s1;
-    const spaced = s1 === " " && s2 === " " && PHONE_CONTEXT_RE.test(context());
+    const spaced = s1 === " " && s2 === " " && phoneLabel();
     const afterParen = parenArea && (s2 === "-" || s2 === " " || s2 === ".");
-    if (area >= 50 && exch >= 50 && (same || spaced || afterParen)) {
+    if (area >= 50 && exch >= 50 && (same || spaced || afterParen) && !sameDigit(text, groups[n]!.start, groups[n + 2]!.end)) {
       const s = parenArea ? groups[n]!.start - 1 : n > k ? first.start : groups[n]!.start;
       out.push({ type: "phone_number", kind: "pii", start: openParen && n === k && !parenArea ? first.start - 1 : s, end: groups[n + 2]!.end, priority: PRIORITY.phone });
       return n + 3;
@@ -1848,7 +2087,7 @@ function matchAt(g: Groups, k: number, context: () => string, spanStart: number,
   }
 
   // national formats next to a phone label: 030 1234567, 06 12 34 56 78, 090-1234-5678
-  if (!PHONE_CONTEXT_RE.test(context())) return k;
+  if (!phoneLabel()) return k;
   let count = 0;
   let best = -1;
   for (let j = k; j < groups.length; j++) {
@@ -1857,12 +2096,34 @@ function matchAt(g: Groups, k: number, context: () => string, spanStart: number,
     if (count > 15) break;
     if (count >= 8) best = j;
   }
-  if (best >= 0) {
+  if (best >= 0 && !sameDigit(text, first.start, groups[best]!.end)) {
     out.push({ type: "phone_number", kind: "pii", start: openParen ? first.start - 1 : first.start, end: groups[best]!.end, priority: PRIORITY.phone });
     return best + 1;
   }
   return k;
 }
+
+/** `(555) 555-5555`, `000-000-0000`: every digit from `start` to `end` the same is a placeholder. */
+function sameDigit(text: string, start: number, end: number): boolean {
+  let digit = -1;
+  for (let i = start; i < end; i++) {
+    const c = C[i]!;
+    if (!isDigit(c)) continue;
+    if (digit === -1) digit = c;
+    else if (c !== digit) return false;
+  }
+  return true;
+}
+
+/** Card numbers the networks and payment providers publish for testing: documentation, not a person's card. */
+const TEST_CARDS = new Set([
+  "4242424242424242", "4111111111111111", "5555555555554444", "378282246310005", "371449635398431", "6011111111111117",
+  "5105105105105100", "4012888888881881", "4000056655665556", "3530111333300000", "30569309025904", "38520000023237",
+]);
+
+/** Before a number: an IBAN's country code, check digits and letter groups (`NL06 TRIO `, `GB29 NWBK `). */
+const IBAN_TAIL_RE = /(?<![A-Za-z0-9])[A-Z]{2}\d\d[ -]?(?:[A-Z0-9]{4}[ -]?){0,2}$/;
+const LOWER_IBAN_HEAD_RE = /(?<![A-Za-z0-9])[a-z]{2}\d\d (?:[a-z0-9]{4} ){0,2}$/;
 
 function cardGrouping(groups: Group[], a: number, b: number): boolean {
   if (a === b) return true;
@@ -1875,9 +2136,15 @@ function cardGrouping(groups: Group[], a: number, b: number): boolean {
   return (last >= 1 && last <= 4) || (last === 7 && lens.length === 4);
 }
 
-/** An IBAN whose country code starts at `start` (a word start: `\b[A-Z]{2}\d{2}` follows); returns its end or -1. */
+/**
+ * An IBAN whose country code starts at `start` (a word start: `\b[A-Z]{2}\d{2}` follows, or the
+ * same in lower case before a number: see analyseNumber); returns its end or -1. A lower-case one
+ * (`de28 6117 4656 …`) must be written in groups: a hex id that starts with `de12` passes mod-97
+ * once in 97.
+ */
 function ibanAt(text: string, start: number, out: Candidate[]): number {
-  const expected = ibanLength(text.slice(start, start + 2));
+  const lower = isLower(C[start]!);
+  const expected = ibanLength(lower ? text.slice(start, start + 2).toUpperCase() : text.slice(start, start + 2));
   if (expected === undefined) return -1;
   let compact = "";
   let i = start;
@@ -1885,7 +2152,11 @@ function ibanAt(text: string, start: number, out: Candidate[]): number {
   while (i < text.length && compact.length < expected) {
     const c = text.charCodeAt(i);
     if ((c >= 65 && c <= 90) || isDigit(c)) {
+      if (lower && !isDigit(c)) return -1;
       compact += text[i];
+      i++;
+    } else if (lower && c >= 97 && c <= 122) {
+      compact += String.fromCharCode(c - 32);
       i++;
     } else if (c === 32 && lastSpace !== i - 1 && compact.length >= 4) {
       lastSpace = i;
@@ -1896,6 +2167,7 @@ function ibanAt(text: string, start: number, out: Candidate[]): number {
   }
   if (compact.length !== expected) return -1;
   if (isAlnum(codeAt(text, i))) return -1;
+  if (lower && lastSpace === -1) return -1;
   if (!ibanValid(compact)) return -1;
   out.push({ type: "iban", kind: "pii", start, end: i, priority: PRIORITY.iban });
   return i;
@@ -1903,6 +2175,10 @@ function ibanAt(text: string, start: number, out: Candidate[]): number {
 
 function isUpper(c: number): boolean {
   return c >= 65 && c <= 90;
+}
+
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
 }
 
 /** `\b[A-Z]{2}\d{2}(?= ?[A-Z0-9])` at a word start. */
@@ -1915,7 +2191,8 @@ function ibanHead(i: number): boolean {
 
 const IPV4_RE = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
 // "@" is not among them: package@1.2.3 has three parts, user@203.0.113.45 is an address
-const VERSION_CONTEXT_RE = /(?:version|ver\.?|release|build|v|==|>=|<=|~|\^|python|node|java|sdk|api)\s*[:=]?\s*["']?$/i;
+// the words count at a word start only: `globex.dev\t62.195.124.193` is no `v 62.195.124.193`
+const VERSION_CONTEXT_RE = /(?:(?<![a-z])(?:version|ver\.?|release|build|v|python|node|java|sdk|api)|==|>=|<=|~|\^)\s*[:=]?\s*["']?$/i;
 
 function isHexOrColon(c: number): boolean {
   return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 58;
@@ -1944,8 +2221,26 @@ function ipv4At(text: string, start: number, out: Candidate[]): void {
   if (!ok || small) return; // 1.2.3.4 is a version far more often than an address
   const a = Number(parts[0]);
   if (a === 0 || a === 127 || a === 255) return;
+  const address = ((a << 24) | (Number(parts[1]) << 16) | (Number(parts[2]) << 8) | Number(parts[3])) >>> 0;
+  if (documentationIpv4(address) || cidrNetwork(text, end, address)) return;
   if (VERSION_CONTEXT_RE.test(text.slice(Math.max(0, start - 16), start))) return;
   out.push({ type: "ip_address", kind: "pii", start, end, priority: PRIORITY.ip });
+}
+
+/** RFC 5737's documentation ranges 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24: examples, no one's address. */
+function documentationIpv4(address: number): boolean {
+  const net = address >>> 8;
+  return net === 0xc00002 || net === 0xc63364 || net === 0xcb0071;
+}
+
+/** `10.0.0.0/8`, `172.16.0.0/12`: an address followed by a prefix length whose host bits are all zero names a network. */
+function cidrNetwork(text: string, end: number, address: number): boolean {
+  if (C[end] !== 47 || !isDigit(C[end + 1]!)) return false;
+  const two = isDigit(C[end + 2]!);
+  if (two && isDigit(C[end + 3]!)) return false;
+  const prefix = two ? (C[end + 1]! - 48) * 10 + C[end + 2]! - 48 : C[end + 1]! - 48;
+  if (prefix >= 32) return false; // /32 is one host
+  return (address & (0xffffffff >>> prefix)) === 0;
 }
 
 function hexRun(i: number): number {
@@ -1980,10 +2275,40 @@ function ipv6At(text: string, p: number, out: Candidate[]): number {
   const before = codeAt(text, start - 1);
   const after = codeAt(text, end);
   if (isAlnum(before) || before === 95 || before === 46 || isAlnum(after) || after === 95) return end;
-  if (after === 46 && isDigit(text.charCodeAt(end + 1))) return end; // ::ffff:192.0.2.1 — left to IPv4
+  if (after === 46 && isDigit(text.charCodeAt(end + 1))) return mappedIpv4At(text, start, end, out); // ::ffff:88.9.62.161
   const value = text.slice(start, end);
-  if (validIpv6(value)) out.push({ type: "ip_address", kind: "pii", start, end, priority: PRIORITY.ip });
+  if (validIpv6(value) && !documentationOrMulticastIpv6(value)) out.push({ type: "ip_address", kind: "pii", start, end, priority: PRIORITY.ip });
   return end;
+}
+
+/** 2001:db8::/32 (RFC 3849's documentation prefix) and multicast groups (ff00::/8, `ff02::1`) are no one's address. */
+function documentationOrMulticastIpv6(value: string): boolean {
+  const lower = value.toLowerCase();
+  return lower.startsWith("2001:db8:") || lower.startsWith("2001:0db8:") || /^ff[0-9a-f]{2}:/.test(lower);
+}
+
+/**
+ * An IPv6 address ending in a dotted quad (`::ffff:88.9.62.161`, `64:ff9b::10.2.3.4`): the whole
+ * address is one finding. `end` is where the hex run stopped, at the quad's first dot.
+ */
+function mappedIpv4At(text: string, start: number, end: number, out: Candidate[]): number {
+  const lastColon = text.lastIndexOf(":", end);
+  if (lastColon < start) return end;
+  IPV4_STICKY_RE.lastIndex = lastColon + 1;
+  const m = IPV4_STICKY_RE.exec(text);
+  if (m === null) return end;
+  const quadEnd = lastColon + 1 + m[0].length;
+  const after = codeAt(text, quadEnd);
+  if (isAlnum(after) || after === 95 || (after === 46 && isDigit(codeAt(text, quadEnd + 1)))) return quadEnd;
+  const parts = m[0].split(".");
+  for (const part of parts) if (Number(part) > 255 || (part.length > 1 && part[0] === "0")) return quadEnd;
+  const a = Number(parts[0]);
+  if (a === 0 || a === 127) return quadEnd; // ::ffff:127.0.0.1 is loopback
+  const address = ((a << 24) | (Number(parts[1]) << 16) | (Number(parts[2]) << 8) | Number(parts[3])) >>> 0;
+  if (documentationIpv4(address)) return quadEnd;
+  // the hex part with the quad as its last two groups
+  if (validIpv6(`${text.slice(start, lastColon + 1)}0:0`)) out.push({ type: "ip_address", kind: "pii", start, end: quadEnd, priority: PRIORITY.ip });
+  return quadEnd;
 }
 
 /** Positions of the punctuation and words that the detectors after the main pass start from. */
@@ -2044,6 +2369,7 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
   semicolons.reset();
   values.reset();
   begins.reset();
+  resetTableContext();
   const n = text.length;
   let tokenResume = 0; // the next token boundary must be at or after this index
   let numberResume = 0;
@@ -2139,8 +2465,9 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
           const end = numberAt(text, i, out);
           if (end !== -1) numberResume = end;
         }
-        // IPv4: a dot within the next three characters, not after _ . - / :
-        if (detectIpAddresses && (c1 === 46 || codes[i + 2] === 46 || codes[i + 3] === 46) && p !== 95 && p !== 46 && p !== 45 && p !== 47 && p !== 58) ipv4At(text, i, out);
+        // IPv4: a dot within the next three characters, not after _ . - : or a / (but after a URL's //)
+        if (detectIpAddresses && (c1 === 46 || codes[i + 2] === 46 || codes[i + 3] === 46) && p !== 95 && p !== 46 && p !== 45 && (p !== 47 || (i >= 2 && codes[i - 2] === 47)) && p !== 58) ipv4At(text, i, out);
+        if (p === 37 && c === 52 && c1 === 48) ats.push(i - 1); // %40: a URL-encoded @
       } else if ((act & A_OTHER) !== 0) {
         if ((act & A_IBAN) !== 0 && p !== 95 && i >= ibanResume && ibanHead(i)) {
           const end = ibanAt(text, i, out);
