@@ -121,7 +121,8 @@ export function passwordValueAfter(text: string, end: number, out: Candidate[], 
       valueFrom = i; // a quoted value after the word and a space: PASSWORD 'x'
       break;
     }
-    if (MARK_CHARS.has(c)) {
+    // a colon inside a word (`postgres://`, `12:30`) is not the sentence's colon, except right after the password word
+    if (MARK_CHARS.has(c) && !(c === 0x3a && words > 0 && !isSpace(text.charCodeAt(i + 1)))) {
       // `password = x` / `password: x` are the assignment scanner's (ASCII keys); here only after other words
       if ((c === 0x3a || c === 0x3d) && words === 0 && !operatorsToo) return;
       // a CJK particle joins the word it follows ("密码是", "パスワードは"), not one a sentence later
@@ -136,7 +137,7 @@ export function passwordValueAfter(text: string, end: number, out: Candidate[], 
     }
     // a word: a copula ends the search; other words (up to five) are the sentence between
     let j = i;
-    while (j < limit && !isSpace(text.charCodeAt(j)) && text.charCodeAt(j) !== 10 && !MARK_CHARS.has(text.charCodeAt(j))) j++;
+    while (j < limit && !isSpace(text.charCodeAt(j)) && text.charCodeAt(j) !== 10 && !(MARK_CHARS.has(text.charCodeAt(j)) && !(text.charCodeAt(j) === 0x3a && !isSpace(text.charCodeAt(j + 1))))) j++;
     const word = text.slice(i, j).toLowerCase();
     if (COPULAS.has(word)) {
       valueFrom = skipSpaces(text, j);
