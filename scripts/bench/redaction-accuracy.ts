@@ -5,6 +5,8 @@
  */
 import { createRedactor } from "../../app/lib/redaction";
 import { makeSampler, type Sample } from "./corpus";
+import { PROBE_SEED, PROBE_SETS } from "./probe";
+import { precisionOf, recallOf, scoreProbe } from "./probe/score";
 import { peakRss, type BenchResult, type BenchSuite } from "./types";
 
 type Tally = { planted: number; detected: number; typed: number; leaks: number; findings: number; falsePositives: number };
@@ -89,6 +91,30 @@ export const redactionAccuracySuite: BenchSuite = {
         precision: ((totals.findings - totals.falsePositives) / totals.findings).toFixed(3),
       },
     });
+    for (const set of PROBE_SETS) results.push(probeRow(redactor, set.name, set.build(PROBE_SEED)));
     return results;
   },
 };
+
+/** One row per blind probe (scripts/bench/probe): its totals, and the samples it still misses. */
+function probeRow(redactor: ReturnType<typeof createRedactor>, name: string, samples: ReturnType<(typeof PROBE_SETS)[number]["build"]>): BenchResult {
+  const start = process.hrtime.bigint();
+  const score = scoreProbe(redactor, samples);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const t = score.total;
+  const missed = [...new Set(score.misses.map((m) => m.id))];
+  return {
+    case: `probe: ${name}`,
+    what: `${t.samples} pastes written without reading the detectors (scripts/bench/probe, seed ${PROBE_SEED}); recall: every character of a labelled value covered; precision: findings that touch a labelled value; ${t.benignTouched} findings touch a labelled look-alike${missed.length ? `; missed: ${missed.join(", ")}` : ""}`,
+    inputBytes: samples.reduce((n, s) => n + Buffer.byteLength(s.text), 0),
+    seconds,
+    metrics: {
+      planted: t.values,
+      recall: recallOf(t).toFixed(3),
+      "typed recall": "–",
+      leaks: t.leaks,
+      findings: t.findings,
+      precision: precisionOf(t).toFixed(3),
+    },
+  };
+}
