@@ -59,6 +59,14 @@ function warmUpParts(): string[] {
     `$s = ConvertTo-SecureString "${filler(14)}" -AsPlainText -Force\n<entry key="db.password">${filler(14)}</entry><a href="x">y</a>`,
     `variable "db_password" {\n  default = "${filler(14)}"\n}\nhttps://a.blob.core.windows.net/c?sv=2022-11-02&sp=r&sig=${filler(43)}%3D`,
     `MTE${filler(23)}.${filler(6)}.${filler(38)} IQoJb3JpZ2luX2Vj${b64(200)} ${hex(32)}-${hex(8)}-${hex(8)} dckr_pat_${filler(27)} re_${filler(8)}_${filler(24)}`,
+    // words instead of operators (prose.ts), and the shapes of the blind probe's round
+    `Das Passwort ist ${filler(10)}! la contraseña del panel es ${filler(10)} mot de passe est « ${filler(10)} » password is x`,
+    `密码是：${filler(12)}，口令 パスワードは ${filler(10)} です 비밀번호: ${filler(10)} Пароль от сервера: ${filler(10)} пример şifre: ${filler(9)}`,
+    `CREATE USER a WITH PASSWORD '${filler(12)}'; ALTER USER 'a'@'%' IDENTIFIED BY '${filler(12)}';\nrequirepass ${filler(16)}\n  SetEnv DB_PASS "${filler(12)}"`,
+    `  proxy_set_header X-Api-Key ${filler(32)};\nset-cookie: __Host-session=${filler(40)}; Path=/\nCookie: sid=${filler(32)}; theme=dark\nredis-cli -a '${filler(14)}' INFO`,
+    `dsn := "app:${filler(12)}@tcp(db:3306)/x" api_secret <- "${filler(14)}" co = cohere.Client('${filler(40)}') PGPASSWORD='${filler(12)}' -srcstorepass x`,
+    `<key>ClientSecret</key>\n<string>${filler(40)}</string>\n<key>Version</key><string>1.2</string> <add key="a:b" value="1"/> public key: age1${filler(58)}`,
+    `signing_secret: >-\n  ${filler(16)}\n  ${filler(16)}\nDB_PASSWORD=Tr0ub4dor&3x!\naccess_token=${filler(16)}&state=1 dp.st.prd.${filler(43)} acme.webhook.office.com/webhookb2/${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}@${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}/IncomingWebhook/${hex(32)}/${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`,
     `tls.key: ${Buffer.from(`-----BEGIN PRIVATE KEY-----\n${b64(64)}\n-----END PRIVATE KEY-----\n`).toString("base64")} AccountKey=/${b64(87)}=`,
   ];
   return parts;
