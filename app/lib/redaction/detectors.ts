@@ -967,7 +967,11 @@ function gluedKeyClass(last: string, words: string[]): KeyInfo | null {
   return null;
 }
 
-type ParsedValue = { start: number; end: number; quoted: boolean; op: string };
+/**
+ * `literal`: the value sits where code cannot (a config line, a query or connection string), so
+ * `a.b` is a value, not a member access. `statement`: it ended with `;` or `,` like a line of code.
+ */
+type ParsedValue = { start: number; end: number; quoted: boolean; op: string; literal?: boolean; statement?: boolean };
 
 const OPERATORS = [":=", "=>", "===", "==", "=", ":", "<-"];
 const SCHEMES = new Set(["token", "bearer", "basic", "digest", "apikey", "api-key", "key", "sso-key", "jwt", "splunk", "hmac", "dsn", "ghtoken"]);
@@ -1026,7 +1030,9 @@ function parseUnquoted(text: string, i: number, extent = ValueExtent.QUERY): Par
     if (c === 38 && extent === ValueExtent.QUERY) break;
   }
   // `password = other_variable;` at the end of a statement: the terminator is not part of the value
-  if (extent === ValueExtent.LINE && j > i + 1 && (text.charCodeAt(j - 1) === 59 || text.charCodeAt(j - 1) === 44) && /^[\w$.]+$/.test(text.slice(i, j - 1))) j--;
+  if (extent === ValueExtent.LINE && j > i + 1 && (text.charCodeAt(j - 1) === 59 || text.charCodeAt(j - 1) === 44) && /^[\w$.]+$/.test(text.slice(i, j - 1))) {
+    return { start: i, end: j - 1, quoted: false, op: "", statement: true };
+  }
   return { start: i, end: j, quoted: false, op: "" };
 }
 
@@ -1105,8 +1111,10 @@ function parseAssignment(text: string, keyStart: number, pos: number, isFlag: bo
   if (op === "" && isFlag && i > pos) op = " "; // --password secret
   if (op === "") return null;
   if (op === ":" && codeAt(text, i + 1) === 58) return null; // C++ / Rust paths
+  const opAt = i;
   i = skipSpaces(text, i + (op === " " ? 0 : op.length), 16);
-  let value = parseValueAt(text, i, valueExtent(text, keyStart, op));
+  const extent = valueExtent(text, keyStart, op);
+  let value = parseValueAt(text, i, extent);
   if (!value) return null;
   // `password: str = "…"` (type annotation) → the value after the `=`
   if (!value.quoted && op === ":" && /^[A-Za-z_][\w.[\]|]*$/.test(text.slice(value.start, value.end))) {
@@ -1117,15 +1125,21 @@ function parseAssignment(text: string, keyStart: number, pos: number, isFlag: bo
     }
   }
   value.op = op;
+  const before = codeAt(text, keyStart - 1);
+  // `KEY=value` and `key: value` lines are configuration; `name = value` with spaces is as often a line of code
+  const spacedEquals = op === "=" && isSpaceOrTab(codeAt(text, opAt - 1));
+  value.literal = extent === ValueExtent.QUERY || (extent === ValueExtent.LINE && !spacedEquals && !value.statement) || (op === "=" && (before === 44 || before === 59 || before === 34));
   return value;
 }
 
 const CONNECTION_CONTEXT_RE = /(?:^|[\s;?&"'])(?:host|hostaddr|dbname|server|data source|datasource|user id|userid|uid|database|initial catalog|sslmode|port)=/i;
 
-function secretValueOk(value: string, info: KeyInfo, quoted: boolean): boolean {
+const PUBLIC_BY_DESIGN_RE = /^pk(?:_live_|_test_|\.eyJ)/;
+
+function secretValueOk(value: string, info: KeyInfo, quoted: boolean, literal = false): boolean {
   if (value.length === 0 || value.length > VALUE_MAX) return false;
   if (value.startsWith("-----BEGIN")) return false; // the PEM detector handles it, with the right span
-  if (isPlaceholderValue(value) || isReferenceValue(value, quoted)) return false;
+  if (isPlaceholderValue(value) || isReferenceValue(value, quoted, !literal)) return false;
   const classes = charClasses(value);
   if (info.cls === "password") {
     if (value.length < 4 || value.length > 256) return false;
@@ -1140,6 +1154,7 @@ function secretValueOk(value: string, info: KeyInfo, quoted: boolean): boolean {
     if (classes.digit || classes.symbol || classes.upper) return true;
     return value.length >= 8;
   }
+  if (PUBLIC_BY_DESIGN_RE.test(value)) return false; // Stripe publishable and Mapbox public tokens
   // an AWS secret key or any base64 key may start with "/", like a path
   if (isAwsSecretShape(value, info) || looksLikeBase64Key(value)) return true;
   if (/^(?:arn:|https?:|s3:|gs:|file:|\/|\.\/|~\/)/.test(value)) return false;
@@ -1386,7 +1401,7 @@ function scanAssignments(text: string, marks: Marks, opRuns: KeyRuns, out: Candi
       end = block.end;
       value = block.value;
     }
-    if (!secretValueOk(value, info, parsed.quoted)) continue;
+    if (!secretValueOk(value, info, parsed.quoted, parsed.literal)) continue;
     const { type, priority } = assignmentType(info, value, text, ks, end);
     out.push({ type, kind: "secret", start, end, priority });
     skipUntil = Math.max(skipUntil, end);

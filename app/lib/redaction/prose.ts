@@ -66,6 +66,7 @@ const MARK_CHARS = new Set([0x3a, 0xff1a, 0x3d, 0x662f, 0x4e3a, 0x70ba, 0x306f, 
 const OPENERS = new Map<number, number>([
   [0x22, 0x22], [0x27, 0x27], [0x60, 0x60], [0xab, 0xbb], [0x201e, 0x201c], [0x201c, 0x201d], [0x2018, 0x2019], [0x300c, 0x300d], [0x300e, 0x300f], [0x300a, 0x300b],
 ]);
+const SENTENCE_WORD_RE = /^[\p{L}\p{M}'’]+$/u;
 const PASSWORD_CHARS_RE = /^[\x21-\x7e\u00a1-\u024f]+$/;
 /** Trailing punctuation of a sentence, not of the password. */
 const TRAILING = /[.,;:)\]}»”"'’。，、！？）」』]+$/;
@@ -94,7 +95,7 @@ function startsWithLower(text: string, pos: number, word: string): boolean {
 
 /** A value taken from a sentence: a password needs a digit or a symbol, or mixed case and some length. */
 function proseValueOk(value: string, quoted: boolean): boolean {
-  if (value.length < 4 || value.length > 128 || isPlaceholderValue(value) || isReferenceValue(value, quoted)) return false;
+  if (value.length < 4 || value.length > 128 || isPlaceholderValue(value) || isReferenceValue(value, quoted, false)) return false;
   if (!PASSWORD_CHARS_RE.test(value)) return false; // a password of a sentence is typed in Latin script
   const classes = charClasses(value);
   if (classes.space) return false;
@@ -144,7 +145,8 @@ export function passwordValueAfter(text: string, end: number, out: Candidate[], 
       if (text.charCodeAt(valueFrom) === 0x3a) valueFrom = skipSpaces(text, valueFrom + 1);
       break;
     }
-    if (++words > 5) return;
+    // the words between are a sentence's ("del panel", "от сервера"), not code's (`, forKey:`)
+    if (++words > 5 || !SENTENCE_WORD_RE.test(word)) return;
     i = j;
   }
   if (valueFrom < 0 || valueFrom >= text.length) return;

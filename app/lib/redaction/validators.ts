@@ -213,7 +213,8 @@ export function isPlaceholderValue(value: string, strictOnly = false): boolean {
   if (PLACEHOLDER_MARKS_RE.test(value) && !(value.length >= 32 && charClasses(value).count === 4 && shannonEntropy(value) >= 4.5)) return true;
   if (!strictOnly && value.length < 24 && PLACEHOLDER_LOOSE_RE.test(value)) return true;
   if (value.length >= 4 && longestRun(value) * 2 > value.length) return true;
-  if (/^(?:x+|\*+|\.+|-+|_+|#+|0+|1234567890?|abcdef|qwerty)$/i.test(value)) return true;
+  if (/^(?:x+|\*+|\.+|-+|_+|#+|0+|1234(?:5(?:6(?:7(?:8(?:9(?:0)?)?)?)?)?)?|abcdef|qwerty)$/i.test(value)) return true;
+  if (/^\((?:sensitive|known after apply)/.test(value)) return true; // terraform plan output
   return false;
 }
 
@@ -244,15 +245,17 @@ const TYPE_WORDS = new Set([
  * A value that refers to a secret instead of containing it: environment lookups, template
  * variables, member accesses, function calls, type annotations.
  */
-export function isReferenceValue(value: string, quoted: boolean): boolean {
+export function isReferenceValue(value: string, quoted: boolean, inCode = true): boolean {
   if (value.length === 0) return true;
   // $VAR ${VAR} $(cmd) %s %(name)s %NAME% @Microsoft.KeyVault(…) *ptr &ref — but not a password that starts with a symbol
   if (/^(?:\$\{|\$\(|\{\{|#\{|\$[A-Za-z_]\w*$|%[sd]$|%\([A-Za-z_]\w*\)[sd]|%[A-Za-z_]\w*%$|@[A-Za-z_][\w.]*(?:\(|$))/.test(value)) return true;
   if (/^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|env\(|env\.|ENV\[|System\.getenv|Environment\.GetEnvironmentVariable|secrets\.|vault:|ref\+|arn:aws:secretsmanager|projects\/[^/]+\/secrets|sm:\/\/|!Ref|!Sub|!GetAtt|ENC\()/.test(value)) {
     return true;
   }
-  if (quoted) return false;
-  // Unquoted: code rather than configuration.
+  if (/^ENC\[/.test(value)) return true; // sops: ENC[AES256_GCM,data:…]
+  // Quoted, or a literal place (a config line, a query or connection string, a sentence): a value is a value
+  if (quoted || !inCode) return false;
+  // Unquoted in code: code rather than configuration.
   if (TYPE_WORDS.has(value.toLowerCase())) return true;
   if (/^[*&][a-z_][A-Za-z_.]*$/.test(value)) return true; // *ptr, &ref
   if (/^[A-Za-z_][A-Za-z0-9_]*(?:\??\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(|\[)?$/.test(value)) return true; // a.b.c, a?.b
