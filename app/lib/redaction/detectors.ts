@@ -281,6 +281,7 @@ const TOKEN_RULES: TokenRule[] = [
     prefixes: ["discord.com/api/webhooks/", "discordapp.com/api/webhooks/"],
     re: sticky(`discord(?:app)?\\.com/api/webhooks/\\d{5,30}/[A-Za-z0-9_-]{30,100}${END}`),
   },
+  { type: "dropbox_token", prefixes: ["sl."], re: sticky(`sl\\.(?:u\\.)?[A-Za-z0-9_-]{120,1400}${END}`) },
   {
     // Microsoft Teams incoming webhooks: tenant and group ids, then the secret path
     type: "teams_webhook_url",
@@ -591,7 +592,8 @@ function innerTokenAt(text: string, pos: number, prefix: string, out: Candidate[
     while (k <= back.max && pos - k - 1 >= 0 && back.test(text.charCodeAt(pos - k - 1))) k++;
     if (k < back.min) continue;
     const start = pos - Math.min(k, back.max);
-    if (!tokenBoundary(text, start)) continue;
+    // a Telegram bot token in its API URL: https://api.telegram.org/bot<id>:AA…
+    if (!tokenBoundary(text, start) && !(prefix === ":AA" && text.startsWith("/bot", start - 4))) continue;
     rule.re.lastIndex = start;
     const match = rule.re.exec(text);
     if (!match) continue;
@@ -817,7 +819,7 @@ function isUriStop(c: number): boolean {
 /** `scheme://user:password@host` with its `://` at `pos`; returns where the next URI may start. */
 function uriCredentialsAt(text: string, pos: number, out: Candidate[]): number {
   const a = pos + 3;
-  const limit = Math.min(text.length, a + 512);
+  const limit = Math.min(text.length, a + 2048);
   let colon = -1;
   let at = -1;
   for (let i = a; i < limit; i++) {
@@ -833,7 +835,7 @@ function uriCredentialsAt(text: string, pos: number, out: Candidate[]): number {
   }
   if (colon !== -1 && at > colon + 1 && colon - a <= 128) {
     const password = text.slice(colon + 1, at);
-    if (!/^\d{1,5}(?:[/?]|$)/.test(password) && password.length <= 256 && credentialValue(password)) {
+    if (!/^\d{1,5}(?:[/?]|$)/.test(password) && password.length <= 2048 && credentialValue(password)) {
       out.push({ type: "connection_string_password", kind: "secret", start: colon + 1, end: at, priority: PRIORITY.connection });
     }
   }
@@ -890,7 +892,7 @@ const TOKEN_PREV_EXCLUDE = new Set([
 const KEY_PREV_EXCLUDE = new Set([
   "public", "pub", "primary", "foreign", "sort", "partition", "cache", "map", "dict", "hash", "row", "idempotency", "object",
   "unique", "composite", "lookup", "registry", "range", "hot", "short", "react", "i18n", "translation", "message", "msg",
-  "query", "param", "header", "field", "column", "table", "index", "sequence", "group", "sharding", "shard", "routing", "dedup",
+  "query", "param", "header", "field", "column", "table", "index", "sequence", "group", "sharding", "shard", "dedup",
   "dedupe", "natural", "surrogate", "compound", "order", "bucket", "s3", "file", "path", "event", "state", "store", "redis",
   "memcache", "item", "entry", "node", "element", "list", "ssh", "gpg", "host", "known", "trusted", "lock", "mutex", "prefix",
   "suffix", "id", "name", "type", "tab", "menu", "shortcut", "press", "up", "down", "enter", "escape", "esc", "mod", "meta",
@@ -927,7 +929,8 @@ function classifyKey(key: string): KeyInfo | null {
     return { cls: "password", words };
   }
   if (SECRET_WORDS.has(last)) {
-    if (prev && (prev === "is" || prev === "has" || prev === "use" || prev === "no" || prev === "show")) return null;
+    // a verb names an action on a secret (LoadCredential=, getSecret:), not a secret
+    if (prev && (prev === "is" || prev === "has" || prev === "use" || prev === "no" || prev === "show" || prev === "load" || prev === "get" || prev === "fetch" || prev === "read")) return null;
     return { cls: "secret", words };
   }
   if (TOKEN_WORDS.has(last)) {
@@ -940,6 +943,8 @@ function classifyKey(key: string): KeyInfo | null {
     if (KEY_PREV_EXCLUDE.has(prev)) return null;
     return { cls: "key", words };
   }
+  if (last === "phrase" && prev === "pass") return { cls: "password", words }; // pass_phrase
+  if (last === "ident" && prev === "auth") return { cls: "secret", words }; // npmAuthIdent: user:password
   if (AUTH_WORDS.has(last)) {
     if (prev === "basic" || prev === "use" || prev === "require" || prev === "no" || prev === "is") return null;
     if (prev === "key") return { cls: "key", words }; // apiKeyAuth: an API key, which may be hex
@@ -1081,6 +1086,7 @@ function parseAssignment(text: string, keyStart: number, pos: number, isFlag: bo
   for (let k = 0; k < 3 && i < text.length; k++) {
     const c = text.charCodeAt(i);
     if (c === 34 || c === 39 || c === 96 || c === 93 || c === 63 || c === 33) i++;
+    else if (c === 91 && codeAt(text, i + 1) === 93) i += 2; // kSecret[]
     else if (c === 92 && codeAt(text, i + 1) === 34) i += 2;
     else break;
   }
@@ -1151,6 +1157,7 @@ function secretValueOk(value: string, info: KeyInfo, quoted: boolean, literal = 
     }
     if (/^[A-Z][a-z\u00C0-\u024F]+$/.test(value)) return false; // a translated label: "Passwort", "Contraseña"
     if (/^\w+\.(?:txt|pem|key|json|ya?ml|env|cfg|conf|ini)$/i.test(value)) return false; // a file name
+    if (/^(?:\/|~\/|\.\.?\/)[\w.-]+(?:\/[\w.-]+)+$/.test(value)) return false; // a path
     if (classes.digit || classes.symbol || classes.upper) return true;
     return value.length >= 8;
   }
@@ -1224,6 +1231,7 @@ function operatorFollows(text: string, keyStart: number, i: number, isFlag: bool
   for (let k = 0; k < 3 && i < text.length; k++) {
     const c = text.charCodeAt(i);
     if (c === 34 || c === 39 || c === 96 || c === 93 || c === 63 || c === 33 || c === 92) i++;
+    else if (c === 91 && text.charCodeAt(i + 1) === 93) i += 2; // kSecret[]
     else break;
   }
   const afterKey = i;
@@ -1238,7 +1246,7 @@ function operatorFollows(text: string, keyStart: number, i: number, isFlag: bool
 }
 
 /** The keywords a key must contain (as the keyword scan of earlier versions required). */
-const KEY_KEYWORD_RE = /pass|pwd|secret|token|key|cred|auth/i;
+const KEY_KEYWORD_RE = /pass|pwd|secret|token|key|cred|auth|pat(?![a-z])/i;
 /** A bit per letter, either case (a = 1, b = 2, …), 0 for anything else. */
 const LETTER_BIT = new Int32Array(65536);
 for (let c = 65; c <= 90; c++) LETTER_BIT[c] = LETTER_BIT[c + 32] = 1 << (c - 65);
@@ -1248,7 +1256,7 @@ function lettersOf(word: string): number {
   return mask;
 }
 /** The letters of each keyword: a key whose letters include none of these sets cannot contain one. */
-const KEYWORD_LETTERS = ["pass", "pwd", "secret", "token", "key", "cred", "auth"].map(lettersOf);
+const KEYWORD_LETTERS = ["pass", "pwd", "secret", "token", "key", "cred", "auth", "pat"].map(lettersOf);
 /** Every letter that appears in some keyword: an identifier without two of them is rejected at once. */
 function mayHoldKeyword(mask: number): boolean {
   for (let k = 0; k < KEYWORD_LETTERS.length; k++) {
@@ -1300,6 +1308,7 @@ function keyBeforeOperator(text: string, op: number, spaces: number, anyWhitespa
     while (j > limit && isSpaceOrTab(C[j - 1]!)) j--;
   }
   for (let k = 0; k < 3 && j > 0 && isKeyCloser(C[j - 1]!); k++) j--;
+  if (j > 1 && C[j - 1] === 91 && C[j] === 93) j--; // C's kSecret[] = "…"
   if (j > 0 && IDENT[C[j - 1]!] === 1) keyRunEndingAt(text, j, runs, false);
 }
 
@@ -1370,8 +1379,22 @@ function scanAssignments(text: string, marks: Marks, opRuns: KeyRuns, out: Candi
     // A long value is parsed once: skip it (short ones may hold the next key, as in key="ApiKey" value="…")
     if (parsed.end - parsed.start > 64) skipUntil = Math.max(skipUntil, parsed.end);
     if (parsed.op === " " && parsed.start === parsed.end) continue;
+    if (!keyHoldsValue(text, ks, keyEnd, parsed)) continue;
     let { start, end } = parsed;
     let value = text.slice(start, end);
+    if (!parsed.quoted && codeAt(text, start) === 123) {
+      // ARM / Bicep parameter files: "adminPassword": { "value": "…" }
+      ARM_VALUE_RE.lastIndex = start;
+      const m = ARM_VALUE_RE.exec(text);
+      if (m === null) continue;
+      [start, end] = m.indices![1]!;
+      value = m[1]!;
+      if (!secretValueOk(value, info, true)) continue;
+      out.push({ type: "generic_secret_assignment", kind: "secret", start, end, priority: PRIORITY.assignment });
+      skipUntil = Math.max(skipUntil, end);
+      continue;
+    }
+    if (!parsed.quoted && codeAt(text, start) === 91) continue; // a YAML flow list: secrets: [a, b]
     if (info.cls === "auth" || info.cls === "token") {
       // Authorization: Token abc…, Authorization: Bearer … (Bearer and Basic are left to schemeAt)
       const lower = value.toLowerCase();
@@ -1435,9 +1458,21 @@ function bareKeyIsAName(text: string, ks: number, keyEnd: number, out: Candidate
 // Go's MySQL driver: user:password@tcp(host:3306)/db, user:password@unix(/path)/db
 const GO_DSN_USER_RE = /(?:^|[\s"'`=(])([^\s"'`=(:@/]{1,64}):([^\s"'`@]{1,128})$/d;
 
+// sqlplus scott/tiger@ORCL, conn system/pw@//host:1521/svc, rman target sys/pw@db
+const ORACLE_LOGIN_RE = /\b(?:sqlplus|conn(?:ect)?|rman(?:\s+target)?|expdp|impdp|dgmgrl)\s+(?:-\w+\s+)*[A-Za-z_][\w$#]{0,63}\/([^\s"'@/]{1,128})$/id;
+
 function scanGoDsns(text: string, ats: Positions, out: Candidate[]): void {
   for (let k = 0; k < ats.n; k++) {
     const at = ats.a[k]!;
+    if (C[at - 1] !== 47 && C[at - 1] !== 32) {
+      const before = Math.max(0, at - 200);
+      const oracle = ORACLE_LOGIN_RE.exec(text.slice(before, at));
+      if (oracle !== null && judgeValue("password", oracle[1]!, true)) {
+        const [s, e] = oracle.indices![1]!;
+        out.push({ type: "connection_string_password", kind: "secret", start: before + s, end: before + e, priority: PRIORITY.connection });
+        continue;
+      }
+    }
     if (!text.startsWith("tcp(", at + 1) && !text.startsWith("unix(", at + 1)) continue;
     const from = Math.max(0, at - 200);
     const m = GO_DSN_USER_RE.exec(text.slice(from, at));
@@ -1445,6 +1480,18 @@ function scanGoDsns(text: string, ats: Positions, out: Candidate[]): void {
     const [start, end] = m.indices![2]!;
     out.push({ type: "connection_string_password", kind: "secret", start: from + start, end: from + end, priority: PRIORITY.connection });
   }
+}
+
+const ARM_VALUE_RE = /\{\s{0,64}"value"\s{0,16}:\s{0,16}"([^"\n]{1,4096})"/dy;
+
+/**
+ * A key that names a place rather than holding a value: a segment of a .NET configuration path
+ * (`"Authentication:Google:ClientSecret"`), a shell default (`${DB_PASSWORD:?unset}`).
+ */
+function keyHoldsValue(text: string, ks: number, keyEnd: number, parsed: ParsedValue): boolean {
+  if (codeAt(text, ks - 1) === 123 && codeAt(text, ks - 2) === 36) return false; // ${NAME:-…}
+  if (parsed.op === ":" && !parsed.quoted && codeAt(text, ks - 1) === 34 && parsed.start === keyEnd + 1) return false; // "A:B:C"
+  return true;
 }
 
 const BLOCK_SCALAR_RE = /^[|>][-+]?$/;
@@ -1483,7 +1530,7 @@ function startsWithLower(text: string, pos: number, word: string): boolean {
   return true;
 }
 
-const BEARER_VALUE_RE = sticky(`[A-Za-z0-9._~+/-]{8,4096}=*(?![A-Za-z0-9._~+/=-])`.replace(/\._~/g, "._~_"));
+const BEARER_VALUE_RE = sticky(`[A-Za-z0-9._~+/:-]{8,4096}=*(?![A-Za-z0-9._~+/:=-])`.replace(/\._~/g, "._~_"));
 const BASIC_VALUE_RE = sticky(`[A-Za-z0-9+/]{6,1024}={0,2}(?![A-Za-z0-9+/=])`);
 
 /** `Bearer <token>` and `Basic <base64 user:password>` wherever they appear (headers, curl -H, code strings). */
@@ -1537,8 +1584,8 @@ function judgeValue(key: string, value: string, quoted: boolean): boolean {
 function scanCurlUser(text: string, dashes: Positions, out: Candidate[]): void {
   for (let k = 0; k < dashes.n; k++) {
     const pos = dashes.a[k]!;
-    if ((C[pos + 1] === 112 || C[pos + 1] === 97) && (pos === 0 || IDENT[C[pos - 1]!] === 0)) {
-      commandPasswordAt(text, pos, out); // mysql -p…, sshpass -p …, docker login -p …, redis-cli -a …
+    if ((C[pos + 1] === 112 || C[pos + 1] === 97 || C[pos + 1] === 119) && (pos === 0 || IDENT[C[pos - 1]!] === 0)) {
+      commandPasswordAt(text, pos, out); // mysql -p…, sshpass -p …, docker login -p …, redis-cli -a …, ldapsearch -w …
       continue;
     }
     if (C[pos + 1] !== 117) continue; // -u

@@ -21,6 +21,7 @@ export const FINDING_TYPES = {
   slack_webhook_url: "secret",
   discord_webhook_url: "secret",
   teams_webhook_url: "secret",
+  dropbox_token: "secret",
   stripe_secret_key: "secret",
   stripe_webhook_secret: "secret",
   twilio_api_key: "secret",

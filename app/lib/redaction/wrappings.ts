@@ -88,11 +88,15 @@ export function callArgumentAt(text: string, paren: number, judge: ValueJudge, o
   }
   // only names that say what they hold: no regex runs for print("…"), log.info("…"), t("…")
   if (name.length < 3 || !/pass|pwd|secret|token|key|cred|auth/i.test(name)) return;
+  if (/Credentials?$/.test(name)) {
+    lastArgumentAt(text, paren, out);
+    return;
+  }
   if (/BasicAuth$|^basic_auth$|^BasicAuthentication$/.test(name)) {
     pairAt(text, paren, out);
     return;
   }
-  const dotted = text.charCodeAt(j - name.length - 1) === 46; // .password("…")
+  const dotted = text.charCodeAt(j - name.length - 1) === 46 || text.charCodeAt(j - name.length - 1) === 58; // .password("…"), Lua's red:auth("…")
   const setter = /^(?:set|with|use|put|update)[A-Z_]/.test(name);
   if ((!dotted && !setter) || CALL_EXCLUDE.test(name)) return;
   const m = at(CALL_ARGUMENT_RE, text, paren);
@@ -113,6 +117,23 @@ function clientKeyAt(text: string, paren: number, out: Candidate[]): void {
   if (value.length < 24 || value.length > 256 || !/^[A-Za-z0-9_.+/=-]+$/.test(value) || classes.count < 3 || shannonEntropy(value) < 3.5 || isPlaceholderValue(value)) return;
   const [valueStart, valueEnd] = span(m, 2);
   push(out, "generic_secret_assignment", valueStart, valueEnd, ASSIGNMENT);
+}
+
+const STRING_ARGUMENTS_RE = /\(\s{0,16}(?:(["'])((?:(?!\1)[^\\\n]|\\.){0,256})\1\s{0,16}(,\s{0,16}|\)))(?:(["'])((?:(?!\4)[^\\\n]|\\.){0,256})\4\s{0,16}(,\s{0,16}|\)))?(?:(["'])((?:(?!\7)[^\\\n]|\\.){0,256})\7\s{0,16}(,\s{0,16}|\)))?(?:(["'])((?:(?!\10)[^\\\n]|\\.){0,256})\10\s{0,16}\))?/dy;
+
+/**
+ * `Credential("id", "secret")`, sbt's `Credentials("realm", "host", "user", "password")`: two to
+ * four string arguments, the last is the secret.
+ */
+function lastArgumentAt(text: string, paren: number, out: Candidate[]): void {
+  const m = at(STRING_ARGUMENTS_RE, text, paren);
+  if (!m) return;
+  const last = [11, 8, 5].find((g) => m[g] !== undefined);
+  if (last === undefined || !m[0].endsWith(")")) return;
+  const value = m[last]!;
+  if (value.length < 4 || isPlaceholderValue(value) || isReferenceValue(value, true)) return;
+  const [valueStart, valueEnd] = span(m, last);
+  push(out, "basic_auth_credentials", valueStart, valueEnd, BASIC);
 }
 
 function pairAt(text: string, paren: number, out: Candidate[]): void {
@@ -152,8 +173,9 @@ export function netrcPasswordAt(text: string, start: number, judge: ValueJudge, 
 
 // command lines: mysql -pSECRET, sshpass -p 'SECRET' / -pSECRET, docker login -u x -p SECRET, redis-cli -a SECRET
 const ATTACHED_P_RE = /-p(["']?)([^\s"']{1,256})\1/dy;
-const SPACED_P_RE = /-[pa][ \t]{1,16}(["']?)([^\s"'-][^\s"']{0,255})\1/dy;
+const SPACED_P_RE = /-[paw][ \t]{1,16}(["']?)([^\s"'-][^\s"']{0,255})\1/dy;
 const REDIS_CLI_RE = /\bredis-cli\b/;
+const LDAP_RE = /\bldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn)\b/;
 const MYSQL_RE = /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mariadb|mariadb-dump|sshpass)\b/;
 const LOGIN_RE = /\b(?:sshpass|(?:docker|podman|buildah|skopeo|nerdctl|oc)\s+login|helm\s+registry\s+login)\b/;
 
@@ -164,8 +186,10 @@ export function commandPasswordAt(text: string, dash: number, out: Candidate[]):
   if (newline !== -1) line = line.slice(newline + 1);
   const next = text.charCodeAt(dash + 2);
   const spaced = next === 32 || next === 9;
-  if (text.charCodeAt(dash + 1) === 97) {
-    if (!spaced || !REDIS_CLI_RE.test(line)) return; // -a is redis-cli's password flag only
+  const flag = text.charCodeAt(dash + 1);
+  if (flag === 97 || flag === 119) {
+    // -a is redis-cli's password flag, -w the LDAP tools' bind password
+    if (!spaced || !(flag === 97 ? REDIS_CLI_RE : LDAP_RE).test(line)) return;
   } else if (!spaced && !MYSQL_RE.test(line)) return;
   else if (spaced && !LOGIN_RE.test(line)) return;
   const m = at(spaced ? SPACED_P_RE : ATTACHED_P_RE, text, dash);
