@@ -152,6 +152,7 @@ for (let c = 48; c <= 57; c++) CLASS[c] = K_DIGIT;
 for (let c = 65; c <= 90; c++) CLASS[c] = K_UPPER;
 for (let c = 97; c <= 122; c++) CLASS[c] = K_LOWER;
 CLASS[58] = K_COLON;
+CLASS[0xff1a] = K_COLON; // ： after a key in CJK text
 CLASS[61] = K_EQUALS;
 CLASS[62] = K_GT;
 CLASS[45] = K_DASH;
@@ -532,6 +533,12 @@ for (let c0 = 0; c0 < 128; c0++) {
   }
 }
 
+function withScheme(text: string, start: number): number {
+  if (text.startsWith("https://", start - 8)) return start - 8;
+  if (text.startsWith("http://", start - 7)) return start - 7;
+  return start;
+}
+
 function tryRulesAt(text: string, start: number, prefix: string, out: Candidate[]): number {
   if (prefix === "eyJ") {
     JWT_RE.lastIndex = start;
@@ -546,7 +553,9 @@ function tryRulesAt(text: string, start: number, prefix: string, out: Candidate[
     const end = start + match[0].length;
     const type = rule.check ? rule.check(match[0]) : rule.type;
     if (!type) continue;
-    out.push(rule.normalize ? { type, kind: "secret", start, end, priority: PRIORITY.token, normalize: rule.normalize } : { type, kind: "secret", start, end, priority: PRIORITY.token });
+    // a webhook's URL is the secret, scheme included
+    const from = type.endsWith("_webhook_url") ? withScheme(text, start) : start;
+    out.push(rule.normalize ? { type, kind: "secret", start: from, end, priority: PRIORITY.token, normalize: rule.normalize } : { type, kind: "secret", start: from, end, priority: PRIORITY.token });
     if (type === "aws_access_key_id") findAwsSecretNear(text, end, out);
     return end;
   }
@@ -978,7 +987,7 @@ function gluedKeyClass(last: string, words: string[]): KeyInfo | null {
  */
 type ParsedValue = { start: number; end: number; quoted: boolean; op: string; literal?: boolean; statement?: boolean };
 
-const OPERATORS = [":=", "=>", "===", "==", "=", ":", "<-"];
+const OPERATORS = [":=", "=>", "===", "==", "=", ":", "<-", "："];
 const SCHEMES = new Set(["token", "bearer", "basic", "digest", "apikey", "api-key", "key", "sso-key", "jwt", "splunk", "hmac", "dsn", "ghtoken"]);
 
 /**
@@ -1237,7 +1246,7 @@ function operatorFollows(text: string, keyStart: number, i: number, isFlag: bool
   const afterKey = i;
   while (i < text.length && i - afterKey < 16 && isSpaceOrTab(text.charCodeAt(i))) i++;
   const c = text.charCodeAt(i);
-  if (c === 61 || c === 58) return true; // = :
+  if (c === 61 || c === 58 || c === 0xff1a) return true; // = : ：
   if (c === 62) return text.charCodeAt(keyStart - 1) === 60; // <password>…
   if (c === 60) return text.charCodeAt(i + 1) === 45; // R: api_secret <- "…"
   if (c === 10 || c === 13) return true; // k8s name/value pairs
@@ -1460,6 +1469,21 @@ const GO_DSN_USER_RE = /(?:^|[\s"'`=(])([^\s"'`=(:@/]{1,64}):([^\s"'`@]{1,128})$
 
 // sqlplus scott/tiger@ORCL, conn system/pw@//host:1521/svc, rman target sys/pw@db
 const ORACLE_LOGIN_RE = /\b(?:sqlplus|conn(?:ect)?|rman(?:\s+target)?|expdp|impdp|dgmgrl)\s+(?:-\w+\s+)*[A-Za-z_][\w$#]{0,63}\/([^\s"'@/]{1,128})$/id;
+
+const OPENVPN_HEADER = "BEGIN OpenVPN Static key V1-----";
+const OPENVPN_FOOTER = "-----END OpenVPN Static key V1-----";
+
+/** An OpenVPN static key (`--tls-auth`, `--secret`): hex lines between its own header and footer. */
+function scanOpenVpnKeys(text: string, begins: Positions, out: Candidate[]): void {
+  for (let b = 0; b < begins.n; b++) {
+    const pos = begins.a[b]!;
+    if (!text.startsWith(OPENVPN_HEADER, pos)) continue;
+    const footer = text.indexOf(OPENVPN_FOOTER, pos);
+    if (footer === -1 || footer - pos > 4096) continue;
+    const start = text.lastIndexOf("-----", pos) === pos - 5 ? pos - 5 : pos;
+    out.push({ type: "private_key", kind: "secret", start, end: footer + OPENVPN_FOOTER.length, priority: PRIORITY.privateKey });
+  }
+}
 
 function scanGoDsns(text: string, ats: Positions, out: Candidate[]): void {
   for (let k = 0; k < ats.n; k++) {
@@ -2456,6 +2480,7 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
           case K_COLON: {
             // the key before an assignment operator (while this part of the text is in cache)
             keyBeforeOperator(text, i, 16, false, opRuns);
+            if (codes[i] !== 58) break;
             const next = codes[i + 1]!;
             if (next === 47 && codes[i + 2] === 47 && i >= uriResume) uriResume = uriCredentialsAt(text, i, out);
             else if (next === 116 && i >= thinResume && text.startsWith(":thin:", i)) thinResume = oracleThinAt(text, i, out);
@@ -2548,6 +2573,7 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
     while (CLASS[codes[++i]!]! >= K_WORD);
   }
   if (begins.n > 0) scanPrivateKeys(text, begins, out);
+  if (begins.n > 0) scanOpenVpnKeys(text, begins, out);
   scanAssignments(text, MARKS, opRuns, out);
   if (dashes.n > 0) scanCurlUser(text, dashes, out);
   if (gts.n > 0) scanXmlKeyedValues(text, gts, out);

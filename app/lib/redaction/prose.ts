@@ -16,14 +16,14 @@ import { charClasses, isPlaceholderValue, isReferenceValue, looksRandom } from "
 const ASSIGNMENT = 60; // PRIORITY.assignment
 
 /** Password words of other scripts, by their first character (the scan's trigger characters). */
-export const NON_LATIN_PASSWORD_WORDS = ["密码", "密碼", "口令", "パスワード", "비밀번호", "암호", "пароль", "Пароль", "ПАРОЛЬ", "كلمة المرور", "كلمة السر", "पासवर्ड", "κωδικός", "Κωδικός", "סיסמה", "şifre", "Şifre", "ŞIFRE"];
+export const NON_LATIN_PASSWORD_WORDS = ["密码", "密碼", "口令", "パスワード", "비밀번호", "암호", "пароль", "Пароль", "ПАРОЛЬ", "كلمة المرور", "كلمة السر", "पासवर्ड", "κωδικός", "Κωδικός", "סיסמה", "şifre", "Şifre", "ŞIFRE", "รหัสผ่าน"];
 export const NON_LATIN_TRIGGERS = [...new Set(NON_LATIN_PASSWORD_WORDS.map((w) => w.charCodeAt(0)))];
 const NON_LATIN_BY_FIRST = new Map<number, string[]>();
 for (const w of NON_LATIN_PASSWORD_WORDS) NON_LATIN_BY_FIRST.set(w.charCodeAt(0), [...(NON_LATIN_BY_FIRST.get(w.charCodeAt(0)) ?? []), w]);
 
 /** Latin-script password words, lower case, matched at a word start and ending at a non-letter. */
-const LATIN_PASSWORD_WORDS = ["password", "passwort", "passwd", "passe", "parola", "parole", "contraseña", "contrasena", "senha", "wachtwoord", "hasło", "haslo", "heslo", "salasana", "lösenord", "losenord", "adgangskode", "passord"];
-const DIRECTIVE_WORDS = ["identified", "requirepass", "masterauth", "setenv", "proxy_set_header", "add_header", "cookie", "set-cookie"];
+const LATIN_PASSWORD_WORDS = ["password", "passwort", "passwd", "passe", "parola", "parole", "contraseña", "contrasena", "senha", "wachtwoord", "hasło", "haslo", "heslo", "salasana", "lösenord", "losenord", "adgangskode", "passord", "mật khẩu", "kata sandi", "pw"];
+const DIRECTIVE_WORDS = ["identified", "requirepass", "masterauth", "setenv", "proxy_set_header", "add_header", "cookie", "set-cookie", "psk", "rocommunity", "rwcommunity", "createuser"];
 /** The first two characters (lower case) that may start a word handled here: the scan's dispatch table marks them. */
 export const KEYWORD_HEADS = [...new Set([...LATIN_PASSWORD_WORDS, ...DIRECTIVE_WORDS].map((w) => w.slice(0, 2)))];
 /**
@@ -46,6 +46,8 @@ for (const w of [...LATIN_PASSWORD_WORDS, ...DIRECTIVE_WORDS]) {
   SLOT_WORDS[slot]!.push(w);
   const c2 = w.charCodeAt(2);
   if (c2 < 128) SLOT_THIRD[slot * 4 + (c2 >> 5)]! |= 1 << (c2 & 31);
+  // a two-letter word ("pw") ends at its third character: anything but a letter or digit may follow
+  if (w.length === 2) for (let c = 0; c < 128; c++) if (!/[A-Za-z0-9]/.test(String.fromCharCode(c))) SLOT_THIRD[slot * 4 + (c >> 5)]! |= 1 << (c & 31);
 }
 const THIRD_BITS = Int32Array.from(SLOT_THIRD);
 
@@ -60,13 +62,13 @@ function wordsAt(text: string, i: number): string[] | undefined {
 }
 
 /** Words that join a password word to its value: "is", "ist", "es", "est", "é", "är", "er", "jest", "это"… */
-const COPULAS = new Set(["is", "ist", "lautet", "es", "est", "era", "é", "è", "e", "är", "er", "jest", "je", "это", "—", "–", "-", "was", "sera", "será", "is:", "ist:"]);
+const COPULAS = new Set(["is", "ist", "lautet", "es", "est", "era", "é", "è", "e", "är", "er", "jest", "je", "это", "—", "–", "-", "was", "sera", "será", "is:", "ist:", "là", "adalah", "ialah", "היא", "הוא", "is", "zijn"]);
 /** Characters that end a sentence's copula on their own: colons, CJK particles. */
 const MARK_CHARS = new Set([0x3a, 0xff1a, 0x3d, 0x662f, 0x4e3a, 0x70ba, 0x306f, 0xb294, 0xc740, 0x2192]); // : ： = 是 为 為 は 는 은 →
 const OPENERS = new Map<number, number>([
   [0x22, 0x22], [0x27, 0x27], [0x60, 0x60], [0xab, 0xbb], [0x201e, 0x201c], [0x201c, 0x201d], [0x2018, 0x2019], [0x300c, 0x300d], [0x300e, 0x300f], [0x300a, 0x300b],
 ]);
-const SENTENCE_WORD_RE = /^[\p{L}\p{M}'’]+$/u;
+const SENTENCE_WORD_RE = /^[\p{L}\p{M}'’-]+$/u;
 const PASSWORD_CHARS_RE = /^[\x21-\x7e\u00a1-\u024f]+$/;
 /** Trailing punctuation of a sentence, not of the password. */
 const TRAILING = /[.,;:)\]}»”"'’。，、！？）」』]+$/;
@@ -101,6 +103,7 @@ function proseValueOk(value: string, quoted: boolean): boolean {
   if (classes.space) return false;
   if (/^[A-Z]?[a-z\u00C0-\u024F]+$/.test(value) || /^\d{1,4}$/.test(value)) return false; // a word, a count
   if (/^\w+\.(?:txt|pem|key|json|ya?ml|env|cfg|conf|ini|md)$/i.test(value)) return false;
+  if (/^(?:\/|~\/|\.\.?\/)[\w.\/-]+$/.test(value)) return false; // a path (`pwd /srv/app`)
   if ((classes.digit || classes.symbol) && (classes.lower || classes.upper)) return true;
   return classes.upper && classes.lower && value.length >= 8;
 }
@@ -145,12 +148,28 @@ export function passwordValueAfter(text: string, end: number, out: Candidate[], 
       if (text.charCodeAt(valueFrom) === 0x3a) valueFrom = skipSpaces(text, valueFrom + 1);
       break;
     }
-    // the words between are a sentence's ("del panel", "от сервера"), not code's (`, forKey:`)
-    if (++words > 5 || !SENTENCE_WORD_RE.test(word)) return;
+    // the words between are a sentence's ("del panel", "от сервера"), not code's (`, forKey:`);
+    // a word that is plainly a password ends the search too, where a language puts the verb after
+    // it ("पासवर्ड X है") or a copula we do not know comes before it ("הסיסמה לשרת היא X")
+    if (!SENTENCE_WORD_RE.test(word)) {
+      if (words <= 3) readStrongValue(text, i, j, out);
+      return;
+    }
+    if (++words > 5) return;
     i = j;
   }
   if (valueFrom < 0 || valueFrom >= text.length) return;
   readValue(text, valueFrom, out);
+}
+
+/** A bare value with no word before it to vouch for it: only one that cannot be a word (8+ characters of three classes). */
+function readStrongValue(text: string, from: number, to: number, out: Candidate[]): void {
+  let value = text.slice(from, to);
+  const trailing = TRAILING.exec(value);
+  if (trailing) value = value.slice(0, trailing.index);
+  if (value.length >= 8 && charClasses(value).count >= 3 && proseValueOk(value, false)) {
+    out.push({ type: "generic_secret_assignment", kind: "secret", start: from, end: from + value.length, priority: ASSIGNMENT });
+  }
 }
 
 function skipSpaces(text: string, i: number): number {
@@ -198,6 +217,9 @@ export function nonLatinPasswordAt(text: string, i: number, out: Candidate[]): n
 const DIRECTIVE_RE = /(requirepass|masterauth)[ \t]+(["']?)([^\s"']{1,256})\2[ \t]*(?=\r?\n|$)/iyd;
 const SETENV_RE = /setenv[ \t]+([A-Za-z_][\w.-]{0,80})[ \t]+(["']?)([^\s"']{1,512})\2/iyd;
 const HEADER_DIRECTIVE_RE = /(?:proxy_set_header|add_header)[ \t]+([A-Za-z][\w-]{0,80})[ \t]+(["']?)([^\s"';]{1,1024})\2[ \t]*;/iyd;
+const PSK_RE = /(psk)[ \t]+(["'])([^"'\n]{1,256})\2/iyd;
+const COMMUNITY_RE = /(r[ow]community)[ \t]+(["']?)([^\s"']{1,128})\2/iyd;
+const SNMP_USER_RE = /createUser[ \t]+\S{1,64}[ \t]+(?:MD5|SHA\S{0,8})[ \t]+(["']?)([^\s"']{1,256})\1[ \t]+(?:DES|AES\S{0,8})[ \t]+(["']?)([^\s"']{1,256})\3/iyd;
 const COOKIE_HEADER_RE = /(?:set-)?cookie[ \t]*:[ \t]*/iy;
 const SESSION_COOKIE_RE = /sess|sid|auth|token|jwt|remember|login/i;
 
@@ -224,6 +246,14 @@ export function keywordWrappingAt(text: string, i: number, p: number, judge: Val
     if (word === "requirepass" || word === "masterauth") return matchDirective(DIRECTIVE_RE, text, i, (m) => proseValueOk(m[3]!, m[2] !== ""), out);
     if (word === "setenv") return matchDirective(SETENV_RE, text, i, (m) => judge(m[1]!, m[3]!, m[2] !== ""), out);
     if (word === "proxy_set_header" || word === "add_header") return matchDirective(HEADER_DIRECTIVE_RE, text, i, (m) => judge(m[1]!, m[3]!, m[2] !== ""), out);
+    if (word === "psk" || word === "rocommunity" || word === "rwcommunity") return matchDirective(word === "psk" ? PSK_RE : COMMUNITY_RE, text, i, (m) => proseValueOk(m[3]!, true) || m[3]!.length >= 6, out);
+    if (word === "createuser") {
+      // SNMPv3: createUser name SHA "auth passphrase" AES "privacy passphrase"
+      SNMP_USER_RE.lastIndex = i;
+      const m = SNMP_USER_RE.exec(text);
+      if (m !== null) for (const g of [2, 4]) if (m[g]!.length >= 8 && !isPlaceholderValue(m[g]!)) push(out, m, g);
+      return;
+    }
     if (word === "cookie" || word === "set-cookie") {
       if (word === "cookie" || after === 58 || after === 32) cookiesAt(text, i, out);
       return;
