@@ -1031,6 +1031,7 @@ function parseUnquoted(text: string, i: number, extent = ValueExtent.QUERY): Par
   for (; j < limit; j++) {
     const c = text.charCodeAt(j);
     if (isWhitespace(c) || c === 34 || c === 39 || c === 96) break;
+    if (c >= 0x3000 && (c <= 0x303f || (c >= 0xff00 && c <= 0xffef))) break; // CJK punctuation (。，、) ends a sentence's value
     if (c === 92 && (text.charCodeAt(j + 1) === 110 || text.charCodeAt(j + 1) === 114 || text.charCodeAt(j + 1) === 34)) break; // \n \r \" inside a JSON string
     if (extent === ValueExtent.LINE) {
       // a call is code even on a line of its own: `password = getpass.getpass("Password: ")`

@@ -158,3 +158,63 @@ describe("directives, headers, commands and other shapes without an operator", (
     expectUntouched(text, kept);
   });
 });
+
+describe("shapes from the second blind probe", () => {
+  it.each([
+    ["//nas01/backups /mnt/b cifs username=svc_backup,password=Meadow.Orbit87,uid=1000 0 0", "Meadow.Orbit87"],
+    ["jdbc:mysql://db:3306/shop?user=shop&password=vkgoxfe.gRJjDK503&useSSL=false", "vkgoxfe.gRJjDK503"],
+    ['"Env": ["POSTGRES_PASSWORD=Juniper.Walnut51", "PGDATA=/var/lib/postgresql/data"]', "Juniper.Walnut51"],
+    ['static const char kPusherSecret[] = "9f8e7d6c5b4a39281706f5e4";', "9f8e7d6c5b4a39281706f5e4"],
+    ['"adminPassword": {\n  "value": "Vm9!adminPw2024"\n}', "Vm9!adminPw2024"],
+    ["$env:AZURE_DEVOPS_EXT_PAT = \"q3k4m5n6p7r8s9t2v3w4x5y6z7a2b3c4d5e6f7g2h3j4k5m6n7p8\"", "q3k4m5n6p7r8s9t2v3w4x5y6z7a2b3c4d5e6f7g2h3j4k5m6n7p8"],
+    ['npmAuthIdent: "ci-bot:Nx7!yarnPw"', "ci-bot:Nx7!yarnPw"],
+    ["pass_phrase=Oc1!keyPhrase9", "Oc1!keyPhrase9"],
+    ["  routing_key: 4f3e2d1c0b9a88776655443322110ffe", "4f3e2d1c0b9a88776655443322110ffe"],
+    ["ldapsearch -x -D 'cn=admin,dc=acme' -w 'Ld4p!Bind99' -b dc=acme", "Ld4p!Bind99"],
+    ['local ok, err = red:auth("R3dis!Auth77xYq9Z")', "R3dis!Auth77xYq9Z"],
+    ['cred = credential.Credential("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLX", "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA")', "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA"],
+    ["$ sqlplus scott/T1ger!Pass@ORCLPDB1", "T1ger!Pass"],
+    ["curl https://api.telegram.org/bot7812345678:AAH4kLm9Qx2Wv7Rt3Yp8Nb6Hc1Jd5Gs0AfE/getMe", "7812345678:AAH4kLm9Qx2Wv7Rt3Yp8Nb6Hc1Jd5Gs0AfE"],
+    ["Het wachtwoord voor de FTP-server is uLNC6G.IYuJ478!tL en de gebruikersnaam is upload_nl.", "uLNC6G.IYuJ478!tL"],
+    ["Chào anh, mật khẩu của tài khoản quản trị là Juniper+Falcon68, còn token thì chưa có.", "Juniper+Falcon68"],
+    ["Halo, kata sandi untuk server database: qgMtxJ_9GKmV01-rN", "qgMtxJ_9GKmV01-rN"],
+    ["สวัสดีครับ รหัสผ่านของเซิร์ฟเวอร์คือ Walnut.Tundra32 ครับ", "Walnut.Tundra32"],
+    ["היי דנה, הסיסמה לשרת היא Cobalt.Falcon79 ותודה", "Cobalt.Falcon79"],
+    ["सर्वर का पासवर्ड P5aMOx*79mlC62*gq है", "P5aMOx*79mlC62*gq"],
+    ["[09:16] Marta: user is staging_rw, pw Glacier-Cobalt23", "Glacier-Cobalt23"],
+    ['84.17.43.2 91.198.174.192 : PSK "K476Y9.crmxa24.26"', "K476Y9.crmxa24.26"],
+    ['rocommunity n0c-vlLOVp-ro default\ncreateUser monitor SHA "Violet!Meadow08" AES "Violet_Thunder72"', "n0c-vlLOVp-ro", "Violet!Meadow08", "Violet_Thunder72"],
+    ["阿里云的 AccessKey Secret：lQH5F9kXB6VvyNhxQ6xwES4x2M2cVW。", "lQH5F9kXB6VvyNhxQ6xwES4x2M2cVW"],
+  ])("%s", (text, ...values) => {
+    expectRedacted(text, ...values);
+  });
+
+  it("an OpenVPN static key, header to footer", () => {
+    const body = Array.from({ length: 4 }, (_, i) => "0f1e2d3c4b5a69788796a5b4c3d2e1f0".replace(/0/g, String(i))).join("\n");
+    const text = `<tls-auth>\n-----BEGIN OpenVPN Static key V1-----\n${body}\n-----END OpenVPN Static key V1-----\n</tls-auth>`;
+    const result = redactor.redact(text);
+    expect(result.findings.map((f) => f.type)).toEqual(["private_key"]);
+    expect(result.redacted).not.toContain(body.slice(0, 32));
+  });
+
+  it("a webhook's finding includes its scheme", () => {
+    const url = "https://hooks.slack.com/services/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";
+    expectRedacted(`SLACK_WEBHOOK_URL: ${url}`, url);
+  });
+
+  it.each([
+    ['"Authentication:Google:ClientSecret": "<from user-secrets>"', "Authentication:Google:ClientSecret"],
+    ["POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}", "?set"],
+    ["    secrets: [session_secret, db_password]", "session_secret"],
+    ["LoadCredential=db-password:/etc/invoice/db-password", "db-password:/etc"],
+    ["password: ENC[AES256_GCM,data:vDuKjPfqlenqUDdLWSdv,iv:8WJj0sRj+aJbimOY9B59,tag:x,type:str]", "ENC[AES256_GCM"],
+    ["      ~ password = (sensitive value)", "(sensitive value)"],
+    ['if (password === "12345678") return false;', "12345678"],
+    ['Keychain.shared.set(password, forKey: "session.password")', "session.password"],
+    ["password = request.form['password']", "request.form"],
+    ["  password: PASSWORD_MIN_LENGTH,", "PASSWORD_MIN_LENGTH"],
+    ["MAPBOX_TOKEN=pk.eyJ1IjoiYWNtZSIsImEiOiJjbGV4YW1wbGUifQ.abc", "pk.eyJ1"],
+  ])("stays: %s", (text, kept) => {
+    expectUntouched(text, kept);
+  });
+});

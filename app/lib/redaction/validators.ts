@@ -245,6 +245,9 @@ const TYPE_WORDS = new Set([
  * A value that refers to a secret instead of containing it: environment lookups, template
  * variables, member accesses, function calls, type annotations.
  */
+/** A name a programmer writes: snake_case, CONSTANT_CASE, camelCase or PascalCase words (not `KAsRiT`, `hPeyc42_cv`). */
+const IDENTIFIER_SEGMENT_RE = /^(?:[a-z_$][a-z0-9_]*|[A-Z_][A-Z0-9_]*|[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+)*[A-Z]?)$/;
+
 export function isReferenceValue(value: string, quoted: boolean, inCode = true): boolean {
   if (value.length === 0) return true;
   // $VAR ${VAR} $(cmd) %s %(name)s %NAME% @Microsoft.KeyVault(…) *ptr &ref — but not a password that starts with a symbol
@@ -258,7 +261,7 @@ export function isReferenceValue(value: string, quoted: boolean, inCode = true):
   // Unquoted in code: code rather than configuration.
   if (TYPE_WORDS.has(value.toLowerCase())) return true;
   if (/^[*&][a-z_][A-Za-z_.]*$/.test(value)) return true; // *ptr, &ref
-  if (/^[A-Za-z_][A-Za-z0-9_]*(?:\??\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(|\[)?$/.test(value)) return true; // a.b.c, a?.b
+  if (/^[A-Za-z_][A-Za-z0-9_]*(?:\??\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(|\[)?$/.test(value) && value.split(/\??\./).every((s) => IDENTIFIER_SEGMENT_RE.test(s.replace(/[([]$/, "")))) return true; // a.b.c, a?.b
   if (/^[A-Za-z_][A-Za-z0-9_.]*\(.*\)[;,]?$/.test(value)) return true; // call(…)
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true; // CONSTANT_NAME
   if (/^[a-z]+(?:_[a-z]+)+$/.test(value)) return true; // snake_case_variable
