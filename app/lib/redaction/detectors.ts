@@ -1511,12 +1511,14 @@ function isUriUserinfo(text: string, ls: number): boolean {
  * `Mobiltelefon`), and so do CJK and Hangul labels, which have no word breaks.
  */
 const PHONE_CONTEXT_RE =
-  /phone|telefon|tel[eé]fono|telefone|t[eé]l[eé]phone|whatsapp|电话|電話|手机|手機|携帯|連絡先|联系|聯絡|연락처|전화|휴대폰|핸드폰|телефон|هاتف|جوال|טלפון|โทร|(?<![\p{L}\p{M}])(?:t[eé]l(?![\p{L}])|tlf|telf|mobil|mob(?![\p{L}])|m[oó]vil|mobiel|cell|celular|portable|handy|fax|call|contact|contat|kontakt|reach|erreich|joindre|joignable|appel|rappel|anruf|rufnummer|durchwahl|festnetz|bellen|bereikbaar|sms|viber|n[uú]mero|nummer|switchboard|hotline|helpline|reception|landline|freephone|dial(?![\p{L}])|тел(?![\p{L}])|моб|сотов|звон|τηλ|sđt|điện thoại)/iu;
+  /phone|telefon|telefoon|telepon|tel[eé]fono|telefone|telem[oó]vel|t[eé]l[eé]phone|whatsapp|puhelin|电话|電話|手机|手機|携帯|連絡先|联系|聯絡|연락처|전화|휴대폰|핸드폰|телефон|هاتف|جوال|טלפון|โทร|फ़ोन|फोन|मोबाइल|(?<![\p{L}\p{M}])(?:t[eé]l(?![\p{L}])|telnr|tlf|telf|fon(?![\p{L}])|mobil|mob(?![\p{L}])|m[oó]vil|mobiel|cell|celular|portable|handy|fax|call|contact|contat|kontakt|reach|erreich|joindre|joignable|appel|rappel|anruf|rufnummer|durchwahl|festnetz|bellen|bereikbaar|sms|viber|n[uú]mero|nummer|switchboard|hotline|helpline|reception|landline|freephone|dial(?![\p{L}])|тел(?![\p{L}])|моб|сотов|звон|τηλ|sđt|điện thoại)/iu;
+/** The same words inside a camelCase name: `homeTel`, `emergencyContact`, `workMobile`. */
+const CAMEL_PHONE_RE = /[a-z](?:Tel(?![a-z])|TelNr|Mobil|Mob(?![a-z])|Cell|Fax|Contact|Kontakt|Handy|Sms(?![a-z])|SMS|Whatsapp|WhatsApp|Landline)/;
 /** A column name that holds phones (`phone`, `mobile_no`, `Tel`, `電話番号`…), for table rows. */
 const PHONE_COLUMN_RE =
-  /phone|telefon|tel[eé]fono|telefone|t[eé]l[eé]phone|whatsapp|msisdn|电话|電話|手机|手機|携帯|連絡先|연락처|전화|휴대폰|핸드폰|телефон|هاتف|جوال|טלפון|(?<![\p{L}\p{M}])(?:(?:t[eé]l|tlf|telf|mob|fax|тел|моб)(?![\p{L}])|mobil|m[oó]vil|mobiel|cell|celular|handy|landline|festnetz)/iu;
+  /phone|telefon|telefoon|telepon|tel[eé]fono|telefone|telem[oó]vel|t[eé]l[eé]phone|whatsapp|msisdn|puhelin|电话|電話|手机|手機|携帯|連絡先|연락처|전화|휴대폰|핸드폰|телефон|هاتف|جوال|טלפון|(?<![\p{L}\p{M}])(?:(?:t[eé]l|tlf|telf|mob|fax|тел|моб)(?![\p{L}])|mobil|m[oó]vil|mobiel|cell|celular|handy|landline|festnetz)/iu;
 /** Any phone word at all: finds the header lines PHONE_COLUMN_RE then judges cell by cell. */
-const PHONE_COLUMN_WORD_RE = /phone|t[eé]l|tlf|mob|m[oó]vil|cell|celular|handy|fax|msisdn|whatsapp|landline|festnetz|电话|電話|手机|手機|携帯|連絡先|연락처|전화|휴대폰|핸드폰|тел|моб|هاتف|جوال|טלפון/giu;
+const PHONE_COLUMN_WORD_RE = /phone|t[eé]l|tlf|puhelin|mob|m[oó]vil|cell|celular|handy|fax|msisdn|whatsapp|landline|festnetz|电话|電話|手机|手機|携帯|連絡先|연락처|전화|휴대폰|핸드폰|тел|моб|هاتف|جوال|טלפון/giu;
 const SSN_CONTEXT_RE = /ssn|social security|soc\. sec|sozialversicherung|tax id|taxpayer/i;
 
 type Group = { start: number; end: number };
@@ -1550,14 +1552,20 @@ function resetTableContext(): void {
 }
 
 const SQL_COLUMNS_RE = /insert\s+(?:into\s+)?[^\s(]{1,128}\s*\(([^()]{1,2048})\)/i;
+/** pg_dump's `COPY public.customers (id, name, phone) FROM stdin;`, whose rows follow tab-separated. */
+const COPY_COLUMNS_RE = /copy\s+[^\s(]{1,128}\s*\(([^()]{1,2048})\)\s*from\s+stdin/i;
 
 /** The header that the line `lineStart..lineEnd` is, or null. */
 function parseTableHeader(line: string, end: number): TableHeader | null {
   const sql = SQL_COLUMNS_RE.exec(line);
   let cells: string[];
   let delimiter = 44;
+  const copy = sql === null ? COPY_COLUMNS_RE.exec(line) : null;
   if (sql !== null) {
     cells = sql[1]!.split(",");
+  } else if (copy !== null) {
+    cells = copy[1]!.split(",");
+    delimiter = 9;
   } else {
     let best = 0;
     for (const d of TABLE_DELIMITERS) {
@@ -1576,8 +1584,8 @@ function parseTableHeader(line: string, end: number): TableHeader | null {
   for (const raw of cells) {
     const cell = raw.trim().replace(/^["'`[]+|["'`\]]+$/g, "");
     // a header names its columns: a cell with an @ or a digit run is a data row
-    if (cell.length > 40 || cell.includes("@") || /\d{3}/.test(cell)) return null;
-    const isPhone = PHONE_COLUMN_RE.test(cell);
+    if (cell.length > 40 || cell.includes("@") || /\d{5}/.test(cell)) return null;
+    const isPhone = PHONE_COLUMN_RE.test(cell) || CAMEL_PHONE_RE.test(cell);
     phone.push(isPhone);
     any ||= isPhone;
   }
@@ -1827,7 +1835,7 @@ function analyseNumber(text: string, start: number, end: number, out: Candidate[
   };
   let labelled: boolean | undefined;
   const phoneLabel = () => {
-    if (labelled === undefined) labelled = PHONE_CONTEXT_RE.test(context()) || (isTableCell(start, end) && phoneColumnAt(text, start));
+    if (labelled === undefined) labelled = PHONE_CONTEXT_RE.test(context()) || CAMEL_PHONE_RE.test(context()) || (isTableCell(start, end) && phoneColumnAt(text, start));
     return labelled;
   };
 

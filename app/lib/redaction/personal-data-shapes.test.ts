@@ -34,6 +34,9 @@ describe("national phones need a label: multilingual, at a word start", () => {
     ["Switchboard 0800 442 7781", "0800 442 7781"],
     ["hotline 0800 442 7781", "0800 442 7781"],
     ['{"contact":{"phone":"0171/4471289"}}', "0171/4471289"],
+    ['{"emergencyContact": "0171 4471289"}', "0171 4471289"],
+    ["Telefoon: 06 44712893", "06 44712893"],
+    ["Telefonnummer: 0171 4471289", "0171 4471289"],
   ])("%s", (text, value) => {
     expectFound(text, "phone_number", value);
   });
@@ -73,6 +76,8 @@ describe("a table's phone column labels the numbers in it", () => {
     expectFound(sql, "phone_number", "8 (916) 286-14-03");
     expect(findings(sql).map(([, v]) => v)).toEqual(["090-7441-4233", "8 (916) 286-14-03"]);
     expectFound("INSERT INTO t (id, tel) VALUES (1, '030 1234567');", "phone_number", "030 1234567");
+    expectFound("| Name | Phone (E.164) |\n|---|---|\n| Bob | 030 1234567 |\n", "phone_number", "030 1234567");
+    expectFound("COPY public.customers (id, name, mobile) FROM stdin;\n1\tBob\t030 1234567\n\\.\n", "phone_number", "030 1234567");
   });
 
   it("not in another column, not without a phone header, not after a blank line", () => {
@@ -80,6 +85,8 @@ describe("a table's phone column labels the numbers in it", () => {
     expectNone("id,phone,order\n17,Ana,0171/4264185\n", "phone_number");
     expectNone("id,phone\n17,+49 30 1\n\nid,ref\n18,0171/4264185\n", "phone_number");
     expectNone("Hotel,Bestellung\n1,0171/4264185\n", "phone_number");
+    expectNone("| Name | Order |\n|---|---|\n| Bob | 030 1234567 |\n", "phone_number");
+    expectNone("id,phone\n17,note: ref 0171/4264185 in prose\n", "phone_number"); // not a whole cell
   });
 });
 
