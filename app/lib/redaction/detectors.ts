@@ -2317,8 +2317,8 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
           const end = numberAt(text, i, out);
           if (end !== -1) numberResume = end;
         }
-        // IPv4: a dot within the next three characters, not after _ . - : or a / (but after a URL's //)
-        if (detectIpAddresses && (c1 === 46 || codes[i + 2] === 46 || codes[i + 3] === 46) && p !== 95 && p !== 46 && p !== 45 && (p !== 47 || (i >= 2 && codes[i - 2] === 47)) && p !== 58) ipv4At(text, i, out);
+        // IPv4: a dot within the next three characters, not after _ . - / : (but after a URL's // and a key's `addr:`)
+        if (detectIpAddresses && (c1 === 46 || codes[i + 2] === 46 || codes[i + 3] === 46) && p !== 95 && p !== 46 && p !== 45 && (p !== 47 || (i >= 2 && codes[i - 2] === 47)) && (p !== 58 || (i >= 2 && isLetter(codes[i - 2]!)))) ipv4At(text, i, out);
         if (p === 37 && c === 52 && c1 === 48) ats.push(i - 1); // %40: a URL-encoded @
       } else if ((act & A_OTHER) !== 0) {
         if ((act & A_IBAN) !== 0 && p !== 95 && i >= ibanResume && ibanHead(i)) {

@@ -121,6 +121,8 @@ describe("IP addresses", () => {
     expectNone("path /172.26.230.187/x", "ip_address");
     expectFound("remoteAddress = '::ffff:88.9.62.161'", "ip_address", "::ffff:88.9.62.161");
     expectNone("remoteAddress = '::ffff:127.0.0.1'", "ip_address");
+    expectFound("inet addr:172.20.14.5  Mask:255.255.0.0", "ip_address", "172.20.14.5");
+    expectNone("at 12:10.20.30.40 and version:10.20.30.40", "ip_address");
   });
 
   it("documentation ranges, networks and multicast are not addresses", () => {
