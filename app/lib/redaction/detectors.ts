@@ -1511,7 +1511,7 @@ function isUriUserinfo(text: string, ls: number): boolean {
  * `Mobiltelefon`), and so do CJK and Hangul labels, which have no word breaks.
  */
 const PHONE_CONTEXT_RE =
-  /phone|telefon|telefoon|telepon|tel[eé]fono|telefone|telem[oó]vel|t[eé]l[eé]phone|whatsapp|puhelin|电话|電話|手机|手機|携帯|連絡先|联系|聯絡|연락처|전화|휴대폰|핸드폰|телефон|هاتف|جوال|טלפון|โทร|फ़ोन|फोन|मोबाइल|(?<![\p{L}\p{M}])(?:t[eé]l(?![\p{L}])|telnr|tlf|telf|fon(?![\p{L}])|mobil|mob(?![\p{L}])|m[oó]vil|mobiel|cell|celular|portable|handy|fax|call|contact|contat|kontakt|reach|erreich|joindre|joignable|appel|rappel|anruf|rufnummer|durchwahl|festnetz|bellen|bereikbaar|sms|viber|n[uú]mero|nummer|switchboard|hotline|helpline|reception|landline|freephone|dial(?![\p{L}])|тел(?![\p{L}])|моб|сотов|звон|τηλ|sđt|điện thoại)/iu;
+  /phone|telefon|telefoon|telepon|tel[eé]fono|telefone|telem[oó]vel|t[eé]l[eé]phone|whatsapp|puhelin|电话|電話|手机|手機|携帯|連絡先|联系|聯絡|연락처|전화|휴대폰|핸드폰|телефон|هاتف|جوال|טלפון|โทร|फ़ोन|फोन|मोबाइल|(?<![\p{L}\p{M}])(?:t[eé]l(?![\p{L}])|telnr|tlf|telf|fone?(?![\p{L}])|ph(?![\p{L}])|cel(?![\p{L}])|m[oó]v(?![\p{L}])|rufn|mobil|mob(?![\p{L}])|m[oó]vil|mobiel|cell|celular|portable|handy|fax|call|contact|contat|kontakt|reach|erreich|joindre|joignable|appel|rappel|anruf|rufnummer|durchwahl|festnetz|bellen|bereikbaar|sms|viber|n[uú]mero|nummer|switchboard|hotline|helpline|reception|landline|freephone|dial(?![\p{L}])|тел(?![\p{L}])|моб|сотов|звон|τηλ|sđt|điện thoại)/iu;
 /** The same words inside a camelCase name: `homeTel`, `emergencyContact`, `workMobile`. */
 const CAMEL_PHONE_RE = /[a-z](?:Tel(?![a-z])|TelNr|Mobil|Mob(?![a-z])|Cell|Fax|Contact|Kontakt|Handy|Sms(?![a-z])|SMS|Whatsapp|WhatsApp|Landline)/;
 /** A column name that holds phones (`phone`, `mobile_no`, `Tel`, `電話番号`…), for table rows. */
@@ -1634,6 +1634,18 @@ function lineEndWithin(text: string, i: number, limit: number): number {
   const stop = Math.min(text.length, i + limit + 1);
   for (let j = i; j < stop; j++) if (C[j] === 10) return j;
   return stop;
+}
+
+/** `Telefon:\n  030 1234567`: a number alone at its line's start takes the label at the end of the line before. */
+function labelOnLineBefore(text: string, start: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && (C[i] === 32 || C[i] === 9 || C[i] === 34 || C[i] === 39)) i--;
+  if (i < 0 || C[i] !== 10) return false;
+  if (i > 0 && C[i - 1] === 13) i--;
+  const line = text.slice(Math.max(0, i - 32), i);
+  const newline = line.lastIndexOf("\n");
+  const label = newline === -1 ? line : line.slice(newline + 1);
+  return label.trim() !== "" && (PHONE_CONTEXT_RE.test(label) || CAMEL_PHONE_RE.test(label));
 }
 
 /** Whether the span `start..end` is a whole table cell: between delimiters (a quote and spaces aside), `(` or a line's ends. */
@@ -1835,7 +1847,7 @@ function analyseNumber(text: string, start: number, end: number, out: Candidate[
   };
   let labelled: boolean | undefined;
   const phoneLabel = () => {
-    if (labelled === undefined) labelled = PHONE_CONTEXT_RE.test(context()) || CAMEL_PHONE_RE.test(context()) || (isTableCell(start, end) && phoneColumnAt(text, start));
+    if (labelled === undefined) labelled = PHONE_CONTEXT_RE.test(context()) || CAMEL_PHONE_RE.test(context()) || labelOnLineBefore(text, start) || (isTableCell(start, end) && phoneColumnAt(text, start));
     return labelled;
   };
 

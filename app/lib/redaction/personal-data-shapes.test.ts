@@ -37,6 +37,9 @@ describe("national phones need a label: multilingual, at a word start", () => {
     ['{"emergencyContact": "0171 4471289"}', "0171 4471289"],
     ["Telefoon: 06 44712893", "06 44712893"],
     ["Telefonnummer: 0171 4471289", "0171 4471289"],
+    ["Ph: 030 8812 4471", "030 8812 4471"],
+    ["Móv. 612 48 93 07", "612 48 93 07"],
+    ["Telefon:\n  030 8812 4471\n", "030 8812 4471"],
   ])("%s", (text, value) => {
     expectFound(text, "phone_number", value);
   });
@@ -48,6 +51,8 @@ describe("national phones need a label: multilingual, at a word start", () => {
     "отель 8 (916) 447-21-93",
     "Kundennummer 0171 8734361",
     "0171/8734361 without any label",
+    "Telefon:\nsee 0171/8734361", // the label's line does not reach a number inside the next one
+    "graph 0171 8734361 and Delphi 0171 8734361",
   ])("no phone: %s", (text) => {
     expectNone(text, "phone_number");
   });
