@@ -40,6 +40,11 @@ describe("national phones need a label: multilingual, at a word start", () => {
     ["Ph: 030 8812 4471", "030 8812 4471"],
     ["Móv. 612 48 93 07", "612 48 93 07"],
     ["Telefon:\n  030 8812 4471\n", "030 8812 4471"],
+    ["Rufen Sie mich unter 0171 4471289 an", "0171 4471289"],
+    ["mon numéro : 06 71 28 44 90", "06 71 28 44 90"],
+    ["chiamami al 347 4471289", "347 4471289"],
+    ["bel me op 06 44712893", "06 44712893"],
+    ["GSM: 0475 44 71 28", "0475 44 71 28"],
   ])("%s", (text, value) => {
     expectFound(text, "phone_number", value);
   });
@@ -53,6 +58,7 @@ describe("national phones need a label: multilingual, at a word start", () => {
     "0171/8734361 without any label",
     "Telefon:\nsee 0171/8734361", // the label's line does not reach a number inside the next one
     "graph 0171 8734361 and Delphi 0171 8734361",
+    "label 0171 8734361 belt 0171 8734361 Kontonummer 0171873436",
   ])("no phone: %s", (text) => {
     expectNone(text, "phone_number");
   });
