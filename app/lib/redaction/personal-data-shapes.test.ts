@@ -59,6 +59,7 @@ describe("national phones need a label: multilingual, at a word start", () => {
     "Telefon:\nsee 0171/8734361", // the label's line does not reach a number inside the next one
     "graph 0171 8734361 and Delphi 0171 8734361",
     "label 0171 8734361 belt 0171 8734361 Kontonummer 0171873436",
+    "não foi entregue. CEP 01310-100.", // a Brazilian postcode, though cep is a Turkish mobile
   ])("no phone: %s", (text) => {
     expectNone(text, "phone_number");
   });
