@@ -1955,11 +1955,12 @@ function matchAt(g: Groups, k: number, context: () => string, phoneLabel: () => 
   }
 
   // national formats next to a phone label: 030 1234567, 06 12 34 56 78, 090-1234-5678
-  if (!phoneLabel()) return k;
+  if ((k > 0 && seps[k] === "/") || !phoneLabel()) return k; // a slash only after an area code
   let count = 0;
   let best = -1;
   for (let j = k; j < groups.length; j++) {
     if (j > k && seps[j] === ".") break;
+    if (j > k + 1 && seps[j] === "/") break; // only an area code ends in a slash (0171/9106990), not GSM 900/1800/1900
     count += groupLength(g, j);
     if (count > 15) break;
     if (count >= 8) best = j;

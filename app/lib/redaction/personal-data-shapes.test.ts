@@ -60,6 +60,7 @@ describe("national phones need a label: multilingual, at a word start", () => {
     "graph 0171 8734361 and Delphi 0171 8734361",
     "label 0171 8734361 belt 0171 8734361 Kontonummer 0171873436",
     "não foi entregue. CEP 01310-100.", // a Brazilian postcode, though cep is a Turkish mobile
+    "quad-band GSM 850/900/1800/1900 MHz",
   ])("no phone: %s", (text) => {
     expectNone(text, "phone_number");
   });
