@@ -43,6 +43,9 @@ describe("national phones need a label: multilingual, at a word start", () => {
     ["Rufen Sie mich unter 0171 4471289 an", "0171 4471289"],
     ["mon numéro : 06 71 28 44 90", "06 71 28 44 90"],
     ["chiamami al 347 4471289", "347 4471289"],
+    ["llámame al 612 48 93 07", "612 48 93 07"],
+    ["you can reach me at 0171 4471289", "0171 4471289"],
+    ["Mobilnummer 0171 4471289", "0171 4471289"],
     ["bel me op 06 44712893", "06 44712893"],
     ["GSM: 0475 44 71 28", "0475 44 71 28"],
   ])("%s", (text, value) => {
@@ -61,6 +64,9 @@ describe("national phones need a label: multilingual, at a word start", () => {
     "label 0171 8734361 belt 0171 8734361 Kontonummer 0171873436",
     "não foi entregue. CEP 01310-100.", // a Brazilian postcode, though cep is a Turkish mobile
     "quad-band GSM 850/900/1800/1900 MHz",
+    "numéro de commande 0171 8734361, número de pedido 0171 8734361",
+    "we reach 12 345 678 users; mobility budget 0171 8734361",
+    "Llama 3 8B ran 1 234 567 890 steps",
   ])("no phone: %s", (text) => {
     expectNone(text, "phone_number");
   });
