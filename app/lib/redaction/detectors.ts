@@ -1750,12 +1750,14 @@ function isUriUserinfo(text: string, ls: number): boolean {
  * `Mobiltelefon`), and so do CJK and Hangul labels, which have no word breaks.
  */
 const PHONE_CONTEXT_RE =
-  /phone|telefon|tel[eé]fono|telefone|t[eé]l[eé]phone|whatsapp|电话|電話|手机|手機|携帯|連絡先|联系|聯絡|연락처|전화|휴대폰|핸드폰|телефон|هاتف|جوال|טלפון|โทร|(?<![\p{L}\p{M}])(?:t[eé]l(?![\p{L}])|tlf|telf|mobil|mob(?![\p{L}])|m[oó]vil|mobiel|cell|celular|portable|handy|fax|call|contact|contat|kontakt|reach|erreich|joindre|joignable|appel|rappel|anruf|rufnummer|durchwahl|festnetz|bellen|bereikbaar|sms|viber|n[uú]mero|nummer|switchboard|hotline|helpline|reception|landline|freephone|dial(?![\p{L}])|тел(?![\p{L}])|моб|сотов|звон|τηλ|sđt|điện thoại)/iu;
+  /phone|telefon|telefoon|telepon|tel[eé]fono|telefone|telem[oó]vel|t[eé]l[eé]phone|whatsapp|puhelin|电话|電話|手机|手機|携帯|連絡先|联系|聯絡|연락처|전화|휴대폰|핸드폰|телефон|هاتف|جوال|טלפון|โทร|फ़ोन|फोन|मोबाइल|(?<![\p{L}\p{M}])(?:t[eé]l(?![\p{L}])|telnr|tlf|telf|fone(?![\p{L}])|ph(?![\p{L}])|cel(?![\p{L}])|m[oó]v(?![\p{L}])|ruf|mobil(?!it|iz|is)|mob(?![\p{L}])|m[oó]vil|mobiel|cell|celular|portable|handy|fax|call|contact|contat|kontakt|reach(?:able| me| us)|erreich|joindre|joignable|appel|rappel|anruf|rufnummer|durchwahl|festnetz|bellen|bereikbaar|sms|viber|gsm|n[uú]m[eé]ro(?!\s*(?:de|di|do|da|d')(?![\p{L}]))|nummer|my number|ring me|text me|chiam|ll[aá]m(?:ame|anos|ar|enos)|lig(?:ue|ar)|bel(?![\p{L}])|switchboard|hotline|helpline|reception|landline|freephone|dial(?![\p{L}])|тел(?![\p{L}])|моб|сотов|звон|τηλ|sđt|điện thoại)/iu;
+/** The same words inside a camelCase name: `homeTel`, `emergencyContact`, `workMobile`. */
+const CAMEL_PHONE_RE = /[a-z](?:Tel(?![a-z])|TelNr|Mobil|Mob(?![a-z])|Cell|Fax|Contact|Kontakt|Handy|Sms(?![a-z])|SMS|Whatsapp|WhatsApp|Landline)/;
 /** A column name that holds phones (`phone`, `mobile_no`, `Tel`, `電話番号`…), for table rows. */
 const PHONE_COLUMN_RE =
-  /phone|telefon|tel[eé]fono|telefone|t[eé]l[eé]phone|whatsapp|msisdn|电话|電話|手机|手機|携帯|連絡先|연락처|전화|휴대폰|핸드폰|телефон|هاتف|جوال|טלפון|(?<![\p{L}\p{M}])(?:(?:t[eé]l|tlf|telf|mob|fax|тел|моб)(?![\p{L}])|mobil|m[oó]vil|mobiel|cell|celular|handy|landline|festnetz)/iu;
+  /phone|telefon|telefoon|telepon|tel[eé]fono|telefone|telem[oó]vel|t[eé]l[eé]phone|whatsapp|msisdn|puhelin|电话|電話|手机|手機|携帯|連絡先|연락처|전화|휴대폰|핸드폰|телефон|هاتف|جوال|טלפון|(?<![\p{L}\p{M}])(?:(?:t[eé]l|tlf|telf|mob|fax|тел|моб)(?![\p{L}])|mobil|m[oó]vil|mobiel|cell|celular|handy|landline|festnetz)/iu;
 /** Any phone word at all: finds the header lines PHONE_COLUMN_RE then judges cell by cell. */
-const PHONE_COLUMN_WORD_RE = /phone|t[eé]l|tlf|mob|m[oó]vil|cell|celular|handy|fax|msisdn|whatsapp|landline|festnetz|电话|電話|手机|手機|携帯|連絡先|연락처|전화|휴대폰|핸드폰|тел|моб|هاتف|جوال|טלפון/giu;
+const PHONE_COLUMN_WORD_RE = /phone|t[eé]l|tlf|puhelin|mob|m[oó]vil|cell|celular|handy|fax|msisdn|whatsapp|landline|festnetz|电话|電話|手机|手機|携帯|連絡先|연락처|전화|휴대폰|핸드폰|тел|моб|هاتف|جوال|טלפון/giu;
 const SSN_CONTEXT_RE = /ssn|social security|soc\. sec|sozialversicherung|tax id|taxpayer/i;
 
 type Group = { start: number; end: number };
@@ -1789,14 +1791,20 @@ function resetTableContext(): void {
 }
 
 const SQL_COLUMNS_RE = /insert\s+(?:into\s+)?[^\s(]{1,128}\s*\(([^()]{1,2048})\)/i;
+/** pg_dump's `COPY public.customers (id, name, phone) FROM stdin;`, whose rows follow tab-separated. */
+const COPY_COLUMNS_RE = /copy\s+[^\s(]{1,128}\s*\(([^()]{1,2048})\)\s*from\s+stdin/i;
 
 /** The header that the line `lineStart..lineEnd` is, or null. */
 function parseTableHeader(line: string, end: number): TableHeader | null {
   const sql = SQL_COLUMNS_RE.exec(line);
   let cells: string[];
   let delimiter = 44;
+  const copy = sql === null ? COPY_COLUMNS_RE.exec(line) : null;
   if (sql !== null) {
     cells = sql[1]!.split(",");
+  } else if (copy !== null) {
+    cells = copy[1]!.split(",");
+    delimiter = 9;
   } else {
     let best = 0;
     for (const d of TABLE_DELIMITERS) {
@@ -1815,8 +1823,8 @@ function parseTableHeader(line: string, end: number): TableHeader | null {
   for (const raw of cells) {
     const cell = raw.trim().replace(/^["'`[]+|["'`\]]+$/g, "");
     // a header names its columns: a cell with an @ or a digit run is a data row
-    if (cell.length > 40 || cell.includes("@") || /\d{3}/.test(cell)) return null;
-    const isPhone = PHONE_COLUMN_RE.test(cell);
+    if (cell.length > 40 || cell.includes("@") || /\d{5}/.test(cell)) return null;
+    const isPhone = PHONE_COLUMN_RE.test(cell) || CAMEL_PHONE_RE.test(cell);
     phone.push(isPhone);
     any ||= isPhone;
   }
@@ -1865,6 +1873,18 @@ function lineEndWithin(text: string, i: number, limit: number): number {
   const stop = Math.min(text.length, i + limit + 1);
   for (let j = i; j < stop; j++) if (C[j] === 10) return j;
   return stop;
+}
+
+/** `Telefon:\n  030 1234567`: a number alone at its line's start takes the label at the end of the line before. */
+function labelOnLineBefore(text: string, start: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && (C[i] === 32 || C[i] === 9 || C[i] === 34 || C[i] === 39)) i--;
+  if (i < 0 || C[i] !== 10) return false;
+  if (i > 0 && C[i - 1] === 13) i--;
+  const line = text.slice(Math.max(0, i - 32), i);
+  const newline = line.lastIndexOf("\n");
+  const label = newline === -1 ? line : line.slice(newline + 1);
+  return label.trim() !== "" && (PHONE_CONTEXT_RE.test(label) || CAMEL_PHONE_RE.test(label));
 }
 
 /** Whether the span `start..end` is a whole table cell: between delimiters (a quote and spaces aside), `(` or a line's ends. */
@@ -2066,7 +2086,7 @@ function analyseNumber(text: string, start: number, end: number, out: Candidate[
   };
   let labelled: boolean | undefined;
   const phoneLabel = () => {
-    if (labelled === undefined) labelled = PHONE_CONTEXT_RE.test(context()) || (isTableCell(start, end) && phoneColumnAt(text, start));
+    if (labelled === undefined) labelled = PHONE_CONTEXT_RE.test(context()) || CAMEL_PHONE_RE.test(context()) || labelOnLineBefore(text, start) || (isTableCell(start, end) && phoneColumnAt(text, start));
     return labelled;
   };
 
@@ -2174,11 +2194,12 @@ function matchAt(g: Groups, k: number, context: () => string, phoneLabel: () => 
   }
 
   // national formats next to a phone label: 030 1234567, 06 12 34 56 78, 090-1234-5678
-  if (!phoneLabel()) return k;
+  if ((k > 0 && seps[k] === "/") || !phoneLabel()) return k; // a slash only after an area code
   let count = 0;
   let best = -1;
   for (let j = k; j < groups.length; j++) {
     if (j > k && seps[j] === ".") break;
+    if (j > k + 1 && seps[j] === "/") break; // only an area code ends in a slash (0171/9106990), not GSM 900/1800/1900
     count += groupLength(g, j);
     if (count > 15) break;
     if (count >= 8) best = j;
@@ -2553,8 +2574,8 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
           const end = numberAt(text, i, out);
           if (end !== -1) numberResume = end;
         }
-        // IPv4: a dot within the next three characters, not after _ . - : or a / (but after a URL's //)
-        if (detectIpAddresses && (c1 === 46 || codes[i + 2] === 46 || codes[i + 3] === 46) && p !== 95 && p !== 46 && p !== 45 && (p !== 47 || (i >= 2 && codes[i - 2] === 47)) && p !== 58) ipv4At(text, i, out);
+        // IPv4: a dot within the next three characters, not after _ . - / : (but after a URL's // and a key's `addr:`)
+        if (detectIpAddresses && (c1 === 46 || codes[i + 2] === 46 || codes[i + 3] === 46) && p !== 95 && p !== 46 && p !== 45 && (p !== 47 || (i >= 2 && codes[i - 2] === 47)) && (p !== 58 || (i >= 2 && isLetter(codes[i - 2]!)))) ipv4At(text, i, out);
         if (p === 37 && c === 52 && c1 === 48) ats.push(i - 1); // %40: a URL-encoded @
       } else if ((act & A_OTHER) !== 0) {
         if ((act & A_IBAN) !== 0 && p !== 95 && i >= ibanResume && ibanHead(i)) {

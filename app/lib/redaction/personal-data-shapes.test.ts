@@ -34,6 +34,20 @@ describe("national phones need a label: multilingual, at a word start", () => {
     ["Switchboard 0800 442 7781", "0800 442 7781"],
     ["hotline 0800 442 7781", "0800 442 7781"],
     ['{"contact":{"phone":"0171/4471289"}}', "0171/4471289"],
+    ['{"emergencyContact": "0171 4471289"}', "0171 4471289"],
+    ["Telefoon: 06 44712893", "06 44712893"],
+    ["Telefonnummer: 0171 4471289", "0171 4471289"],
+    ["Ph: 030 8812 4471", "030 8812 4471"],
+    ["Móv. 612 48 93 07", "612 48 93 07"],
+    ["Telefon:\n  030 8812 4471\n", "030 8812 4471"],
+    ["Rufen Sie mich unter 0171 4471289 an", "0171 4471289"],
+    ["mon numéro : 06 71 28 44 90", "06 71 28 44 90"],
+    ["chiamami al 347 4471289", "347 4471289"],
+    ["llámame al 612 48 93 07", "612 48 93 07"],
+    ["you can reach me at 0171 4471289", "0171 4471289"],
+    ["Mobilnummer 0171 4471289", "0171 4471289"],
+    ["bel me op 06 44712893", "06 44712893"],
+    ["GSM: 0475 44 71 28", "0475 44 71 28"],
   ])("%s", (text, value) => {
     expectFound(text, "phone_number", value);
   });
@@ -45,6 +59,14 @@ describe("national phones need a label: multilingual, at a word start", () => {
     "отель 8 (916) 447-21-93",
     "Kundennummer 0171 8734361",
     "0171/8734361 without any label",
+    "Telefon:\nsee 0171/8734361", // the label's line does not reach a number inside the next one
+    "graph 0171 8734361 and Delphi 0171 8734361",
+    "label 0171 8734361 belt 0171 8734361 Kontonummer 0171873436",
+    "não foi entregue. CEP 01310-100.", // a Brazilian postcode, though cep is a Turkish mobile
+    "quad-band GSM 850/900/1800/1900 MHz",
+    "numéro de commande 0171 8734361, número de pedido 0171 8734361",
+    "we reach 12 345 678 users; mobility budget 0171 8734361",
+    "Llama 3 8B ran 1 234 567 890 steps",
   ])("no phone: %s", (text) => {
     expectNone(text, "phone_number");
   });
@@ -73,6 +95,8 @@ describe("a table's phone column labels the numbers in it", () => {
     expectFound(sql, "phone_number", "8 (916) 286-14-03");
     expect(findings(sql).map(([, v]) => v)).toEqual(["090-7441-4233", "8 (916) 286-14-03"]);
     expectFound("INSERT INTO t (id, tel) VALUES (1, '030 1234567');", "phone_number", "030 1234567");
+    expectFound("| Name | Phone (E.164) |\n|---|---|\n| Bob | 030 1234567 |\n", "phone_number", "030 1234567");
+    expectFound("COPY public.customers (id, name, mobile) FROM stdin;\n1\tBob\t030 1234567\n\\.\n", "phone_number", "030 1234567");
   });
 
   it("not in another column, not without a phone header, not after a blank line", () => {
@@ -80,6 +104,8 @@ describe("a table's phone column labels the numbers in it", () => {
     expectNone("id,phone,order\n17,Ana,0171/4264185\n", "phone_number");
     expectNone("id,phone\n17,+49 30 1\n\nid,ref\n18,0171/4264185\n", "phone_number");
     expectNone("Hotel,Bestellung\n1,0171/4264185\n", "phone_number");
+    expectNone("| Name | Order |\n|---|---|\n| Bob | 030 1234567 |\n", "phone_number");
+    expectNone("id,phone\n17,note: ref 0171/4264185 in prose\n", "phone_number"); // not a whole cell
   });
 });
 
@@ -114,6 +140,8 @@ describe("IP addresses", () => {
     expectNone("path /172.26.230.187/x", "ip_address");
     expectFound("remoteAddress = '::ffff:88.9.62.161'", "ip_address", "::ffff:88.9.62.161");
     expectNone("remoteAddress = '::ffff:127.0.0.1'", "ip_address");
+    expectFound("inet addr:172.20.14.5  Mask:255.255.0.0", "ip_address", "172.20.14.5");
+    expectNone("at 12:10.20.30.40 and version:10.20.30.40", "ip_address");
   });
 
   it("documentation ranges, networks and multicast are not addresses", () => {

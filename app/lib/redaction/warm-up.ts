@@ -50,6 +50,7 @@ function warmUpParts(): string[] {
     `Telefon 030 1234567 +49 30 1234567 4929 4012 8898 1772 4929401288981772 371642891045338 4111111111111111 123-45-6789 SSN 123 45 6789`,
     `DE89 3704 0044 0532 0130 00 GB82WEST12345698765432 de89 3704 0044 0532 0130 00 192.168.1.20 10.0.0.0/8 http://10.0.0.1:80 2a02:8109::ff00:42:8329 ::ffff:88.9.62.1 ff02::1 fe80::1 ::1 a:b:c:d`,
     `id,name,phone\n17,Ana,"0171/4264185"\nINSERT INTO t (id, tel) VALUES (1, '090-7441-4233');\nq?email=jo%40corp.io o'brien@eir.ie scp a root@h.io:/x (555) 555-5555 NL06 TRIO 7466 8638 01`,
+    `Telefon:\n  030 1234567\n| Name | Phone |\n|---|---|\n| Bo | 030 1234567 |\nCOPY t (id, mobile) FROM stdin;\n1\t030 1234567\ninet addr:172.20.1.5 GSM 850/900/1800`,
     `2024-01-15T10:23:45.123Z 15.01.2024 v1.2.3 version 10.1.2.3 1,234,567 order #123456 (+44) 20 7946 0958`,
     `<img src="data:image/png;base64,${b64(120)}"> ;b x~y Q~ -us :AA .atl \u0000 日本語 😀 é`,
     // the wrappings and the second-round formats
