@@ -21,7 +21,7 @@ const KNOWN_MISSES: Record<string, string> = {
   "shape/tsv-spreadsheet": "values under a password column of a pasted table",
   "clojure/edn-config": ':password "…" in EDN maps (a keyword, a space, a string)',
   "zendesk-freshdesk/curl": "curl -u <api key>:X: the key is the user part",
-  "wireguard/wg0": "Address = 10.8.0.2/24: an interface address with its prefix length, read as a network",
+  "wireguard/wg0": "DNS = 1.1.1.1: a public resolver, labelled personal data by the probe; four one-digit parts read as a version",
   "vba/excel-macro": 'Const API_TOKEN As String = "…": the type between name and value',
   "vault/kv-get": "vault kv get output: key and value in two columns",
   "tencent/python-sdk": "the Tencent SecretId (AKID…) has no format rule; the secret key next to it is found",
