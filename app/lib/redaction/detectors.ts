@@ -1486,10 +1486,20 @@ function scanOpenVpnKeys(text: string, begins: Positions, out: Candidate[]): voi
   }
 }
 
+/** A `/` in the run of non-space characters before `at` (user/password@): most `@`s are emails, with none. */
+function slashBefore(at: number): boolean {
+  for (let i = at - 1, n = 0; i >= 0 && n < 130; i--, n++) {
+    const c = C[i]!;
+    if (c === 47) return true;
+    if (c === 32 || c === 10 || c === 9 || c === 34 || c === 39) return false;
+  }
+  return false;
+}
+
 function scanGoDsns(text: string, ats: Positions, out: Candidate[]): void {
   for (let k = 0; k < ats.n; k++) {
     const at = ats.a[k]!;
-    if (C[at - 1] !== 47 && C[at - 1] !== 32) {
+    if (C[at - 1] !== 47 && C[at - 1] !== 32 && slashBefore(at)) {
       const before = Math.max(0, at - 200);
       const oracle = ORACLE_LOGIN_RE.exec(text.slice(before, at));
       if (oracle !== null && judgeValue("password", oracle[1]!, true)) {

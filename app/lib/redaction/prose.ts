@@ -34,6 +34,8 @@ export const KEYWORD_HEADS = [...new Set([...LATIN_PASSWORD_WORDS, ...DIRECTIVE_
 const HEAD_SLOT = new Uint8Array(128 * 128);
 const SLOT_WORDS: string[][] = [[]];
 const SLOT_THIRD: number[] = [0, 0, 0, 0];
+/** The same for the fourth character: "con" of contraseña passes the third, "const" and "config" stop at the fourth. */
+const SLOT_FOURTH: number[] = [0, 0, 0, 0];
 for (const w of [...LATIN_PASSWORD_WORDS, ...DIRECTIVE_WORDS]) {
   const c1 = w.charCodeAt(1);
   const head = (w.charCodeAt(0) << 7) | (c1 < 128 ? c1 : 0);
@@ -42,14 +44,24 @@ for (const w of [...LATIN_PASSWORD_WORDS, ...DIRECTIVE_WORDS]) {
     slot = HEAD_SLOT[head] = SLOT_WORDS.length;
     SLOT_WORDS.push([]);
     SLOT_THIRD.push(0, 0, 0, 0);
+    SLOT_FOURTH.push(0, 0, 0, 0);
   }
   SLOT_WORDS[slot]!.push(w);
   const c2 = w.charCodeAt(2);
   if (c2 < 128) SLOT_THIRD[slot * 4 + (c2 >> 5)]! |= 1 << (c2 & 31);
-  // a two-letter word ("pw") ends at its third character: anything but a letter or digit may follow
-  if (w.length === 2) for (let c = 0; c < 128; c++) if (!/[A-Za-z0-9]/.test(String.fromCharCode(c))) SLOT_THIRD[slot * 4 + (c >> 5)]! |= 1 << (c & 31);
+  const c3 = w.charCodeAt(3);
+  if (c3 < 128) SLOT_FOURTH[slot * 4 + (c3 >> 5)]! |= 1 << (c3 & 31);
+  // a word that ends before its third or fourth character ("pw", "psk"): anything but a letter or digit may follow
+  const endsAt = w.length === 2 ? SLOT_THIRD : w.length === 3 ? SLOT_FOURTH : undefined;
+  if (endsAt) for (let c = 0; c < 128; c++) if (!/[A-Za-z0-9]/.test(String.fromCharCode(c))) endsAt[slot * 4 + (c >> 5)]! |= 1 << (c & 31);
+  if (w.length === 2) SLOT_FOURTH[slot * 4] = SLOT_FOURTH[slot * 4 + 1] = SLOT_FOURTH[slot * 4 + 2] = SLOT_FOURTH[slot * 4 + 3] = -1;
+  // a non-ASCII character there (mật, lösenord) is let through to the comparison
+}
+for (let slot = 1; slot < SLOT_WORDS.length; slot++) {
+  if (SLOT_WORDS[slot]!.some((w) => w.length > 3 && w.charCodeAt(3) >= 128)) SLOT_FOURTH[slot * 4] = SLOT_FOURTH[slot * 4 + 1] = SLOT_FOURTH[slot * 4 + 2] = SLOT_FOURTH[slot * 4 + 3] = -1;
 }
 const THIRD_BITS = Int32Array.from(SLOT_THIRD);
+const FOURTH_BITS = Int32Array.from(SLOT_FOURTH);
 
 /** The words that may start at i (its first two characters are a keyword head): none for most. */
 function wordsAt(text: string, i: number): string[] | undefined {
@@ -58,6 +70,8 @@ function wordsAt(text: string, i: number): string[] | undefined {
   if (slot === 0) return undefined;
   const c2 = lower(text.charCodeAt(i + 2));
   if (c2 < 128 && (THIRD_BITS[slot * 4 + (c2 >> 5)]! & (1 << (c2 & 31))) === 0) return undefined;
+  const c3 = lower(text.charCodeAt(i + 3));
+  if (c3 < 128 && (FOURTH_BITS[slot * 4 + (c3 >> 5)]! & (1 << (c3 & 31))) === 0) return undefined;
   return SLOT_WORDS[slot];
 }
 
