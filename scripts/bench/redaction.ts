@@ -176,6 +176,10 @@ const PATHOLOGICAL: Array<[string, (n: number) => string]> = [
   ["digits and spaces", (n) => "1 ".repeat(Math.ceil(n / 2))],
   ["spaces", (n) => " ".repeat(n)],
   ["keyword soup password=", (n) => "password=".repeat(Math.ceil(n / 9))],
+  ["password column soup", (n) => "password\t".repeat(Math.ceil(n / 9))],
+  ["prose soup", (n) => "Das Passwort ist ".repeat(Math.ceil(n / 17))],
+  ["CJK password soup", (n) => "密码是：".repeat(Math.ceil(n / 4))],
+  ["one secret repeated", (n) => "password=Xk9!pQ2zLm\n".repeat(Math.ceil(n / 20))],
   ["token prefix soup", (n) => " ghp_ eyJ sk- AKIA xoxb- ".repeat(Math.ceil(n / 25))],
   ["@ soup", (n) => "a@".repeat(Math.ceil(n / 2))],
 ];

@@ -20,7 +20,7 @@ import {
   shannonEntropy,
   ssnValid,
 } from "./validators";
-import { KEYWORD_HEADS, NON_LATIN_TRIGGERS, keywordWrappingAt, nonLatinPasswordAt } from "./prose";
+import { KEYWORD_HEADS, NON_LATIN_TRIGGERS, keywordWrappingAt, nonLatinPasswordAt, startText } from "./prose";
 import { azureSasAt, callArgumentAt, commandPasswordAt, dockerEnvAt, netrcPasswordAt, secureStringAt, terraformDefaultAt, xmlKeyedValueAt } from "./wrappings";
 
 export type FindingKind = "secret" | "pii";
@@ -1430,6 +1430,7 @@ function scanAssignments(text: string, marks: Marks, opRuns: KeyRuns, out: Candi
       // YAML `key: >-` / `key: |`: the value is on the indented lines below
       const block = blockScalarAt(text, end);
       if (block === null) continue;
+      skipUntil = Math.max(skipUntil, block.end); // its lines are read: keys in them are not keys
       start = block.start;
       end = block.end;
       value = block.value;
@@ -1476,11 +1477,13 @@ const OPENVPN_FOOTER = "-----END OpenVPN Static key V1-----";
 
 /** An OpenVPN static key (`--tls-auth`, `--secret`): hex lines between its own header and footer. */
 function scanOpenVpnKeys(text: string, begins: Positions, out: Candidate[]): void {
+  let footer = -2; // the next footer, looked for again only once passed: many headers stay linear
   for (let b = 0; b < begins.n; b++) {
     const pos = begins.a[b]!;
     if (!text.startsWith(OPENVPN_HEADER, pos)) continue;
-    const footer = text.indexOf(OPENVPN_FOOTER, pos);
-    if (footer === -1 || footer - pos > 4096) continue;
+    if (footer !== -1 && footer < pos) footer = text.indexOf(OPENVPN_FOOTER, pos);
+    if (footer === -1) return;
+    if (footer - pos > 4096) continue;
     const start = text.lastIndexOf("-----", pos) === pos - 5 ? pos - 5 : pos;
     out.push({ type: "private_key", kind: "secret", start, end: footer + OPENVPN_FOOTER.length, priority: PRIORITY.privateKey });
   }
@@ -2477,6 +2480,7 @@ export type ScanResult = {
  */
 export function scanText(text: string, out: Candidate[], detectIpAddresses: boolean): ScanResult {
   loadCodes(text);
+  startText();
   const codes = C;
   const { gts, dashes, ats, semicolons, values, begins } = MARKS;
   const opRuns = OP_RUNS;

@@ -186,6 +186,78 @@ function readStrongValue(text: string, from: number, to: number, out: Candidate[
   }
 }
 
+const TABLE_ROWS_MAX = 500;
+/** Header candidates tried per text: a text of `password\t` repeated must stay linear. */
+const TABLE_TRIES_MAX = 64;
+let tableTries = 0;
+
+/** Called by the scan at the start of each text. */
+export function startText(): void {
+  tableTries = 0;
+  cookieResume = 0;
+}
+/** Where the last cookie header read ended: a header inside it is not read again. */
+let cookieResume = 0;
+const HEADER_MAX = 1024;
+/** A row longer than this ends the table (and keeps the work per header bounded). */
+const ROW_MAX = 8192;
+
+/**
+ * A pasted table (tab- or comma-separated, or Markdown) whose header row has a password column: the
+ * value in that column of each row below, until a blank line. True when the word was such a header.
+ */
+function passwordColumnAt(text: string, start: number, end: number, out: Candidate[]): boolean {
+  // a header cell: a delimiter or the line's edge right before and after the word (spaces and a quote aside)
+  let b = start - 1;
+  while (b >= 0 && (text.charCodeAt(b) === 32 || text.charCodeAt(b) === 34)) b--;
+  let a = end;
+  while (a < text.length && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 34 || text.charCodeAt(a) === 13)) a++;
+  if (!(b < 0 || isCellEdge(text.charCodeAt(b))) || !(a >= text.length || isCellEdge(text.charCodeAt(a)))) return false;
+  if (++tableTries > TABLE_TRIES_MAX) return false;
+  // a header row is short: look at most HEADER_MAX characters each way, so a long line costs no more than that
+  let lineStart = start;
+  while (lineStart > 0 && start - lineStart < HEADER_MAX && text.charCodeAt(lineStart - 1) !== 10) lineStart--;
+  let lineEnd = end;
+  while (lineEnd < text.length && lineEnd - end < HEADER_MAX && text.charCodeAt(lineEnd) !== 10) lineEnd++;
+  if ((lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) || (lineEnd < text.length && text.charCodeAt(lineEnd) !== 10)) return false;
+  const header = text.slice(lineStart, lineEnd).replace(/\r$/, "");
+  const delimiter = header.includes("\t") ? "\t" : (header.match(/\|/g)?.length ?? 0) >= 2 ? "|" : (header.match(/,/g)?.length ?? 0) >= 2 ? "," : undefined;
+  if (delimiter === undefined) return false;
+  // the column whose cell is just the word (maybe quoted, or with a word before it: "db password")
+  const cells = header.split(delimiter);
+  let column = -1;
+  for (let k = 0, at = lineStart; k < cells.length; at += cells[k]!.length + 1, k++) {
+    if (at <= start && start + (end - start) <= at + cells[k]!.length && cells[k]!.trim().replace(/^["']|["']$/g, "").length <= 32) column = k;
+  }
+  if (column === -1) return false;
+  let from = lineEnd + 1;
+  for (let row = 0; row < TABLE_ROWS_MAX && from < text.length; row++) {
+    let to = from;
+    while (to < text.length && to - from <= ROW_MAX && text.charCodeAt(to) !== 10) to++;
+    if (to - from > ROW_MAX) break;
+    const line = text.slice(from, to).replace(/\r$/, "");
+    if (line.trim() === "") break;
+    const rowCells = line.split(delimiter);
+    if (rowCells.length === cells.length && !/^[\s|:-]+$/.test(line)) {
+      let at = from;
+      for (let k = 0; k < column; k++) at += rowCells[k]!.length + 1;
+      const cell = rowCells[column]!;
+      const value = cell.trim().replace(/^"(.*)"$/, "$1");
+      if (value.length > 0 && proseValueOk(value, true)) {
+        const valueStart = text.indexOf(value, at);
+        out.push({ type: "generic_secret_assignment", kind: "secret", start: valueStart, end: valueStart + value.length, priority: ASSIGNMENT });
+      }
+    }
+    from = to + 1;
+  }
+  return true;
+}
+
+/** Tab, comma, pipe or line break. */
+function isCellEdge(c: number): boolean {
+  return c === 9 || c === 44 || c === 124 || c === 10;
+}
+
 function skipSpaces(text: string, i: number): number {
   while (i < text.length && isSpace(text.charCodeAt(i))) i++;
   return i;
@@ -276,6 +348,7 @@ export function keywordWrappingAt(text: string, i: number, p: number, judge: Val
     if (isLetter(after) || (after >= 48 && after <= 57) || after === 95 || after === 45) continue;
     if (word === "passe" && !/mot de $/i.test(text.slice(Math.max(0, i - 7), i))) return;
     if (text.charCodeAt(skipSpaces(text, end)) === 64) return; // user:password@host
+    if (passwordColumnAt(text, i, end, out)) return;
     // the assignment scanner reads `key: value` for ASCII keys; words with other letters are read here
     passwordValueAfter(text, end, out, !ASCII_WORD_RE.test(word));
     return;
@@ -297,23 +370,27 @@ function push(out: Candidate[], m: RegExpExecArray, group: number): void {
 
 /** `Cookie: a=…; session=…` / `Set-Cookie: __Host-session=…; Path=/`: the values of session-like cookies. */
 function cookiesAt(text: string, i: number, out: Candidate[]): void {
+  if (i < cookieResume) return;
   COOKIE_HEADER_RE.lastIndex = i;
   if (COOKIE_HEADER_RE.exec(text) === null) return;
   let j = COOKIE_HEADER_RE.lastIndex;
-  const limit = Math.min(text.length, j + 4096);
-  while (j < limit) {
-    const eq = text.indexOf("=", j);
-    if (eq === -1 || eq >= limit) return;
-    const name = text.slice(j, eq).trim();
+  // the header's line, at most 4 KB: pairs are read within it, and it is not read again
+  let lineEnd = j;
+  while (lineEnd < text.length && lineEnd - j < 4096 && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
+  cookieResume = lineEnd;
+  while (j < lineEnd) {
+    let eq = j;
+    while (eq < lineEnd && text.charCodeAt(eq) !== 61) eq++;
+    if (eq >= lineEnd) return;
     let end = eq + 1;
-    while (end < limit && text.charCodeAt(end) !== 59 && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
-    const value = text.slice(eq + 1, end).trim().replace(/^"|"$/g, "");
-    if (/[\n\r]/.test(name)) return;
+    while (end < lineEnd && text.charCodeAt(end) !== 59) end++;
+    const name = text.slice(j, eq).trim();
+    const raw = text.slice(eq + 1, end);
+    const value = raw.trim().replace(/^"|"$/g, "");
     if (SESSION_COOKIE_RE.test(name) && !/csrf|xsrf/i.test(name) && looksRandom(value, 16) && !isPlaceholderValue(value)) {
-      const start = text.indexOf(value, eq + 1);
+      const start = eq + 1 + raw.indexOf(value);
       out.push({ type: "generic_secret_assignment", kind: "secret", start, end: start + value.length, priority: ASSIGNMENT });
     }
-    if (end >= limit || text.charCodeAt(end) !== 59) return;
     j = end + 1;
   }
 }

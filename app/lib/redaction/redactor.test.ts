@@ -606,6 +606,15 @@ describe("pathological inputs finish (linear time; no timing assertion)", () => 
     ["url soup", () => "://a:b".repeat(300_000)],
     ["dashes", () => "-".repeat(3_000_000)],
     ["quotes after key", () => `password="${"x".repeat(2_000_000)}`],
+    ["password column soup", () => "password\t".repeat(300_000)],
+    ["table of passwords", () => `user\tpassword\n${"a\tXk9!pQ2zLm\n".repeat(200_000)}`],
+    ["prose soup", () => "Das Passwort ist ".repeat(200_000)],
+    ["CJK password soup", () => "密码是：".repeat(500_000)],
+    ["repeated secret", () => "password=Xk9!pQ2zLm\n".repeat(200_000)],
+    ["block scalar soup", () => "secret: >-\n  ".repeat(200_000)],
+    ["cookie soup", () => "Cookie: sid=".repeat(200_000)],
+    ["dsn soup", () => "a:b@tcp(".repeat(300_000)],
+    ["openvpn soup", () => "-----BEGIN OpenVPN Static key V1-----\n".repeat(100_000)],
   ])("%s", (_name, make) => {
     const text = make();
     const result = redactor.redact(text);

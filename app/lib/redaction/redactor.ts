@@ -141,13 +141,17 @@ const REPEAT_WINDOW = 16 * 1024;
  */
 function withRepeatsOfSecrets(text: string, resolved: Candidate[]): Candidate[] {
   let repeats: Candidate[] | undefined;
+  // characters searched, at most a few times the text: a text of many context-found secrets stays linear
+  let budget = 4 * text.length + REPEAT_WINDOW * 8;
   for (const c of resolved) {
+    if (budget <= 0) break;
     if (c.kind !== "secret" || c.priority > PRIORITY.connection || c.normalize !== undefined || c.end - c.start < REPEAT_MIN_LENGTH) continue;
     const value = text.slice(c.start, c.end);
     if (charClasses(value).count < 3) continue;
     const from = Math.max(0, c.start - REPEAT_WINDOW);
     // a slice shares the text's characters: indexOf stops at the window's end, not the text's
     const window = from === 0 && c.end + REPEAT_WINDOW >= text.length ? text : text.slice(from, c.end + REPEAT_WINDOW);
+    budget -= window.length;
     for (let at = window.indexOf(value); at !== -1; at = window.indexOf(value, at + value.length)) {
       if (from + at !== c.start) (repeats ??= []).push({ ...c, start: from + at, end: from + at + value.length });
     }

@@ -218,3 +218,20 @@ describe("shapes from the second blind probe", () => {
     expectUntouched(text, kept);
   });
 });
+
+describe("a password column of a pasted table", () => {
+  it.each([
+    ["system\turl\tusername\tpassword\tnotes\nGrafana\thttps://g.io\tadmin\tJuniper+Harbor52\trotated\nWiki\thttps://w.io\t(SSO)\t\tuse Okta\n", ["Juniper+Harbor52"]],
+    ['id,email,password\n1,ana@corp.io,Xk9!pQ2zLm\n2,bo@corp.io,"Qw7#rT5yUi"\n', ["Xk9!pQ2zLm", "Qw7#rT5yUi"]],
+    ["| user | password |\n|---|---|\n| admin | Tz8$wQm3Lk |\n", ["Tz8$wQm3Lk"]],
+  ])("%s", (text, values) => {
+    expectRedacted(text, ...values);
+  });
+
+  it("ends at a blank line, and a header word in a sentence is no header", () => {
+    const text = "user,password,role\nadmin,Xk9!pQ2zLm,owner\n\nnote,Yk8!pQ2zLm,later\nThe password, as agreed, is elsewhere.";
+    const result = redactor.redact(text);
+    expect(result.redacted).not.toContain("Xk9!pQ2zLm");
+    expect(result.redacted).toContain("Yk8!pQ2zLm");
+  });
+});
