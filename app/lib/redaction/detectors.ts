@@ -1494,7 +1494,7 @@ function slashBefore(at: number): boolean {
   for (let i = at - 1, n = 0; i >= 0 && n < 130; i--, n++) {
     const c = C[i]!;
     if (c === 47) return true;
-    if (c === 32 || c === 10 || c === 9 || c === 34 || c === 39) return false;
+    if (c === 32 || c === 10 || c === 9 || c === 34 || c === 39 || c === 64) return false;
   }
   return false;
 }
