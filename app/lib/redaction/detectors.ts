@@ -517,7 +517,7 @@ for (let c0 = 0; c0 < 128; c0++) {
   if (!isAlnum(c0)) continue;
   for (let c1 = 0; c1 < 128; c1++) {
     let act = TOKEN_HEAD[c0 * 128 + c1]! === 1 ? A_TOKEN : 0;
-    if (c0 === 110 || c0 === 114 || c0 === 116) act |= A_ESCAPE;
+    if (c0 === 110 || c0 === 114 || c0 === 116 || (c0 === 117 && c1 === 48)) act |= A_ESCAPE;
     if (isDigit(c0)) act |= A_DIGIT;
     if (isUpper(c0) && isUpper(c1)) act |= A_IBAN;
     if (c0 === 65 && c1 === 65) act |= A_AA;
@@ -1651,7 +1651,7 @@ function scanCurlUser(text: string, dashes: Positions, out: Candidate[]): void {
 
 /** Latin letters with diacritics (À–ɏ but × and ÷): internationalised addresses such as jürgen.müller@…. */
 function isAccentedLetter(c: number): boolean {
-  return c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7;
+  return (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) || (c >= 0x386 && c <= 0x52f); // and Greek, Cyrillic (δοκιμή@παράδειγμα.ελ)
 }
 function isEmailLocalChar(c: number): boolean {
   return isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45 || isAccentedLetter(c); // . _ % + -
@@ -1667,7 +1667,8 @@ function scanEmails(text: string, ats: Positions, out: Candidate[]): void {
   for (let k = 0; k < ats.n; k++) {
     const at = ats.a[k]!;
     if (at < resume) continue;
-    const ds = C[at] === 37 ? at + 3 : at + 1; // `%40`, the @ of a URL-encoded address (email=jo%40corp.io)
+    // `%40`, the @ of a URL-encoded address (email=jo%40corp.io); `\u0040`, of a JSON-escaped one
+    const ds = C[at] === 37 ? at + 3 : C[at] === 92 ? at + 6 : at + 1;
     let ls = at;
     const leftLimit = Math.max(0, at - 64);
     for (;;) {
@@ -1689,14 +1690,15 @@ function scanEmails(text: string, ats: Positions, out: Candidate[]): void {
       const tld = domain.slice(lastDot + 1).toLowerCase();
       if (
         lastDot > 0 &&
-        /^[a-z]{2,24}$/.test(tld) &&
+        /^(?:[a-z]{2,24}|[\u0386-\u052f]{2,24})$/.test(tld) &&
         !domain.includes("..") &&
         !local.endsWith(".") &&
         local !== "git" &&
         !FILE_TLDS.has(tld) &&
         !isUriUserinfo(text, ls) &&
         !isRemoteLogin(text, ls) &&
-        !isRemotePath(text, de)
+        !isRemotePath(text, de) &&
+        !isMessageId(text, ls)
       ) {
         out.push({ type: "email", kind: "pii", start: ls, end: de, priority: PRIORITY.email });
         next = de;
@@ -1704,6 +1706,13 @@ function scanEmails(text: string, ats: Positions, out: Candidate[]): void {
     }
     resume = next;
   }
+}
+
+const MESSAGE_ID_LINE_RE = /(?:^|\n)[ \t]*(?:message-id|in-reply-to|references|content-id|resent-message-id|uid)[ \t]*:[^\n]*$/i;
+
+/** `Message-ID: <…@mail.gmail.com>`, an iCalendar `UID:…@google.com`: identifiers shaped like addresses. */
+function isMessageId(text: string, ls: number): boolean {
+  return MESSAGE_ID_LINE_RE.test(text.slice(Math.max(0, ls - 200), ls));
 }
 
 const REMOTE_LOGIN_RE = /\b(?:ssh|scp|sftp|mosh|rsync|ssh-copy-id)(?:[ \t]+-\S+(?:[ \t]+[^\s@-]\S*)?)*[ \t]+$/;
@@ -2154,13 +2163,16 @@ function matchAt(g: Groups, k: number, context: () => string, phoneLabel: () => 
   // payment card: 13–19 digits, one group or groups of 4 (4-6-5 / 4-6-4 for Amex/Diners), one separator kind
   const firstLength = groupLength(g, k);
   let bestCard = -1;
-  if (firstLength >= 13 && firstLength <= 19) {
+  // a bare 13-digit number is an EAN/GTIN far more often than a 13-digit Visa of the 1990s
+  if (firstLength >= 14 && firstLength <= 19) {
     const digits = text.slice(first.start, first.end);
     if (luhnValid(digits) && cardIssuerValid(digits)) bestCard = k;
   } else if (firstLength === 4) {
     let digits = "";
+    // 4539.3437.3230.5764: dots only as four groups of four, never more (a version or an OID goes on)
+    const dotted = seps[k + 1] === "." && k + 3 < groups.length && seps[k + 2] === "." && seps[k + 3] === "." && !(seps[k + 4] === "." && k + 4 < groups.length) && groupLength(g, k + 1) === 4 && groupLength(g, k + 2) === 4 && groupLength(g, k + 3) === 4;
     for (let j = k; j < groups.length; j++) {
-      if (j > k && (seps[j] !== seps[k + 1] || (seps[j] !== " " && seps[j] !== "-"))) break;
+      if (j > k && (seps[j] !== seps[k + 1] || (seps[j] !== " " && seps[j] !== "-" && !(dotted && j <= k + 3)))) break;
       const length = groupLength(g, j);
       digits += text.slice(groups[j]!.start, groups[j]!.end);
       if (digits.length > 19) break;
@@ -2402,10 +2414,13 @@ function ipv6At(text: string, p: number, out: Candidate[]): number {
   return end;
 }
 
-/** 2001:db8::/32 (RFC 3849's documentation prefix) and multicast groups (ff00::/8, `ff02::1`) are no one's address. */
+/**
+ * 2001:db8::/32 (RFC 3849's documentation prefix), multicast groups (ff00::/8, `ff02::1`) and a
+ * router's short link-local address (`fe80::1`; a device's EUI-64 one carries its MAC and stays) are no one's address.
+ */
 function documentationOrMulticastIpv6(value: string): boolean {
   const lower = value.toLowerCase();
-  return lower.startsWith("2001:db8:") || lower.startsWith("2001:0db8:") || /^ff[0-9a-f]{2}:/.test(lower);
+  return lower.startsWith("2001:db8:") || lower.startsWith("2001:0db8:") || /^ff[0-9a-f]{2}:/.test(lower) || /^fe80::[0-9a-f]{1,4}$/.test(lower);
 }
 
 /**
@@ -2579,9 +2594,13 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
         }
       }
       if ((act & A_ESCAPE) !== 0 && p === 92 && i - 1 >= tokenResume) {
-        // after a `\n` / `\r` / `\t` escape inside a JSON string
-        const next = tokenAt(text, i + 1, out);
-        if (next !== -1) tokenResume = next;
+        if (c === 117) {
+          if (text.startsWith("u0040", i)) ats.push(i - 1); // \u0040: a JSON-escaped @
+        } else {
+          // after a `\n` / `\r` / `\t` escape inside a JSON string
+          const next = tokenAt(text, i + 1, out);
+          if (next !== -1) tokenResume = next;
+        }
       }
       if ((act & A_DIGIT) !== 0) {
         if (i >= numberResume && !continuesNumber(i)) {
@@ -2589,7 +2608,7 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
           if (end !== -1) numberResume = end;
         }
         // IPv4: a dot within the next three characters, not after _ . - / : (but after a URL's // and a key's `addr:`)
-        if (detectIpAddresses && (c1 === 46 || codes[i + 2] === 46 || codes[i + 3] === 46) && p !== 95 && p !== 46 && p !== 45 && (p !== 47 || (i >= 2 && codes[i - 2] === 47)) && (p !== 58 || (i >= 2 && isLetter(codes[i - 2]!)))) ipv4At(text, i, out);
+        if (detectIpAddresses && (c1 === 46 || codes[i + 2] === 46 || codes[i + 3] === 46) && p !== 95 && p !== 46 && (p !== 45 || codes[i - 2]! > 127) && (p !== 47 || (i >= 2 && codes[i - 2] === 47)) && (p !== 58 || (i >= 2 && isLetter(codes[i - 2]!)))) ipv4At(text, i, out);
         if (p === 37 && c === 52 && c1 === 48) ats.push(i - 1); // %40: a URL-encoded @
       } else if ((act & A_OTHER) !== 0) {
         if ((act & A_IBAN) !== 0 && p !== 95 && i >= ibanResume && ibanHead(i)) {

@@ -172,3 +172,26 @@ describe("IBAN and cards", () => {
     expectFound("card 4929 4012 8898 1772", "payment_card", "4929 4012 8898 1772");
   });
 });
+
+describe("shapes from the second blind personal-data probe", () => {
+  const r = createRedactor({ key: Buffer.alloc(32, 5) });
+  const spans = (text: string) => r.redact(text).findings.map((f) => `${f.type}:${text.slice(f.start, f.end)}`);
+  it.each([
+    ['{"email": "iionescu\\u0040corp.ro"}', "email:iionescu\\u0040corp.ro"],
+    ["Karta 4539.3437.3230.5764 nefunguje", "payment_card:4539.3437.3230.5764"],
+    ["napište na δοκιμή@παράδειγμα.ελ nebo пользователь@пример.рф", "email:пользователь@пример.рф"],
+    ["התחברות מ-186.93.99.76 נחסמה", "ip_address:186.93.99.76"],
+  ])("%s", (text, expected) => {
+    expect(spans(text)).toContain(expected);
+  });
+
+  it.each([
+    "Message-ID: <CAK=5DCKNZJT@mail.gmail.com>",
+    "UID:0b7ls5k1pq3tq2f0v8i1m4r9dd@google.com",
+    "inet6 fe80::1%eth0 scope link",
+    '{"gtin": 5909346422444}',
+    "version 1.2.3.4 and build 2024.0101.1234.5678",
+  ])("no finding: %s", (text) => {
+    expect(spans(text)).toEqual([]);
+  });
+});
