@@ -117,7 +117,7 @@ function proseValueOk(value: string, quoted: boolean): boolean {
   if (classes.space) return false;
   if (/^[A-Z]?[a-z\u00C0-\u024F]+$/.test(value) || /^\d{1,4}$/.test(value)) return false; // a word, a count
   if (/^\w+\.(?:txt|pem|key|json|ya?ml|env|cfg|conf|ini|md)$/i.test(value)) return false;
-  if (/^(?:\/|~\/|\.\.?\/)[\w.\/-]+$/.test(value)) return false; // a path (`pwd /srv/app`)
+  if (/^(?:\/|~\/|\.\.?\/)[\w./-]+$/.test(value)) return false; // a path (`pwd /srv/app`)
   if ((classes.digit || classes.symbol) && (classes.lower || classes.upper)) return true;
   return classes.upper && classes.lower && value.length >= 8;
 }

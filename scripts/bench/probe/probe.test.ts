@@ -25,7 +25,7 @@ const KNOWN_MISSES: Record<string, string> = {
   "vba/excel-macro": 'Const API_TOKEN As String = "…": the type between name and value',
   "vault/kv-get": "vault kv get output: key and value in two columns",
   "tencent/python-sdk": "the Tencent SecretId (AKID…) has no format rule; the secret key next to it is found",
-  "shape/double-escaped-json": 'a password two levels of JSON escaping deep (\\\"password\\\":…)',
+  "shape/double-escaped-json": 'a password two levels of JSON escaping deep (\\"password\\":… inside a JSON string inside a JSON string)',
   "sam/noecho-default": "Default: of a NoEcho CloudFormation parameter named …Password",
   "salesforce/sfdx-display": "sfdx org display: Access Token in a two-column table",
   "ruby/gemfile-source": "https://<user>:<password>@gems…: the user part is secret too",
