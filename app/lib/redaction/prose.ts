@@ -29,7 +29,7 @@ export const KEYWORD_HEADS = [...new Set([...LATIN_PASSWORD_WORDS, ...DIRECTIVE_
 /**
  * The words by their first two characters (a slot; a non-ASCII second character counts as 0, as in
  * the scan's dispatch table) and a 128-bit set of their third characters: most words that share a
- * head with one of them ("co", "se", "re", "pr") stop at the third character, without a call.
+ * head with one of them ("co", "se", "re", "pr") stop at the third character, before any comparison.
  */
 const HEAD_SLOT = new Uint8Array(128 * 128);
 const SLOT_WORDS: string[][] = [[]];
