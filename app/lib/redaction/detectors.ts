@@ -2550,7 +2550,7 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
             gts.push(i);
             break;
           case K_DASH:
-            if (i === 0 || IDENT[codes[i - 1]!] === 0 || codes[i + 1] === 117 || codes[i + 1] === 112 || codes[i + 1] === 97) dashes.push(i);
+            if (i === 0 || IDENT[codes[i - 1]!] === 0 || codes[i + 1] === 117 || codes[i + 1] === 112) dashes.push(i);
             if (i > 0 && codes[i - 1] === 60) keyBeforeOperator(text, i - 1, 16, false, opRuns); // R's <-
             else if (codes[i + 9] === 45) mailgunKeyPairAt(text, i, out);
             else if (codes[i + 1] === 83 && i >= 9 && codes[i - 1] === 111 && text.startsWith("ConvertTo-SecureString", i - 9)) secureStringAt(text, i - 9, out);
