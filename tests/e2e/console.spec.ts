@@ -87,7 +87,9 @@ test("a share card shows only the chosen numbers and can be withdrawn", async ({
   expect(svg).not.toContain("Lifetime tokens");
 
   await page.getByRole("button", { name: "Withdraw the card" }).click();
-  expect((await other.request.get(href)).status()).toBe(404);
+  // the click submits a form: wait for its answer before asking for the card again
+  await expect(link).toBeHidden();
+  await expect.poll(async () => (await other.request.get(href)).status()).toBe(404);
   await colleague.close();
 
   // Changing the profile needs the session's CSRF token.
