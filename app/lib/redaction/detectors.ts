@@ -20,7 +20,7 @@ import {
   shannonEntropy,
   ssnValid,
 } from "./validators";
-import { KEYWORD_HEADS, NON_LATIN_TRIGGERS, keywordWrappingAt, nonLatinPasswordAt, startText } from "./prose";
+import { KEYWORD_HEADS, NON_LATIN_TRIGGERS, keywordWrappingAt, nonLatinPasswordAt, startText, startsWithLower } from "./prose";
 import { azureSasAt, callArgumentAt, commandPasswordAt, dockerEnvAt, netrcPasswordAt, secureStringAt, terraformDefaultAt, xmlKeyedValueAt } from "./wrappings";
 
 export type FindingKind = "secret" | "pii";
@@ -1466,6 +1466,7 @@ function bareKeyIsAName(text: string, ks: number, keyEnd: number, out: Candidate
   return before !== null && KEY_PREV_EXCLUDE.has(before[1]!.toLowerCase());
 }
 
+// Logins written before an @ that are not emails: Go's MySQL DSNs and Oracle's user/password@db.
 // Go's MySQL driver: user:password@tcp(host:3306)/db, user:password@unix(/path)/db
 const GO_DSN_USER_RE = /(?:^|[\s"'`=(])([^\s"'`=(:@/]{1,64}):([^\s"'`@]{1,128})$/d;
 
@@ -1484,7 +1485,7 @@ function scanOpenVpnKeys(text: string, begins: Positions, out: Candidate[]): voi
     if (footer !== -1 && footer < pos) footer = text.indexOf(OPENVPN_FOOTER, pos);
     if (footer === -1) return;
     if (footer - pos > 4096) continue;
-    const start = text.lastIndexOf("-----", pos) === pos - 5 ? pos - 5 : pos;
+    const start = text.startsWith("-----", pos - 5) ? pos - 5 : pos;
     out.push({ type: "private_key", kind: "secret", start, end: footer + OPENVPN_FOOTER.length, priority: PRIORITY.privateKey });
   }
 }
@@ -1499,7 +1500,7 @@ function slashBefore(at: number): boolean {
   return false;
 }
 
-function scanGoDsns(text: string, ats: Positions, out: Candidate[]): void {
+function scanLoginsBeforeAt(text: string, ats: Positions, out: Candidate[]): void {
   for (let k = 0; k < ats.n; k++) {
     const at = ats.a[k]!;
     if (C[at - 1] !== 47 && C[at - 1] !== 32 && slashBefore(at)) {
@@ -1562,12 +1563,6 @@ function schemeAt(text: string, pos: number, out: Candidate[]): void {
 }
 
 /** `text` has `word` (lower-case ASCII letters) at `pos`, in any case. */
-function startsWithLower(text: string, pos: number, word: string): boolean {
-  if (pos + word.length > text.length) return false;
-  for (let k = 0; k < word.length; k++) if ((text.charCodeAt(pos + k) | 32) !== word.charCodeAt(k)) return false;
-  return true;
-}
-
 const BEARER_VALUE_RE = sticky(`[A-Za-z0-9._~+/:-]{8,4096}=*(?![A-Za-z0-9._~+/:=-])`.replace(/\._~/g, "._~_"));
 const BASIC_VALUE_RE = sticky(`[A-Za-z0-9+/]{6,1024}={0,2}(?![A-Za-z0-9+/=])`);
 
@@ -2633,7 +2628,7 @@ export function scanText(text: string, out: Candidate[], detectIpAddresses: bool
   if (dashes.n > 0) scanCurlUser(text, dashes, out);
   if (gts.n > 0) scanXmlKeyedValues(text, gts, out);
   if (ats.n > 0) scanEmails(text, ats, out);
-  if (ats.n > 0) scanGoDsns(text, ats, out);
+  if (ats.n > 0) scanLoginsBeforeAt(text, ats, out);
   const dataUris = semicolons.n > 0 ? dataUriRanges(text, semicolons) : [];
   C = codesBuffer; // do not hold on to the buffer of an over-long text
   return { dataUris };

@@ -76,7 +76,7 @@ function wordsAt(text: string, i: number): string[] | undefined {
 }
 
 /** Words that join a password word to its value: "is", "ist", "es", "est", "é", "är", "er", "jest", "это"… */
-const COPULAS = new Set(["is", "ist", "lautet", "es", "est", "era", "é", "è", "e", "är", "er", "jest", "je", "это", "—", "–", "-", "was", "sera", "será", "is:", "ist:", "là", "adalah", "ialah", "היא", "הוא", "is", "zijn"]);
+const COPULAS = new Set(["is", "ist", "lautet", "es", "est", "era", "é", "è", "e", "är", "er", "jest", "je", "это", "—", "–", "-", "was", "sera", "será", "là", "adalah", "ialah", "היא", "הוא", "zijn"]);
 /** Characters that end a sentence's copula on their own: colons, CJK particles. */
 const MARK_CHARS = new Set([0x3a, 0xff1a, 0x3d, 0x662f, 0x4e3a, 0x70ba, 0x306f, 0xb294, 0xc740, 0x2192]); // : ： = 是 为 為 は 는 은 →
 const OPENERS = new Map<number, number>([
@@ -101,13 +101,17 @@ function lower(c: number): number {
 }
 
 /** `word` (lower case) at `pos`, in any case. */
-function startsWithLower(text: string, pos: number, word: string): boolean {
+export function startsWithLower(text: string, pos: number, word: string): boolean {
   if (pos + word.length > text.length) return false;
   for (let k = 0; k < word.length; k++) if (lower(text.charCodeAt(pos + k)) !== word.charCodeAt(k)) return false;
   return true;
 }
 
-
+/** A sentence's mark at `i` (a colon, a CJK particle); a colon inside a word (`postgres://`, `12:30`) is none. */
+function isMark(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return MARK_CHARS.has(c) && !(c === 0x3a && !isSpace(text.charCodeAt(i + 1)));
+}
 
 /** A value taken from a sentence: a password needs a digit or a symbol, or mixed case and some length. */
 function proseValueOk(value: string, quoted: boolean): boolean {
@@ -127,7 +131,7 @@ function proseValueOk(value: string, quoted: boolean): boolean {
  * within a few words ("Das Passwort für den Server ist X", "密码是：X"), or a quoted value right after
  * the word (`PASSWORD 'X'`).
  */
-export function passwordValueAfter(text: string, end: number, out: Candidate[], operatorsToo: boolean): void {
+function passwordValueAfter(text: string, end: number, out: Candidate[], operatorsToo: boolean): void {
   const limit = Math.min(text.length, end + 64);
   let i = end;
   let valueFrom = -1;
@@ -139,8 +143,8 @@ export function passwordValueAfter(text: string, end: number, out: Candidate[], 
       valueFrom = i; // a quoted value after the word and a space: PASSWORD 'x'
       break;
     }
-    // a colon inside a word (`postgres://`, `12:30`) is not the sentence's colon, except right after the password word
-    if (MARK_CHARS.has(c) && !(c === 0x3a && words > 0 && !isSpace(text.charCodeAt(i + 1)))) {
+    // right after the password word any colon is its mark (`비밀번호:X`)
+    if (words === 0 ? MARK_CHARS.has(c) : isMark(text, i)) {
       // `password = x` / `password: x` are the assignment scanner's (ASCII keys); here only after other words
       if ((c === 0x3a || c === 0x3d) && words === 0 && !operatorsToo) return;
       // a CJK particle joins the word it follows ("密码是", "パスワードは"), not one a sentence later
@@ -155,7 +159,7 @@ export function passwordValueAfter(text: string, end: number, out: Candidate[], 
     }
     // a word: a copula ends the search; other words (up to five) are the sentence between
     let j = i;
-    while (j < limit && !isSpace(text.charCodeAt(j)) && text.charCodeAt(j) !== 10 && !(MARK_CHARS.has(text.charCodeAt(j)) && !(text.charCodeAt(j) === 0x3a && !isSpace(text.charCodeAt(j + 1))))) j++;
+    while (j < limit && !isSpace(text.charCodeAt(j)) && text.charCodeAt(j) !== 10 && !isMark(text, j)) j++;
     const word = text.slice(i, j).toLowerCase();
     if (COPULAS.has(word)) {
       valueFrom = skipSpaces(text, j);
